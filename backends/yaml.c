@@ -1,0 +1,391 @@
+/*
+ * yaml.c - YAML output byte-identical to kustomize's (sigs.k8s.io/yaml).
+ *
+ * kustomize, Helm's toYaml and Argo CD all print YAML the same way: marshal
+ * the value to JSON, decode that JSON with go-yaml v2 and encode it again
+ * with go-yaml v2.  So the output is a function of the JSON data model, and
+ * we reproduce it in three steps:
+ *   1. numbers: a float goes through encoding/json's text and go-yaml v2's
+ *      resolver (1.0 prints as 1, 1e20 as 1e+20);
+ *   2. strings: go-yaml's encoder asks for a literal block when the string
+ *      has a newline, for a plain scalar when the string would read back as
+ *      a string under YAML 1.1 (so "yes", "1:20", "010" and "" are quoted),
+ *      and for double quotes otherwise;
+ *   3. libyaml's emitter, of which go-yaml's is a line-by-line port, then
+ *      demotes styles the text does not allow, folds at 80 columns and
+ *      indents by two.  Map keys are sorted in go-yaml's natural order.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "mc/backend.h"
+#include "mc/frontend.h"
+
+/* ---- key order ---- */
+
+static bool rune_letter(uint32_t r)
+{
+	if (r < 0x80)
+		return (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z');
+	/* Outside ASCII: letters unless in the blocks of punctuation, symbols
+	 * and spaces (an approximation of unicode.IsLetter that is exact for
+	 * Latin-1 and the scripts keys are written in). */
+	if (r < 0xc0)
+		return r == 0xaa || r == 0xb5 || r == 0xba;
+	if (r == 0xd7 || r == 0xf7)
+		return false;
+	if (r >= 0x2000 && r <= 0x2bff)
+		return false;
+	if (r >= 0x3000 && r <= 0x303f)
+		return false;
+	if (r >= 0xfe30 && r <= 0xfe4f)
+		return false;
+	if (r >= 0xff00 && r <= 0xff20)
+		return false;
+	return true;
+}
+
+static bool rune_digit(uint32_t r)
+{
+	return r >= '0' && r <= '9';
+}
+
+static size_t to_runes(const struct str *s, uint32_t *buf, size_t cap, uint32_t **out)
+{
+	uint32_t *v = buf;
+	if (s->len > cap)
+		v = xmalloc(s->len * sizeof *v);
+	size_t n = 0;
+	for (size_t i = 0; i < s->len;) {
+		uint32_t r;
+		i += utf8_decode(s->s + i, s->len - i, &r);
+		v[n++] = r;
+	}
+	*out = v;
+	return n;
+}
+
+int emit_keycmp(const struct str *a, const struct str *b)
+{
+	if (str_eq(a, b))
+		return 0;
+	uint32_t abuf[64], bbuf[64], *ar, *br;
+	size_t an_ = to_runes(a, abuf, 64, &ar), bn_ = to_runes(b, bbuf, 64, &br);
+	int res = 0;
+	size_t i;
+	for (i = 0; i < an_ && i < bn_; i++) {
+		if (ar[i] == br[i])
+			continue;
+		bool al = rune_letter(ar[i]), bl = rune_letter(br[i]);
+		if (al && bl) {
+			res = ar[i] < br[i] ? -1 : 1;
+			goto done;
+		}
+		if (al || bl) {
+			res = bl ? -1 : 1; /* the non-letter sorts first */
+			goto done;
+		}
+		int64_t an = 0, bn = 0;
+		if (ar[i] == '0' || br[i] == '0') {
+			for (size_t j = i; j-- > 0 && rune_digit(ar[j]);) {
+				if (ar[j] != '0') {
+					an = bn = 1;
+					break;
+				}
+			}
+		}
+		size_t ai = i, bi = i;
+		for (; ai < an_ && rune_digit(ar[ai]); ai++)
+			an = an * 10 + (int64_t)(ar[ai] - '0');
+		for (; bi < bn_ && rune_digit(br[bi]); bi++)
+			bn = bn * 10 + (int64_t)(br[bi] - '0');
+		if (an != bn)
+			res = an < bn ? -1 : 1;
+		else if (ai != bi)
+			res = ai < bi ? -1 : 1;
+		else
+			res = ar[i] < br[i] ? -1 : 1;
+		goto done;
+	}
+	res = an_ < bn_ ? -1 : an_ > bn_ ? 1 : 0;
+done:
+	if (ar != abuf)
+		free(ar);
+	if (br != bbuf)
+		free(br);
+	return res;
+}
+
+/* ---- scalar style ---- */
+
+/* ^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$ */
+static bool base60_float(const char *s, size_t n)
+{
+	size_t i = 0;
+	if (i < n && (s[i] == '+' || s[i] == '-'))
+		i++;
+	if (i >= n || s[i] < '0' || s[i] > '9')
+		return false;
+	i++;
+	while (i < n && ((s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+		i++;
+	int groups = 0;
+	while (i < n && s[i] == ':') {
+		i++;
+		size_t d = 0;
+		if (i < n && s[i] >= '0' && s[i] <= '5' && i + 1 < n && s[i + 1] >= '0' && s[i + 1] <= '9')
+			d = 2;
+		else if (i < n && s[i] >= '0' && s[i] <= '9')
+			d = 1;
+		if (!d)
+			return false;
+		i += d;
+		groups++;
+	}
+	if (!groups)
+		return false;
+	if (i < n && s[i] == '.') {
+		i++;
+		while (i < n && ((s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			i++;
+	}
+	return i == n;
+}
+
+bool emit_plain_ok(const char *s, size_t n)
+{
+	struct ir_node tmp;
+	memset(&tmp, 0, sizeof tmp);
+	if (yaml_resolve(YAML_V2, s, n, &tmp) != IR_STR)
+		return false;
+	if (n && s[0] >= '0' && s[0] <= '9' && yaml_timestamp(s, n, NULL))
+		return false;
+	return !base60_float(s, n);
+}
+
+/* ---- emitting ---- */
+
+struct em {
+	yaml_emitter_t e;
+	struct sbuf *out;
+	struct sbuf tmp;
+	const char *err;
+};
+
+static int write_handler(void *data, unsigned char *buffer, size_t size)
+{
+	sbuf_add(data, buffer, size);
+	return 1;
+}
+
+static bool emit_event(struct em *m, yaml_event_t *ev)
+{
+	if (!yaml_emitter_emit(&m->e, ev)) {
+		if (!m->err)
+			m->err = m->e.problem ? m->e.problem : "YAML emitter error";
+		return false;
+	}
+	return true;
+}
+
+static bool scalar(struct em *m, const char *s, size_t n, yaml_scalar_style_t style)
+{
+	yaml_event_t ev;
+	if (!yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)s, (int)n, 1, 1, style))
+		mc_oom(n);
+	return emit_event(m, &ev);
+}
+
+/* A string as encoding/json would carry it: invalid UTF-8 becomes U+FFFD. */
+static void json_clean(struct sbuf *out, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		uint32_t r;
+		size_t l = utf8_decode(s + i, n - i, &r);
+		if (r == 0xfffd && l == 1 && !(n - i >= 3 && !memcmp(s + i, "\xef\xbf\xbd", 3)))
+			sbuf_add(out, "\xef\xbf\xbd", 3);
+		else
+			sbuf_add(out, s + i, l);
+		i += l;
+	}
+}
+
+static bool string_scalar(struct em *m, const char *s, size_t n)
+{
+	if (!utf8_valid(s, n)) {
+		sbuf_reset(&m->tmp);
+		json_clean(&m->tmp, s, n);
+		s = m->tmp.buf;
+		n = m->tmp.len;
+	}
+	yaml_scalar_style_t style;
+	if (memchr(s, '\n', n))
+		style = YAML_LITERAL_SCALAR_STYLE;
+	else if (emit_plain_ok(s, n))
+		style = YAML_PLAIN_SCALAR_STYLE;
+	else
+		style = YAML_DOUBLE_QUOTED_SCALAR_STYLE;
+	return scalar(m, s, n, style);
+}
+
+static bool number_scalar(struct em *m, const struct ir_node *n)
+{
+	char buf[64];
+	if (n->type == IR_INT) {
+		if (n->flags & IR_F_UINT)
+			snprintf(buf, sizeof buf, "%llu", (unsigned long long)n->s.v.u);
+		else
+			snprintf(buf, sizeof buf, "%lld", (long long)n->s.v.i);
+		return scalar(m, buf, strlen(buf), YAML_PLAIN_SCALAR_STYLE);
+	}
+	double f = n->s.v.f;
+	if (isnan(f) || isinf(f)) {
+		m->err = isnan(f) ? "json: unsupported value: NaN"
+			: f > 0 ? "json: unsupported value: +Inf" : "json: unsupported value: -Inf";
+		return false;
+	}
+	/* JSON text first, then what go-yaml v2 reads that text as. */
+	struct sbuf js = SBUF_INIT;
+	go_json_float(&js, f);
+	struct ir_node tmp;
+	memset(&tmp, 0, sizeof tmp);
+	enum ir_type t = yaml_resolve(YAML_V2, js.buf, js.len, &tmp);
+	sbuf_reset(&js);
+	if (t == IR_INT) {
+		if (tmp.flags & IR_F_UINT)
+			sbuf_printf(&js, "%llu", (unsigned long long)tmp.s.v.u);
+		else
+			sbuf_printf(&js, "%lld", (long long)tmp.s.v.i);
+	} else {
+		go_ftoa(&js, f, 'g', -1, 64);
+	}
+	bool ok = scalar(m, js.buf, js.len, YAML_PLAIN_SCALAR_STYLE);
+	sbuf_release(&js);
+	return ok;
+}
+
+static int cmp_pairs(const void *a, const void *b)
+{
+	const struct ir_pair *x = *(const struct ir_pair *const *)a;
+	const struct ir_pair *y = *(const struct ir_pair *const *)b;
+	return emit_keycmp(x->key->s.text, y->key->s.text);
+}
+
+static bool node(struct em *m, const struct ir_node *n)
+{
+	yaml_event_t ev;
+	if (!n)
+		return scalar(m, "null", 4, YAML_PLAIN_SCALAR_STYLE);
+	switch (n->type) {
+	case IR_NULL:
+		return scalar(m, "null", 4, YAML_PLAIN_SCALAR_STYLE);
+	case IR_BOOL:
+		return n->s.v.b ? scalar(m, "true", 4, YAML_PLAIN_SCALAR_STYLE)
+				: scalar(m, "false", 5, YAML_PLAIN_SCALAR_STYLE);
+	case IR_INT:
+	case IR_FLOAT:
+		return number_scalar(m, n);
+	case IR_STR:
+		if (n->flags & IR_F_TIMESTAMP) {
+			struct sbuf ts = SBUF_INIT;
+			bool ok = yaml_timestamp(n->s.text->s, n->s.text->len, &ts)
+				? string_scalar(m, ts.buf, ts.len)
+				: string_scalar(m, n->s.text->s, n->s.text->len);
+			sbuf_release(&ts);
+			return ok;
+		}
+		return string_scalar(m, n->s.text->s, n->s.text->len);
+	case IR_SEQ:
+		yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_SEQUENCE_STYLE);
+		if (!emit_event(m, &ev))
+			return false;
+		for (uint32_t i = 0; i < n->seq.len; i++)
+			if (!node(m, n->seq.items[i]))
+				return false;
+		yaml_sequence_end_event_initialize(&ev);
+		return emit_event(m, &ev);
+	case IR_MAP: {
+		yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_MAPPING_STYLE);
+		if (!emit_event(m, &ev))
+			return false;
+		const struct ir_pair *small[32];
+		const struct ir_pair **order = n->map.len <= 32 ? small
+			: xmalloc(n->map.len * sizeof *order);
+		for (uint32_t i = 0; i < n->map.len; i++)
+			order[i] = &n->map.items[i];
+		qsort(order, n->map.len, sizeof *order, cmp_pairs);
+		bool ok = true;
+		for (uint32_t i = 0; ok && i < n->map.len; i++) {
+			const struct str *k = order[i]->key->s.text;
+			ok = string_scalar(m, k->s, k->len) && node(m, order[i]->value);
+		}
+		if (order != small)
+			free(order);
+		if (!ok)
+			return false;
+		yaml_mapping_end_event_initialize(&ev);
+		return emit_event(m, &ev);
+	}
+	}
+	return false;
+}
+
+int emit_yaml(struct sbuf *out, const struct ir_node *doc, const char **err)
+{
+	struct em m = { .out = out, .tmp = SBUF_INIT };
+	size_t mark = out->len;
+	if (!yaml_emitter_initialize(&m.e))
+		mc_oom(sizeof m.e);
+	yaml_emitter_set_output(&m.e, write_handler, out);
+	yaml_emitter_set_unicode(&m.e, 1);
+	yaml_emitter_set_indent(&m.e, 2);
+	yaml_emitter_set_width(&m.e, 80);
+	yaml_emitter_set_break(&m.e, YAML_LN_BREAK);
+	yaml_event_t ev;
+	bool ok;
+	yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING);
+	ok = emit_event(&m, &ev);
+	if (ok) {
+		yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1);
+		ok = emit_event(&m, &ev);
+	}
+	ok = ok && node(&m, doc);
+	if (ok) {
+		yaml_document_end_event_initialize(&ev, 1);
+		ok = emit_event(&m, &ev);
+	}
+	if (ok) {
+		yaml_stream_end_event_initialize(&ev);
+		ok = emit_event(&m, &ev);
+	}
+	if (ok)
+		ok = yaml_emitter_flush(&m.e);
+	yaml_emitter_delete(&m.e);
+	/* libyaml 0.2.5 closes a stream whose last scalar is plain with an
+	 * explicit "..." (open-ended) marker; go-yaml does not.  A value "..."
+	 * would be quoted, so a final "...\n" line can only be the marker. */
+	if (ok && out->len - mark >= 4 && !memcmp(out->buf + out->len - 4, "...\n", 4) &&
+	    (out->len - mark == 4 || out->buf[out->len - 5] == '\n'))
+		sbuf_truncate(out, out->len - 4);
+	sbuf_release(&m.tmp);
+	if (!ok) {
+		sbuf_truncate(out, mark);
+		if (err)
+			*err = m.err ? m.err : "YAML emitter error";
+		return -1;
+	}
+	return 0;
+}
+
+int emit_yaml_stream(struct sbuf *out, struct ir_node *const *docs, size_t n, const char **err)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			sbuf_adds(out, "---\n");
+		if (emit_yaml(out, docs[i], err) != 0)
+			return -1;
+	}
+	return 0;
+}

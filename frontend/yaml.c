@@ -1,0 +1,766 @@
+/*
+ * yaml.c - the YAML loader: libfyaml events to IR nodes.
+ *
+ * We use libfyaml's event parser rather than its document API: events carry
+ * a start mark for every node (collections included, which the 0.7 document
+ * API does not expose), and building our own nodes directly avoids a second
+ * tree.  On top of the parser this file adds what the Go libraries behind
+ * kustomize, Helm and kubectl do and libfyaml does not: scalar resolution
+ * (go-yaml v2's YAML 1.1 rules or v3's), merge keys, duplicate-key errors,
+ * and caps on depth and on the number of nodes, which also bounds alias
+ * expansion (a "billion laughs" document fails with a clear error instead
+ * of exhausting memory).  Aliases are expanded by copying, so the IR stays
+ * a tree that passes may edit freely.
+ */
+#include <libfyaml.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mc/frontend.h"
+
+/* ------------------------------------------------------------ resolution */
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Go time.Parse getnum: one or two digits (exactly two when fixed). */
+static bool getnum(const char **p, const char *e, bool fixed, int *out)
+{
+	const char *s = *p;
+	if (s >= e || !is_digit(s[0]))
+		return false;
+	if (s + 1 >= e || !is_digit(s[1])) {
+		if (fixed)
+			return false;
+		*out = s[0] - '0';
+		*p = s + 1;
+		return true;
+	}
+	*out = (s[0] - '0') * 10 + (s[1] - '0');
+	*p = s + 2;
+	return true;
+}
+
+static int days_in(int month, int year)
+{
+	static const int d[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	if (month == 2 && ((year % 4 == 0 && year % 100 != 0) || year % 400 == 0))
+		return 29;
+	return d[month - 1];
+}
+
+/* One of go-yaml's allowedTimestampFormats.  form: 0 "2006-1-2T15:4:5.999999999Z07:00",
+ * 1 the same with 't', 2 "2006-1-2 15:4:5.999999999", 3 "2006-1-2". */
+static bool parse_time(const char *s, const char *e, int form, struct sbuf *out)
+{
+	const char *p = s;
+	int year = 0, mon, day, hh = 0, mm = 0, ss = 0, tzh = 0, tzm = 0, tzsign = 0;
+	char frac[10] = "";
+	if (e - p < 4)
+		return false;
+	for (int i = 0; i < 4; i++) {
+		if (!is_digit(p[i]))
+			return false;
+		year = year * 10 + (p[i] - '0');
+	}
+	p += 4;
+	if (p >= e || *p++ != '-' || !getnum(&p, e, false, &mon))
+		return false;
+	if (p >= e || *p++ != '-' || !getnum(&p, e, false, &day))
+		return false;
+	if (form != 3) {
+		char sep = form == 0 ? 'T' : form == 1 ? 't' : ' ';
+		if (p >= e || *p++ != sep || !getnum(&p, e, false, &hh))
+			return false;
+		if (p >= e || *p++ != ':' || !getnum(&p, e, false, &mm))
+			return false;
+		if (p >= e || *p++ != ':' || !getnum(&p, e, false, &ss))
+			return false;
+		if (e - p >= 2 && (*p == '.' || *p == ',') && is_digit(p[1])) {
+			const char *f = ++p;
+			while (p < e && is_digit(*p))
+				p++;
+			size_t n = (size_t)(p - f);
+			if (n > 9)
+				n = 9;
+			memcpy(frac, f, n);
+			frac[n] = '\0';
+		}
+		if (form <= 1) {
+			if (p < e && *p == 'Z') {
+				p++;
+			} else {
+				if (e - p < 6 || (p[0] != '+' && p[0] != '-') || p[3] != ':')
+					return false;
+				tzsign = p[0] == '-' ? -1 : 1;
+				const char *q = p + 1;
+				if (!getnum(&q, p + 3, true, &tzh))
+					return false;
+				q = p + 4;
+				if (!getnum(&q, p + 6, true, &tzm))
+					return false;
+				if (tzh > 24 || tzm > 60)
+					return false;
+				p += 6;
+			}
+		}
+	}
+	if (p != e)
+		return false;
+	if (mon < 1 || mon > 12 || day < 1 || day > days_in(mon, year))
+		return false;
+	if (hh > 23 || mm > 59 || ss > 59)
+		return false;
+	if (out) {
+		sbuf_printf(out, "%04d-%02d-%02dT%02d:%02d:%02d", year, mon, day, hh, mm, ss);
+		size_t n = strlen(frac);
+		while (n > 0 && frac[n - 1] == '0')
+			n--;
+		if (n) {
+			sbuf_addc(out, '.');
+			sbuf_add(out, frac, n);
+		}
+		if (tzsign == 0 || (tzh == 0 && tzm == 0))
+			sbuf_addc(out, 'Z');
+		else
+			sbuf_printf(out, "%c%02d:%02d", tzsign < 0 ? '-' : '+', tzh, tzm);
+	}
+	return true;
+}
+
+bool yaml_timestamp(const char *s, size_t n, struct sbuf *out)
+{
+	size_t i = 0;
+	while (i < n && is_digit(s[i]))
+		i++;
+	if (i != 4 || i == n || s[i] != '-')
+		return false;
+	for (int form = 0; form < 4; form++) {
+		size_t mark = out ? out->len : 0;
+		if (parse_time(s, s + n, form, out))
+			return true;
+		if (out)
+			sbuf_truncate(out, mark);
+	}
+	return false;
+}
+
+struct word {
+	const char *w;
+	enum ir_type t;
+	int v; /* bool value, or float class: 1 +inf, -1 -inf, 2 nan */
+};
+
+static const struct word v2_words[] = {
+	{ "y", IR_BOOL, 1 }, { "Y", IR_BOOL, 1 }, { "yes", IR_BOOL, 1 }, { "Yes", IR_BOOL, 1 },
+	{ "YES", IR_BOOL, 1 }, { "on", IR_BOOL, 1 }, { "On", IR_BOOL, 1 }, { "ON", IR_BOOL, 1 },
+	{ "true", IR_BOOL, 1 }, { "True", IR_BOOL, 1 }, { "TRUE", IR_BOOL, 1 },
+	{ "n", IR_BOOL, 0 }, { "N", IR_BOOL, 0 }, { "no", IR_BOOL, 0 }, { "No", IR_BOOL, 0 },
+	{ "NO", IR_BOOL, 0 }, { "off", IR_BOOL, 0 }, { "Off", IR_BOOL, 0 }, { "OFF", IR_BOOL, 0 },
+	{ "false", IR_BOOL, 0 }, { "False", IR_BOOL, 0 }, { "FALSE", IR_BOOL, 0 },
+	{ NULL, 0, 0 },
+};
+
+static const struct word v3_words[] = {
+	{ "true", IR_BOOL, 1 }, { "True", IR_BOOL, 1 }, { "TRUE", IR_BOOL, 1 },
+	{ "false", IR_BOOL, 0 }, { "False", IR_BOOL, 0 }, { "FALSE", IR_BOOL, 0 },
+	{ NULL, 0, 0 },
+};
+
+static const struct word common_words[] = {
+	{ "~", IR_NULL, 0 }, { "null", IR_NULL, 0 }, { "Null", IR_NULL, 0 }, { "NULL", IR_NULL, 0 },
+	{ ".nan", IR_FLOAT, 2 }, { ".NaN", IR_FLOAT, 2 }, { ".NAN", IR_FLOAT, 2 },
+	{ ".inf", IR_FLOAT, 1 }, { ".Inf", IR_FLOAT, 1 }, { ".INF", IR_FLOAT, 1 },
+	{ "+.inf", IR_FLOAT, 1 }, { "+.Inf", IR_FLOAT, 1 }, { "+.INF", IR_FLOAT, 1 },
+	{ "-.inf", IR_FLOAT, -1 }, { "-.Inf", IR_FLOAT, -1 }, { "-.INF", IR_FLOAT, -1 },
+	{ NULL, 0, 0 },
+};
+
+static const struct word *lookup_word(const struct word *tab, const char *s, size_t n)
+{
+	for (; tab->w; tab++)
+		if (strlen(tab->w) == n && memcmp(tab->w, s, n) == 0)
+			return tab;
+	return NULL;
+}
+
+/* go-yaml's yamlStyleFloat: ^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$ */
+static bool yaml_style_float(const char *s, size_t n)
+{
+	size_t i = 0;
+	if (i < n && (s[i] == '+' || s[i] == '-'))
+		i++;
+	if (i < n && s[i] == '.') {
+		i++;
+		size_t d = i;
+		while (i < n && is_digit(s[i]))
+			i++;
+		if (i == d)
+			return false;
+	} else {
+		size_t d = i;
+		while (i < n && is_digit(s[i]))
+			i++;
+		if (i == d)
+			return false;
+		if (i < n && s[i] == '.') {
+			i++;
+			while (i < n && is_digit(s[i]))
+				i++;
+		}
+	}
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < n && (s[i] == '+' || s[i] == '-'))
+			i++;
+		size_t d = i;
+		while (i < n && is_digit(s[i]))
+			i++;
+		if (i == d)
+			return false;
+	}
+	return i == n;
+}
+
+static void set_float(struct ir_node *node, double f)
+{
+	node->type = IR_FLOAT;
+	node->s.v.f = f;
+}
+
+enum ir_type yaml_resolve(enum yaml_schema schema, const char *s, size_t n,
+	struct ir_node *node)
+{
+	node->flags &= (uint16_t)~(IR_F_UINT | IR_F_TIMESTAMP);
+	node->type = IR_STR;
+	if (n == 0) {
+		node->type = IR_NULL;
+		return IR_NULL;
+	}
+	char c = s[0];
+	char hint = 0;
+	if (c == '+' || c == '-')
+		hint = 'S';
+	else if (is_digit(c))
+		hint = 'D';
+	else if (strchr("yYnNtTfFoO~", c))
+		hint = 'M';
+	else if (c == '.')
+		hint = '.';
+	if (!hint)
+		return IR_STR;
+	const struct word *w = lookup_word(schema == YAML_V2 ? v2_words : v3_words, s, n);
+	if (!w)
+		w = lookup_word(common_words, s, n);
+	if (w) {
+		node->type = (uint8_t)w->t;
+		if (w->t == IR_BOOL)
+			node->s.v.b = w->v;
+		else if (w->t == IR_FLOAT)
+			set_float(node, w->v == 2 ? NAN : w->v > 0 ? INFINITY : -INFINITY);
+		return w->t;
+	}
+	if (hint == '.') {
+		double f;
+		if (go_parse_float(s, n, &f)) {
+			set_float(node, f);
+			return IR_FLOAT;
+		}
+		return IR_STR;
+	}
+	if (hint == 'M')
+		return IR_STR;
+	/* 'D' or 'S': timestamp, int, float. */
+	if (hint == 'D' && yaml_timestamp(s, n, NULL)) {
+		if (schema == YAML_V3)
+			node->flags |= IR_F_TIMESTAMP;
+		return IR_STR;
+	}
+	char small[64];
+	char *plain = n < sizeof small ? small : xmalloc(n + 1);
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != '_')
+			plain[m++] = s[i];
+	plain[m] = '\0';
+	enum ir_type t = IR_STR;
+	int64_t iv;
+	uint64_t uv;
+	double fv;
+	if (go_parse_int(plain, m, 0, &iv)) {
+		node->type = IR_INT;
+		node->s.v.i = iv;
+		t = IR_INT;
+	} else if (go_parse_uint(plain, m, 0, &uv)) {
+		node->type = IR_INT;
+		node->s.v.u = uv;
+		node->flags |= IR_F_UINT;
+		t = IR_INT;
+	} else if (yaml_style_float(plain, m) && go_parse_float(plain, m, &fv)) {
+		set_float(node, fv);
+		t = IR_FLOAT;
+	}
+	if (plain != small)
+		free(plain);
+	return t;
+}
+
+/* --------------------------------------------------------------- loader */
+
+struct frame {
+	struct ir_node *node;
+	struct ir_node *key;    /* map: the pending key */
+	bool merge_next;        /* map: the pending key is "<<" */
+	VEC(struct ir_node *) merges;
+};
+
+struct anchor {
+	const struct str *name;
+	struct ir_node *node;
+};
+
+struct loader {
+	struct mc_ctx *ctx;
+	const struct yaml_opts *o;
+	const struct srcfile *f;
+	const struct srcfile *posf;
+	VEC(struct frame) stack;
+	VEC(struct anchor) anchors;
+	struct ir_node *root;
+	bool have_root;
+	size_t nodes, max_nodes;
+	int errors;
+	bool failed; /* stop building after a structural error */
+};
+
+static struct srcpos mark_pos(struct loader *L, struct fy_token *t)
+{
+	struct srcpos p = { L->posf, 0, 0 };
+	const struct fy_mark *m = t ? fy_token_start_mark(t) : NULL;
+	if (m) {
+		p.line = (uint32_t)m->line + 1 + L->o->line_offset;
+		p.col = (uint32_t)m->column + 1 + L->o->col_offset;
+	}
+	return p;
+}
+
+static int lerror(struct loader *L, const struct srcpos *pos, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int lerror(struct loader *L, const struct srcpos *pos, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	diag_vadd(&L->ctx->diag, DIAG_ERROR, pos, "yaml", NULL, fmt, ap);
+	va_end(ap);
+	L->errors++;
+	L->failed = true;
+	return 1;
+}
+
+static bool count_nodes(struct loader *L, size_t n, const struct srcpos *pos)
+{
+	L->nodes += n;
+	if (L->nodes > L->max_nodes) {
+		lerror(L, pos, "document too large: more than %zu nodes (after expanding aliases)",
+			L->max_nodes);
+		return false;
+	}
+	return true;
+}
+
+static const char *tag_short(const struct str *tag)
+{
+	static const char pfx[] = "tag:yaml.org,2002:";
+	if (tag && tag->len > sizeof pfx - 1 && memcmp(tag->s, pfx, sizeof pfx - 1) == 0)
+		return tag->s + sizeof pfx - 1;
+	return NULL;
+}
+
+static void add_anchor(struct loader *L, struct fy_token *anchor, struct ir_node *n)
+{
+	if (!anchor)
+		return;
+	size_t len;
+	const char *a = fy_token_get_text(anchor, &len);
+	if (!a)
+		return;
+	struct anchor an = { mc_intern(L->ctx, a, len), n };
+	/* A later anchor of the same name shadows the earlier one. */
+	for (size_t i = 0; i < L->anchors.len; i++)
+		if (L->anchors.items[i].name == an.name) {
+			L->anchors.items[i].node = n;
+			return;
+		}
+	VEC_PUSH(&L->ctx->arena, &L->anchors, an);
+}
+
+static void attach(struct loader *L, struct ir_node *n, const struct srcpos *pos, bool plain_merge);
+
+static struct ir_node *make_scalar(struct loader *L, struct fy_event *e)
+{
+	struct fy_token *t = e->scalar.value;
+	struct srcpos pos = mark_pos(L, t);
+	size_t len = 0;
+	const char *text = fy_token_get_text(t, &len);
+	if (!text)
+		text = "", len = 0;
+	struct ir_node *n = ir_str(L->ctx, text, len, &pos);
+	enum fy_scalar_style st = fy_token_scalar_style(t);
+	switch (st) {
+	case FYSS_SINGLE_QUOTED: n->style = IR_STYLE_SQUOTED; break;
+	case FYSS_DOUBLE_QUOTED: n->style = IR_STYLE_DQUOTED; break;
+	case FYSS_LITERAL: n->style = IR_STYLE_LITERAL; break;
+	case FYSS_FOLDED: n->style = IR_STYLE_FOLDED; break;
+	default: n->style = IR_STYLE_PLAIN; break;
+	}
+	if (e->scalar.tag) {
+		size_t tl;
+		const char *tt = fy_token_get_text(e->scalar.tag, &tl);
+		if (tt && tl)
+			n->tag = mc_intern(L->ctx, tt, tl);
+	}
+	const char *ts = tag_short(n->tag);
+	bool nonspecific = n->tag && n->tag->len == 1 && n->tag->s[0] == '!';
+	if (n->style == IR_STYLE_PLAIN && !n->tag) {
+		yaml_resolve(L->o->schema, text, len, n);
+	} else if (ts && !nonspecific) {
+		struct ir_node tmp = *n;
+		enum ir_type want = IR_STR;
+		if (!strcmp(ts, "int"))
+			want = IR_INT;
+		else if (!strcmp(ts, "float"))
+			want = IR_FLOAT;
+		else if (!strcmp(ts, "bool"))
+			want = IR_BOOL;
+		else if (!strcmp(ts, "null"))
+			want = IR_NULL;
+		if (!strcmp(ts, "binary")) {
+			struct sbuf dec = SBUF_INIT;
+			if (!b64_decode(&dec, text, len))
+				lerror(L, &pos, "!!binary value contains invalid base64 data");
+			else
+				n->s.text = mc_intern(L->ctx, dec.buf, dec.len);
+			sbuf_release(&dec);
+		} else if (!strcmp(ts, "timestamp")) {
+			if (!yaml_timestamp(text, len, NULL))
+				lerror(L, &pos, "cannot decode !!str `%.*s` as a !!timestamp", (int)len, text);
+			else if (L->o->schema == YAML_V3)
+				n->flags |= IR_F_TIMESTAMP;
+		} else if (want != IR_STR) {
+			enum ir_type got = yaml_resolve(L->o->schema, text, len, &tmp);
+			if (got == want || (want == IR_FLOAT && got == IR_INT)) {
+				if (want == IR_FLOAT && got == IR_INT)
+					set_float(&tmp, (tmp.flags & IR_F_UINT) ? (double)tmp.s.v.u : (double)tmp.s.v.i);
+				n->type = tmp.type;
+				n->flags = tmp.flags;
+				n->s.v = tmp.s.v;
+			} else {
+				lerror(L, &pos, "cannot decode !!str `%.*s` as a !!%s", (int)len, text, ts);
+			}
+		}
+	}
+	if ((L->o->flags & YAML_JSON_NUMBERS) && n->type == IR_INT)
+		set_float(n, (n->flags & IR_F_UINT) ? (double)n->s.v.u : (double)n->s.v.i);
+	return n;
+}
+
+static void merge_into(struct loader *L, struct ir_node *map, struct ir_node *src)
+{
+	for (uint32_t i = 0; i < src->map.len; i++)
+		if (!ir_map_find(map, src->map.items[i].key->s.text))
+			ir_map_append(L->ctx, map, src->map.items[i].key, src->map.items[i].value);
+}
+
+static void finish_map(struct loader *L, struct frame *fr)
+{
+	/* Merged keys never override explicit ones; among merged maps the
+	 * earlier wins, as the YAML merge-key spec says. */
+	for (size_t i = 0; i < fr->merges.len; i++) {
+		struct ir_node *m = fr->merges.items[i];
+		if (ir_is_map(m)) {
+			merge_into(L, fr->node, m);
+		} else if (ir_is_seq(m)) {
+			for (uint32_t j = 0; j < m->seq.len; j++) {
+				if (!ir_is_map(m->seq.items[j])) {
+					lerror(L, &m->seq.items[j]->pos,
+						"map merge requires map or sequence of maps as the value");
+					return;
+				}
+				merge_into(L, fr->node, m->seq.items[j]);
+			}
+		} else {
+			lerror(L, &m->pos, "map merge requires map or sequence of maps as the value");
+			return;
+		}
+	}
+}
+
+static void attach(struct loader *L, struct ir_node *n, const struct srcpos *pos, bool plain_merge)
+{
+	if (L->stack.len == 0) {
+		L->root = n;
+		L->have_root = true;
+		return;
+	}
+	struct frame *fr = &L->stack.items[L->stack.len - 1];
+	struct ir_node *top = fr->node;
+	if (top->type == IR_SEQ) {
+		ir_seq_push(L->ctx, top, n);
+		return;
+	}
+	if (!fr->key) {
+		if (!ir_is_scalar(n)) {
+			lerror(L, pos, "invalid map key: a %s cannot be a key",
+				n->type == IR_MAP ? "mapping" : "sequence");
+			return;
+		}
+		/* Keys are strings whatever they resolve to. */
+		if (n->type != IR_STR) {
+			n->type = IR_STR;
+			n->flags = 0;
+		}
+		fr->key = n;
+		fr->merge_next = plain_merge;
+		return;
+	}
+	struct ir_node *key = fr->key;
+	fr->key = NULL;
+	if (fr->merge_next) {
+		VEC_PUSH(&L->ctx->arena, &fr->merges, n);
+		return;
+	}
+	struct ir_pair *dup = ir_map_find(top, key->s.text);
+	if (dup) {
+		if (L->o->flags & YAML_DUPKEYS_OK) {
+			dup->value = n;
+			return;
+		}
+		lerror(L, &key->pos, "mapping key \"%s\" already defined at line %u",
+			key->s.text->s, dup->key->pos.line);
+		return;
+	}
+	ir_map_append(L->ctx, top, key, n);
+}
+
+static void push(struct loader *L, struct ir_node *n, const struct srcpos *pos)
+{
+	if (L->stack.len >= (L->o->max_depth ? L->o->max_depth : YAML_MAX_DEPTH)) {
+		lerror(L, pos, "document nested too deeply (more than %u levels)",
+			L->o->max_depth ? L->o->max_depth : YAML_MAX_DEPTH);
+		return;
+	}
+	struct frame fr = { 0 };
+	fr.node = n;
+	VEC_PUSH(&L->ctx->arena, &L->stack, fr);
+}
+
+static bool is_merge_key(struct ir_node *n, struct fy_event *e)
+{
+	if (n->s.text->len != 2 || memcmp(n->s.text->s, "<<", 2) != 0)
+		return false;
+	if (!n->tag)
+		return n->style == IR_STYLE_PLAIN;
+	const char *ts = tag_short(n->tag);
+	(void)e;
+	return ts && !strcmp(ts, "merge");
+}
+
+static void on_event(struct loader *L, struct fy_event *e)
+{
+	switch (e->type) {
+	case FYET_SCALAR: {
+		struct ir_node *n = make_scalar(L, e);
+		struct srcpos pos = n->pos;
+		if (!count_nodes(L, 1, &pos))
+			return;
+		add_anchor(L, e->scalar.anchor, n);
+		bool mk = false;
+		if (L->stack.len && L->stack.items[L->stack.len - 1].node->type == IR_MAP &&
+		    !L->stack.items[L->stack.len - 1].key)
+			mk = is_merge_key(n, e);
+		attach(L, n, &pos, mk);
+		return;
+	}
+	case FYET_ALIAS: {
+		struct srcpos pos = mark_pos(L, e->alias.anchor);
+		size_t len;
+		const char *a = fy_token_get_text(e->alias.anchor, &len);
+		const struct str *name = mc_intern(L->ctx, a ? a : "", a ? len : 0);
+		struct ir_node *target = NULL;
+		for (size_t i = 0; i < L->anchors.len; i++)
+			if (L->anchors.items[i].name == name)
+				target = L->anchors.items[i].node;
+		if (!target) {
+			lerror(L, &pos, "unknown anchor '%s' referenced", name->s);
+			return;
+		}
+		if (!count_nodes(L, ir_count(target), &pos))
+			return;
+		struct ir_node *c = ir_clone(L->ctx, target);
+		attach(L, c, &pos, false);
+		return;
+	}
+	case FYET_MAPPING_START:
+	case FYET_SEQUENCE_START: {
+		bool map = e->type == FYET_MAPPING_START;
+		struct fy_token *t = map ? e->mapping_start.mapping_start : e->sequence_start.sequence_start;
+		struct srcpos pos = mark_pos(L, t);
+		if (!count_nodes(L, 1, &pos))
+			return;
+		struct ir_node *n = map ? ir_map(L->ctx, &pos) : ir_seq(L->ctx, &pos);
+		size_t tl;
+		const char *tt = t ? fy_token_get_text(t, &tl) : NULL;
+		if (tt && tl == 1 && (tt[0] == '{' || tt[0] == '['))
+			n->style = IR_STYLE_FLOW;
+		struct fy_token *tag = map ? e->mapping_start.tag : e->sequence_start.tag;
+		if (tag) {
+			const char *tx = fy_token_get_text(tag, &tl);
+			if (tx && tl)
+				n->tag = mc_intern(L->ctx, tx, tl);
+		}
+		add_anchor(L, map ? e->mapping_start.anchor : e->sequence_start.anchor, n);
+		push(L, n, &pos);
+		return;
+	}
+	case FYET_MAPPING_END:
+	case FYET_SEQUENCE_END: {
+		if (!L->stack.len)
+			return;
+		struct frame fr = L->stack.items[--L->stack.len];
+		if (fr.node->type == IR_MAP)
+			finish_map(L, &fr);
+		attach(L, fr.node, &fr.node->pos, false);
+		return;
+	}
+	default:
+		return;
+	}
+}
+
+static int load(struct mc_ctx *ctx, const struct srcfile *f, const struct yaml_opts *opts,
+	struct ir_docs *out, bool one, struct ir_node **one_out)
+{
+	struct yaml_opts defaults = { 0 };
+	if (!opts)
+		opts = &defaults;
+	struct loader L = { 0 };
+	L.ctx = ctx;
+	L.o = opts;
+	L.f = f;
+	L.posf = opts->pos_file ? opts->pos_file : f;
+	L.max_nodes = opts->max_nodes ? opts->max_nodes : YAML_MAX_NODES;
+	if (one_out)
+		*one_out = NULL;
+	if (f->len > VFS_MAX_FILE) {
+		struct srcpos p = { L.posf, 0, 0 };
+		return lerror(&L, &p, "input too large (%zu bytes; the limit is %u)", f->len,
+			VFS_MAX_FILE);
+	}
+
+	struct fy_diag_cfg dcfg;
+	fy_diag_cfg_default(&dcfg);
+	dcfg.fp = NULL;
+	struct fy_diag *fyd = fy_diag_create(&dcfg);
+	if (!fyd)
+		mc_oom(0);
+	fy_diag_set_collect_errors(fyd, true);
+	struct fy_parse_cfg cfg = {
+		.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG | FYPCF_DEFAULT_VERSION_1_2 |
+			 FYPCF_DISABLE_DEPTH_LIMIT | FYPCF_DISABLE_RECYCLING,
+		.diag = fyd,
+	};
+	struct fy_parser *p = fy_parser_create(&cfg);
+	if (!p)
+		mc_oom(0);
+	fy_parser_set_string(p, f->data, f->len);
+
+	struct srcpos docstart = { L.posf, 1 + opts->line_offset, 1 + opts->col_offset };
+	size_t ndocs = 0;
+	struct fy_event *e;
+	while ((e = fy_parser_parse(p))) {
+		if (!L.failed) {
+			if (e->type == FYET_DOCUMENT_START) {
+				L.root = NULL;
+				L.have_root = false;
+				L.stack.len = 0;
+				L.anchors.len = 0; /* anchors do not cross documents */
+				struct fy_token *t = e->document_start.document_start;
+				docstart = mark_pos(&L, t);
+				if (!docstart.line)
+					docstart = (struct srcpos){ L.posf, 1 + opts->line_offset, 1 };
+			} else if (e->type == FYET_DOCUMENT_END) {
+				ndocs++;
+				/* "---" with nothing after it: an empty plain scalar
+				 * stands for the missing node. */
+				if (L.have_root && L.root && L.root->type == IR_NULL &&
+				    L.root->s.text->len == 0 && L.root->style == IR_STYLE_PLAIN &&
+				    !L.root->tag) {
+					L.have_root = false;
+					L.root = NULL;
+				}
+				if (one) {
+					if (ndocs == 1)
+						*one_out = L.root;
+				} else if (L.have_root || (opts->flags & YAML_KEEP_EMPTY)) {
+					struct ir_node *root = L.have_root ? L.root : NULL;
+					if (out->len == out->cap) {
+						size_t nc = out->cap ? out->cap * 2 : 4;
+						out->items = arena_grow(&ctx->arena, out->items,
+							out->cap * sizeof *out->items, nc * sizeof *out->items);
+						out->starts = arena_grow(&ctx->arena, out->starts,
+							out->cap * sizeof *out->starts, nc * sizeof *out->starts);
+						out->cap = nc;
+					}
+					out->items[out->len] = root;
+					out->starts[out->len] = root ? root->pos : docstart;
+					if (root && root->type != IR_MAP && root->type != IR_SEQ)
+						out->starts[out->len] = docstart;
+					out->len++;
+				}
+			} else {
+				on_event(&L, e);
+			}
+		}
+		fy_parser_event_free(p, e);
+	}
+	if (fy_parser_get_stream_error(p) || fy_diag_got_error(fyd)) {
+		void *it = NULL;
+		struct fy_diag_error *de;
+		bool any = false;
+		while ((de = fy_diag_errors_iterate(fyd, &it))) {
+			if (de->type < FYET_ERROR)
+				continue;
+			struct srcpos pos = { L.posf, (uint32_t)de->line + opts->line_offset,
+				(uint32_t)de->column + opts->col_offset };
+			if (de->line <= 0)
+				pos.line = pos.col = 0;
+			diag_add(&ctx->diag, DIAG_ERROR, &pos, "yaml", NULL, "%s", de->msg);
+			L.errors++;
+			any = true;
+			break; /* the first error explains the rest */
+		}
+		if (!any) {
+			struct srcpos pos = { L.posf, 0, 0 };
+			lerror(&L, &pos, "invalid YAML");
+		}
+	}
+	fy_parser_destroy(p);
+	fy_diag_destroy(fyd);
+	return L.errors;
+}
+
+int yaml_load(struct mc_ctx *ctx, const struct srcfile *f, const struct yaml_opts *opts,
+	struct ir_docs *out)
+{
+	return load(ctx, f, opts, out, false, NULL);
+}
+
+int yaml_load_one(struct mc_ctx *ctx, const struct srcfile *f, const struct yaml_opts *opts,
+	struct ir_node **out)
+{
+	return load(ctx, f, opts, NULL, true, out);
+}

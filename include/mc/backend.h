@@ -1,0 +1,45 @@
+/*
+ * backend.h - writing the IR out.
+ *
+ * emit_yaml writes the bytes `kubectl kustomize` (and Helm's toYaml, and
+ * sigs.k8s.io/yaml.Marshal in general) produce: the value goes through the
+ * JSON data model and is printed by go-yaml v2, whose emitter is a port of
+ * libyaml's, which we drive with the same style choices.  emit_json writes
+ * sorted keys with two-space indentation and Go's number formatting.
+ */
+#ifndef MC_BACKEND_H
+#define MC_BACKEND_H
+
+#include <stdbool.h>
+
+#include "mc/ir.h"
+
+/* go-yaml v2's map key order (natural: digit runs compare as numbers,
+ * non-letters before letters).  Returns <0, 0, >0. */
+int emit_keycmp(const struct str *a, const struct str *b);
+
+/* True when go-yaml v2 would print s without quotes (it resolves as a
+ * string under YAML 1.1 and is not a base-60 float).  Used by the emitter
+ * and by anything that must predict its output. */
+bool emit_plain_ok(const char *s, size_t n);
+
+/* Append one document (no `---`), ending in a newline.  Returns 0, or -1
+ * with a message in *err (e.g. for NaN, which JSON cannot carry). */
+int emit_yaml(struct sbuf *out, const struct ir_node *doc, const char **err);
+/* Documents joined by `---\n` (none before the first), as kustomize prints
+ * a resource list. */
+int emit_yaml_stream(struct sbuf *out, struct ir_node *const *docs, size_t n,
+	const char **err);
+
+enum emit_json_flags {
+	EMIT_JSON_COMPACT = 1 << 0, /* one line, no spaces */
+	EMIT_JSON_UNSORTED = 1 << 1, /* keep insertion order */
+};
+
+/* JSON of n: keys sorted bytewise, two-space indentation (unless compact),
+ * no trailing newline.  Returns 0, or -1 for NaN/Inf (with *err). */
+int emit_json(struct sbuf *out, const struct ir_node *n, unsigned flags, const char **err);
+/* A JSON string literal (Go's encoding/json escaping, HTML-safe off). */
+void emit_json_string(struct sbuf *out, const char *s, size_t n);
+
+#endif

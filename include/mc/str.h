@@ -1,0 +1,120 @@
+/*
+ * str.h - interned strings, growable byte buffers, hashing.
+ *
+ * struct str is an immutable, NUL-terminated string with its length and an
+ * XXH3 hash, interned per string table: within one table equal strings are
+ * the same pointer.  Tables belong to a compilation (one per thread), so two
+ * strings from different tables compare with str_eq, which falls back to the
+ * hash and the bytes.  Strings may hold NUL bytes; len is authoritative.
+ *
+ * struct sbuf is a malloc'd growable buffer for output (git's strbuf rules):
+ * buf is never NULL and always NUL-terminated.
+ */
+#ifndef MC_STR_H
+#define MC_STR_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "mc/arena.h"
+
+struct str {
+	uint64_t hash;
+	uint32_t len;
+	char s[];
+};
+
+struct strtab {
+	struct arena *arena;
+	const struct str **slots; /* open addressing, malloc'd */
+	size_t cap, len;
+};
+
+uint64_t str_hash(const void *p, size_t len);
+
+void strtab_init(struct strtab *t, struct arena *a);
+void strtab_release(struct strtab *t);
+const struct str *str_intern(struct strtab *t, const char *s, size_t len);
+const struct str *str_intern0(struct strtab *t, const char *s);
+const struct str *str_printf(struct strtab *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static inline bool str_eq(const struct str *a, const struct str *b)
+{
+	if (a == b)
+		return true;
+	if (!a || !b)
+		return false;
+	return a->len == b->len && a->hash == b->hash && memcmp(a->s, b->s, a->len) == 0;
+}
+
+/* Compare with a NUL-terminated C string. */
+static inline bool str_eqc(const struct str *a, const char *c)
+{
+	if (!a)
+		return false;
+	size_t n = strlen(c);
+	return a->len == n && memcmp(a->s, c, n) == 0;
+}
+
+/* Byte-wise ordering (Go's string comparison). */
+int str_cmp(const struct str *a, const struct str *b);
+
+struct sbuf {
+	char *buf;
+	size_t len, cap;
+};
+
+extern char sbuf_slop[1];
+#define SBUF_INIT { sbuf_slop, 0, 0 }
+
+void sbuf_init(struct sbuf *sb);
+void sbuf_release(struct sbuf *sb);
+void sbuf_reset(struct sbuf *sb);
+void sbuf_grow(struct sbuf *sb, size_t extra);
+void sbuf_add(struct sbuf *sb, const void *p, size_t n);
+void sbuf_addc(struct sbuf *sb, char c);
+void sbuf_adds(struct sbuf *sb, const char *s);
+void sbuf_addstr(struct sbuf *sb, const struct str *s);
+void sbuf_printf(struct sbuf *sb, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void sbuf_vprintf(struct sbuf *sb, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+void sbuf_truncate(struct sbuf *sb, size_t len);
+/* Take ownership of the bytes (malloc'd); sb is reset. */
+char *sbuf_detach(struct sbuf *sb, size_t *len);
+
+/* Base64 (standard alphabet, padded), as Go's base64.StdEncoding. */
+void b64_encode(struct sbuf *out, const void *p, size_t n);
+/* Returns false on malformed input. */
+bool b64_decode(struct sbuf *out, const char *s, size_t n);
+
+/* UTF-8: true when p[0..n) is valid UTF-8 (as Go's utf8.Valid). */
+bool utf8_valid(const char *p, size_t n);
+/* Decode one rune at p (n > 0); returns its length, sets *r (U+FFFD and
+ * length 1 on an invalid sequence, as Go does). */
+size_t utf8_decode(const char *p, size_t n, uint32_t *r);
+size_t utf8_encode(char out[4], uint32_t r);
+
+/*
+ * Go-compatible number conversions (ir/num.c): the anchor tools are Go
+ * programs, so numbers must parse and print exactly as strconv does.
+ */
+/* strconv.FormatFloat(f, fmt, prec, bitsize): fmt is 'e', 'E', 'f', 'g' or
+ * 'G'; prec < 0 means the shortest representation that round-trips. */
+void go_ftoa(struct sbuf *out, double f, char fmt, int prec, int bitsize);
+/* encoding/json's rendering of a float64. */
+void go_json_float(struct sbuf *out, double f);
+/* strconv.ParseInt(s, base, 64) and ParseUint; base 0 takes the 0x, 0o, 0b
+ * and 0 prefixes.  Underscores are not accepted.  False on syntax or range
+ * error. */
+bool go_parse_int(const char *s, size_t n, int base, int64_t *out);
+bool go_parse_uint(const char *s, size_t n, int base, uint64_t *out);
+/* strconv.ParseFloat(s, 64): decimal and hex forms, inf, infinity, nan.
+ * False on syntax error or when the value overflows (ErrRange). */
+bool go_parse_float(const char *s, size_t n, double *out);
+
+#endif
