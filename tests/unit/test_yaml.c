@@ -1,0 +1,241 @@
+/* Unit tests: the YAML loader (positions, errors, aliases, merge keys,
+ * duplicate keys, caps and scalar resolution). */
+#include "testutil.h"
+
+Test(yaml, positions_of_every_node)
+{
+	struct mc_ctx ctx;
+	mc_ctx_init(&ctx, NULL);
+	struct ir_docs d;
+	cr_assert_eq(tu_load(&ctx, "a: 1\nb:\n  - x\n  - {c: d}\n", YAML_V3, 0, &d), 0);
+	cr_assert_eq(d.len, 1);
+	struct ir_node *root = d.items[0];
+	cr_assert_eq(root->pos.line, 1);
+	struct ir_node *b = ir_map_getc(root, "b");
+	cr_assert(ir_is_seq(b));
+	cr_assert_eq(b->pos.line, 3);
+	cr_assert_eq(b->pos.col, 3);
+	struct ir_node *x = b->seq.items[0];
+	cr_assert_eq(x->pos.line, 3);
+	cr_assert_eq(x->pos.col, 5);
+	struct ir_node *c = ir_map_getc(b->seq.items[1], "c");
+	cr_assert_eq(c->pos.line, 4);
+	cr_assert_eq(c->pos.col, 9);
+	cr_assert_eq(b->seq.items[1]->style, IR_STYLE_FLOW);
+	cr_assert_eq(root->map.items[1].key->pos.line, 2, "keys keep positions");
+	mc_ctx_release(&ctx);
+}
+
+Test(yaml, multi_document_and_empty_documents)
+{
+	struct mc_ctx ctx;
+	mc_ctx_init(&ctx, NULL);
+	struct ir_docs d;
+	cr_assert_eq(tu_load(&ctx, "a: 1\n---\n---\n# c\n---\nb: 2\n", YAML_V3, 0, &d), 0);
+	cr_assert_eq(d.len, 2, "empty documents dropped");
+	cr_assert_eq(tu_load(&ctx, "a: 1\n---\n---\n# c\n---\nb: 2\n", YAML_V3, YAML_KEEP_EMPTY, &d), 0);
+	cr_assert_eq(d.len, 4);
+	cr_assert_null(d.items[1]);
+	cr_assert_eq(d.starts[3].line, 6);
+	mc_ctx_release(&ctx);
+}
+
+Test(yaml, syntax_error_has_position_and_caret)
+{
+	struct mc_ctx ctx;
+	mc_ctx_init(&ctx, NULL);
+	struct ir_docs d;
+	cr_assert_gt(tu_load(&ctx, "a: 1\nb: [\nc: d\n", YAML_V3, 0, &d), 0);
+	cr_assert_eq(diag_errors(&ctx.diag), 1);
+	char *msg = tu_first_diag(&ctx);
+	cr_assert(strstr(msg, "test.yaml:3:1: error: "), "got: %s", msg);
+	cr_assert(strstr(msg, "| c: d\n"), "source line shown: %s", msg);
+	cr_assert(strstr(msg, "| ^\n"), "caret shown: %s", msg);
+	free(msg);
+	mc_ctx_release(&ctx);
+}
+
+Test(yaml, duplicate_keys)
+{
+	struct mc_ctx ctx;
+	mc_ctx_init(&ctx, NULL);
+	struct ir_docs d;
+	cr_assert_gt(tu_load(&ctx, "a: 1\nb: 2\na: 3\n", YAML_V3, 0, &d), 0);
+	char *msg = tu_first_diag(&ctx);
+	cr_assert(strstr(msg, "test.yaml:3:1: error: mapping key \"a\" already defined at line 1"),
+		"got: %s", msg);
+	free(msg);
+	mc_ctx_release(&ctx);
+	mc_ctx_init(&ctx, NULL);
+	cr_assert_eq(tu_load(&ctx, "a: 1\nb: 2\na: 3\n", YAML_V2, YAML_DUPKEYS_OK, &d), 0);
+	cr_assert_eq(ir_map_getc(d.items[0], "a")->s.v.i, 3, "last wins");
+	cr_assert_eq(d.items[0]->map.len, 2);
+	mc_ctx_release(&ctx);
+}
+
+Test(yaml, duplicate_keys_in_large_maps)
+{
+	struct sbuf sb = SBUF_INIT;
+	for (int i = 0; i < 5000; i++)
+		sbuf_printf(&sb, "k%d: %d\n", i, i);
+	sbuf_adds(&sb, "k4321: again\n");
+	struct mc_ctx ctx;
+	mc_ctx_init(&ctx, NULL);
+	struct ir_docs d;
+	cr_assert_gt(tu_load(&ctx, sb.buf, YAML_V3, 0, &d), 0);
+	char *msg = tu_first_diag(&ctx);
+	cr_assert(strstr(msg, "\"k4321\" already defined at line 4322"), "got: %s", msg);
+	free(msg);
+	sbuf_release(&sb);
+	mc_ctx_release(&ctx);
+}
+
+Test(yaml, aliases_are_copies)
+{
+	struct mc_ctx ctx;
+	mc_ctx_init(&ctx, NULL);
+	struct ir_docs d;
+	cr_assert_eq(tu_load(&ctx, "a: &x {p: 1}\nb: *x\n", YAML_V3, 0, &d), 0);
+	struct ir_node *a = ir_map_getc(d.items[0], "a"), *b = ir_map_getc(d.items[0], "b");
+	cr_assert(ir_equal(a, b));
+	cr_assert_neq(a, b, "an alias is expanded into its own tree");
+	mc_ctx_release(&ctx);
+}
+
+Test(yaml, alias_bomb_fails_cleanly)
+{
+	const char *bomb =
+		"a: &a [x,x,x,x,x,x,x,x,x,x]\n"
+		"b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
+		"c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
+		"d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"
+		"e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\n"
+		"f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\n"
+		"g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f,*f]\n"
+		"h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g,*g]\n";
+	struct mc_ctx ctx;
+	mc_ctx_init(&ctx, NULL);
+	struct ir_docs d;
+	cr_assert_gt(tu_load(&ctx, bomb, YAML_V3, 0, &d), 0);
+	char *msg = tu_first_diag(&ctx);
+	cr_assert(strstr(msg, "document too large"), "got: %s", msg);
+	free(msg);
+	mc_ctx_release(&ctx);
+}
+
+Test(yaml, unknown_anchor)
+{
+	struct mc_ctx ctx;
+	mc_ctx_init(&ctx, NULL);
+	struct ir_docs d;
+	cr_assert_gt(tu_load(&ctx, "a: *nope\n", YAML_V3, 0, &d), 0);
+	mc_ctx_release(&ctx);
+}
+
+Test(yaml, merge_keys)
+{
+	struct mc_ctx ctx;
+	mc_ctx_init(&ctx, NULL);
+	struct ir_docs d;
+	cr_assert_eq(tu_load(&ctx,
+		"base: &b {x: 1, y: 2}\nother: &o {y: 9, z: 3}\n"
+		"m:\n  <<: [*b, *o]\n  x: 10\n", YAML_V3, 0, &d), 0);
+	struct ir_node *m = ir_map_getc(d.items[0], "m");
+	cr_assert_eq(ir_map_getc(m, "x")->s.v.i, 10, "explicit keys win");
+	cr_assert_eq(ir_map_getc(m, "y")->s.v.i, 2, "earlier merged maps win");
+	cr_assert_eq(ir_map_getc(m, "z")->s.v.i, 3);
+	cr_assert_null(ir_map_getc(m, "<<"));
+	mc_ctx_release(&ctx);
+}
+
+Test(yaml, depth_cap)
+{
+	struct sbuf sb = SBUF_INIT;
+	for (int i = 0; i < 2000; i++)
+		sbuf_addc(&sb, '[');
+	for (int i = 0; i < 2000; i++)
+		sbuf_addc(&sb, ']');
+	struct mc_ctx ctx;
+	mc_ctx_init(&ctx, NULL);
+	struct ir_docs d;
+	cr_assert_gt(tu_load(&ctx, sb.buf, YAML_V3, 0, &d), 0);
+	char *msg = tu_first_diag(&ctx);
+	cr_assert(strstr(msg, "nested too deeply"), "got: %s", msg);
+	free(msg);
+	sbuf_release(&sb);
+	mc_ctx_release(&ctx);
+}
+
+static enum ir_type resolve(enum yaml_schema s, const char *text, struct ir_node *n)
+{
+	memset(n, 0, sizeof *n);
+	return yaml_resolve(s, text, strlen(text), n);
+}
+
+Test(yaml, resolution_v2_vs_v3)
+{
+	struct ir_node n;
+	cr_assert_eq(resolve(YAML_V2, "yes", &n), IR_BOOL);
+	cr_assert(n.s.v.b);
+	cr_assert_eq(resolve(YAML_V3, "yes", &n), IR_STR);
+	cr_assert_eq(resolve(YAML_V2, "Off", &n), IR_BOOL);
+	cr_assert_eq(resolve(YAML_V3, "True", &n), IR_BOOL);
+	cr_assert_eq(resolve(YAML_V3, "~", &n), IR_NULL);
+	cr_assert_eq(resolve(YAML_V3, "", &n), IR_NULL);
+	cr_assert_eq(resolve(YAML_V3, "0x10", &n), IR_INT);
+	cr_assert_eq(n.s.v.i, 16);
+	cr_assert_eq(resolve(YAML_V3, "010", &n), IR_INT);
+	cr_assert_eq(n.s.v.i, 8);
+	cr_assert_eq(resolve(YAML_V3, "09", &n), IR_FLOAT, "go-yaml falls back to float");
+	cr_assert_eq(resolve(YAML_V3, "1_000", &n), IR_INT);
+	cr_assert_eq(n.s.v.i, 1000);
+	cr_assert_eq(resolve(YAML_V3, "12345678901234567890", &n), IR_INT);
+	cr_assert(n.flags & IR_F_UINT);
+	cr_assert_eq(resolve(YAML_V3, "123456789012345678901234", &n), IR_FLOAT);
+	cr_assert_eq(resolve(YAML_V3, ".5", &n), IR_FLOAT);
+	cr_assert_eq(resolve(YAML_V3, "1e", &n), IR_STR);
+	cr_assert_eq(resolve(YAML_V3, "1e400", &n), IR_STR, "out of range is a string");
+	cr_assert_eq(resolve(YAML_V3, "-.inf", &n), IR_FLOAT);
+	cr_assert_eq(resolve(YAML_V3, "2020-01-01", &n), IR_STR);
+	cr_assert(n.flags & IR_F_TIMESTAMP);
+	cr_assert_eq(resolve(YAML_V2, "2020-01-01", &n), IR_STR);
+	cr_assert(!(n.flags & IR_F_TIMESTAMP), "v2 keeps timestamps as plain strings");
+	cr_assert_eq(resolve(YAML_V3, "2020-13-01", &n), IR_STR);
+	cr_assert(!(n.flags & IR_F_TIMESTAMP), "month 13 is not a date");
+	cr_assert_eq(resolve(YAML_V3, "<<", &n), IR_STR);
+}
+
+Test(yaml, explicit_tags)
+{
+	struct mc_ctx ctx;
+	mc_ctx_init(&ctx, NULL);
+	struct ir_docs d;
+	cr_assert_eq(tu_load(&ctx, "a: !!str 5\nb: !!int \"7\"\nc: !!float 1\nd: '5'\ne: !custom 5\n",
+		YAML_V3, 0, &d), 0);
+	cr_assert_eq(ir_map_getc(d.items[0], "a")->type, IR_STR);
+	cr_assert_eq(ir_map_getc(d.items[0], "b")->type, IR_INT);
+	cr_assert_eq(ir_map_getc(d.items[0], "c")->type, IR_FLOAT);
+	cr_assert_eq(ir_map_getc(d.items[0], "d")->type, IR_STR);
+	cr_assert_eq(ir_map_getc(d.items[0], "e")->type, IR_STR);
+	cr_assert_gt(tu_load(&ctx, "a: !!int x\n", YAML_V3, 0, &d), 0);
+	mc_ctx_release(&ctx);
+}
+
+Test(yaml, json_numbers_flag)
+{
+	struct mc_ctx ctx;
+	mc_ctx_init(&ctx, NULL);
+	struct ir_docs d;
+	cr_assert_eq(tu_load(&ctx, "a: 1000000\n", YAML_V2, YAML_JSON_NUMBERS, &d), 0);
+	cr_assert_eq(ir_map_getc(d.items[0], "a")->type, IR_FLOAT);
+	mc_ctx_release(&ctx);
+}
+
+Test(yaml, non_scalar_key_is_an_error)
+{
+	struct mc_ctx ctx;
+	mc_ctx_init(&ctx, NULL);
+	struct ir_docs d;
+	cr_assert_gt(tu_load(&ctx, "? [a]\n: b\n", YAML_V3, 0, &d), 0);
+	mc_ctx_release(&ctx);
+}
