@@ -1,0 +1,134 @@
+/*
+ * helm.h - the Helm frontend's internals (frontend/helm_*.c).
+ *
+ * A chart is loaded into struct helm_chart (files, metadata, values,
+ * subcharts), its values are coalesced by Helm's rules into IR maps, its
+ * templates are rendered by the Go template engine, and the rendered files
+ * are split, sorted and printed as `helm template` prints them.  The public
+ * entry point for other frontends is helm_render_chart in frontend.h; this
+ * header is for the Helm files themselves and their tests.
+ */
+#ifndef MC_HELM_H
+#define MC_HELM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mc/frontend.h"
+#include "mc/ir.h"
+
+/* ------------------------------------------------------------- files */
+
+/* A file of a chart, named relative to the chart root with '/'. */
+struct helm_file {
+	const char *name;
+	const char *data; /* NUL-terminated (the NUL is not counted) */
+	size_t len;
+	const struct srcfile *src; /* for diagnostics; made on demand */
+};
+
+struct helm_files {
+	struct helm_file *items;
+	size_t len, cap;
+};
+
+#define HELM_MAX_CHART_SIZE ((size_t)100 << 20) /* MaxDecompressedChartSize */
+#define HELM_MAX_FILE_SIZE ((size_t)5 << 20)    /* MaxDecompressedFileSize */
+
+/* loader.LoadArchiveFiles: gunzip and untar a chart archive; each file's
+ * name loses its first path component.  Returns 0, or -1 with Helm's
+ * message in *err. */
+int helm_archive_files(struct arena *a, const char *data, size_t len,
+	struct helm_files *out, const char **err);
+
+/* ----------------------------------------------------------- paths */
+
+/* Go's path/filepath.Match on '/'-separated names.  Returns 1 on a match,
+ * 0 on none, -1 when the pattern is malformed (ErrBadPattern). */
+int helm_path_match(const char *pattern, const char *name);
+
+/* .helmignore rules (pkg/ignore). */
+struct helm_ignore;
+
+/* Parse the rules in text (NULL: none) and add Helm's default rule
+ * (templates/.?*).  NULL with *err set on a bad rule. */
+struct helm_ignore *helm_ignore_parse(struct arena *a, const char *text, size_t len,
+	const char **err);
+/* Rules.Ignore for a path relative to the chart root. */
+bool helm_ignore_match(const struct helm_ignore *r, const char *path, bool is_dir);
+
+/* ------------------------------------------------------- Go strings */
+
+/* unicode.IsSpace */
+bool helm_is_space(uint32_t r);
+/* strings.TrimSpace / TrimLeftFunc(unicode.IsSpace) on s[0..n). */
+void helm_trim_space(const char **s, size_t *n);
+void helm_trim_left_space(const char **s, size_t *n);
+/* strings.TrimSpace(s) == "" */
+bool helm_is_blank(const char *s, size_t n);
+/* strconv.Quote (what %q prints for a string). */
+void helm_quote(struct sbuf *out, const char *s, size_t n);
+const char *helm_quote_a(struct arena *a, const char *s);
+
+/* ------------------------------------------------------------ charts */
+
+struct helm_maintainer {
+	const char *name, *email, *url;
+};
+
+/* One entry of Chart.yaml's dependencies (chart.Dependency). */
+struct helm_dep {
+	const char *name, *version, *repository, *condition, *alias;
+	const char **tags;
+	size_t ntags;
+	bool enabled;
+	struct ir_node *import_values; /* the list as written, or NULL */
+	struct srcpos pos;
+};
+
+/* Chart.yaml (chart.Metadata), strings never NULL ("" when absent). */
+struct helm_meta {
+	const char *name, *home, *version, *description, *icon, *api_version,
+		*condition, *tags, *app_version, *kube_version, *type;
+	const char **sources, **keywords;
+	size_t nsources, nkeywords;
+	bool has_sources, has_keywords;
+	struct helm_maintainer **maintainers; /* entries may be NULL */
+	size_t nmaintainers;
+	bool deprecated;
+	struct ir_node *annotations; /* map of strings, or NULL */
+	struct helm_dep **deps;      /* entries may be NULL (rejected by validation) */
+	size_t ndeps;
+};
+
+struct helm_chart {
+	struct helm_meta meta;
+	struct ir_node *values;        /* values.yaml (a map), NULL when absent */
+	const struct helm_file *schema; /* values.schema.json, or NULL */
+	struct helm_files templates;    /* templates/... */
+	struct helm_files files;        /* the other files (.Files, crds/) */
+	struct helm_chart **deps;       /* Dependencies(): subcharts, in order */
+	size_t ndeps;
+	struct helm_chart *parent;
+	const char *where;              /* the chart's path as shown in messages */
+	struct srcpos pos;              /* Chart.yaml */
+};
+
+/* loader.Load: a chart directory (with .helmignore) or a .tgz archive.
+ * Errors are reported at `from` (or the offending file) with Helm's
+ * messages; returns NULL after reporting. */
+struct helm_chart *helm_chart_load(struct mc_ctx *ctx, const char *path, const struct srcpos *from);
+/* loader.LoadFiles on files already read (names relative to the root);
+ * where names the chart in messages. */
+struct helm_chart *helm_chart_from_files(struct mc_ctx *ctx, struct helm_files *files,
+	const char *where, const struct srcpos *from);
+
+/* Chart.ChartFullPath(): "parent/charts/child". */
+const char *helm_chart_fullpath(struct mc_ctx *ctx, const struct helm_chart *c);
+bool helm_chart_is_library(const struct helm_chart *c);
+/* A srcfile for a chart file (read lazily for archive members). */
+const struct srcfile *helm_file_src(struct mc_ctx *ctx, const struct helm_chart *c,
+	struct helm_file *f);
+
+#endif
