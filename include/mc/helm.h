@@ -71,6 +71,21 @@ bool helm_is_blank(const char *s, size_t n);
 void helm_quote(struct sbuf *out, const char *s, size_t n);
 const char *helm_quote_a(struct arena *a, const char *s);
 
+/* ---------------------------------------------------------- strvals */
+
+enum helm_set_kind {
+	HELM_SET,         /* --set */
+	HELM_SET_STRING,  /* --set-string */
+	HELM_SET_FILE,    /* --set-file (files read through ctx->fs) */
+	HELM_SET_JSON,    /* --set-json */
+	HELM_SET_LITERAL, /* --set-literal */
+};
+
+/* strvals.ParseInto and friends: parse one argument into dest (a map).
+ * Returns 0, or -1 with pkg/strvals' message in *err. */
+int helm_strvals_parse(struct mc_ctx *ctx, const char *s, enum helm_set_kind kind,
+	struct ir_node *dest, const char **err);
+
 /* ------------------------------------------------------------ charts */
 
 struct helm_maintainer {
@@ -130,5 +145,29 @@ bool helm_chart_is_library(const struct helm_chart *c);
 /* A srcfile for a chart file (read lazily for archive members). */
 const struct srcfile *helm_file_src(struct mc_ctx *ctx, const struct helm_chart *c,
 	struct helm_file *f);
+
+/* ------------------------------------------------------------ values */
+
+/* CoalesceValues (merge false) / MergeValues (merge true): a deep copy of
+ * vals (NULL: none) with the chart's and its subcharts' defaults under it.
+ * NULL after reporting a type mismatch. */
+struct ir_node *helm_coalesce_values(struct mc_ctx *ctx, const struct helm_chart *c,
+	const struct ir_node *vals, bool merge);
+/* coalesceTablesFullKey: src merged under dst (dst wins); both edited as
+ * Helm edits them.  Returns dst (or src when dst is NULL). */
+struct ir_node *helm_coalesce_tables(struct mc_ctx *ctx, struct ir_node *dst, struct ir_node *src,
+	const char *prefix, bool merge);
+/* Values.Table: the map at a dotted path, or NULL. */
+struct ir_node *helm_values_table(struct ir_node *v, const char *name);
+/* chartutil.ProcessDependencies(WithMerge): drop disabled subcharts
+ * (conditions, tags; aliases applied) and import values from children. */
+int helm_process_dependencies(struct mc_ctx *ctx, struct helm_chart *c, const struct ir_node *vals,
+	bool merge);
+/* action.CheckDependencies: every Chart.yaml dependency is in charts/. */
+int helm_check_dependencies(struct mc_ctx *ctx, const struct helm_chart *c);
+/* The CLI's mergeMaps for -f files: b over a, maps merged, a new map. */
+struct ir_node *helm_merge_maps(struct mc_ctx *ctx, struct ir_node *a, const struct ir_node *b);
+/* fmt's %v of a value. */
+void helm_fmt_v(struct sbuf *out, const struct ir_node *n);
 
 #endif
