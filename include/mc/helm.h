@@ -170,4 +170,80 @@ struct ir_node *helm_merge_maps(struct mc_ctx *ctx, struct ir_node *a, const str
 /* fmt's %v of a value. */
 void helm_fmt_v(struct sbuf *out, const struct ir_node *n);
 
+/* ------------------------------------------------------ capabilities */
+
+struct helm_kube_version {
+	const char *version, *major, *minor; /* "v1.20.0", "1", "20" */
+};
+
+/* chartutil.ParseKubeVersion (apimachinery's ParseGeneric): 0, or -1 with
+ * the message in *err. */
+int helm_parse_kube_version(struct arena *a, const char *s, struct helm_kube_version *out,
+	const char **err);
+/* The default: v1.20.0, as Helm's tests set it. */
+void helm_default_kube_version(struct helm_kube_version *out);
+/* DefaultVersionSet, NULL-terminated. */
+extern const char *const helm_default_api_versions[];
+
+/* ------------------------------------------------------------ output */
+
+/* A rendered file (or a CRD file): its name as `# Source:` shows it. */
+struct helm_rendered {
+	const char *name;
+	const char *text;
+	size_t len;
+	struct srcpos pos; /* the template, for messages */
+};
+
+struct helm_rendered_vec {
+	struct helm_rendered *items;
+	size_t len, cap;
+};
+
+/* One document of a rendered file (releaseutil.Manifest or a hook). */
+struct helm_doc {
+	const char *path;    /* the template it came from */
+	const char *content; /* the document text as Helm keeps it */
+	size_t len;
+	const char *kind, *name;
+	int rank;            /* position in InstallOrder, -1 when not listed */
+	bool hook, test;
+};
+
+struct helm_docs {
+	struct helm_doc **items;
+	size_t len, cap;
+};
+
+struct helm_sorted {
+	struct helm_docs manifests, hooks;
+	bool failed; /* a YAML error stopped the sort */
+};
+
+/* The kind's position in Helm's InstallOrder (4 adds the webhook kinds),
+ * -1 when it is not listed. */
+int helm_install_rank(const char *kind, int major);
+/* releaseutil.SortManifests: files are sorted by name (in place), split
+ * into documents, heads decoded, hooks separated, both kind-sorted.
+ * Returns the number of errors ("YAML parse error on ..."). */
+int helm_sort_manifests(struct mc_ctx *ctx, struct helm_rendered *files, size_t n, int major,
+	struct helm_sorted *out);
+/* Chart.CRDObjects(): crds/ files ending in .yaml|yml|json of the chart and its subcharts. */
+void helm_crd_objects(struct mc_ctx *ctx, const struct helm_chart *c, struct helm_rendered_vec *out);
+
+struct helm_print_opts {
+	int major;                /* 3 or 4 */
+	bool include_crds, skip_tests;
+	const char *const *show_only;
+	size_t nshow_only;
+	const char *output_dir;   /* NULL: print */
+	bool use_release_name;    /* --release-name: output-dir/NAME */
+	const char *release_name;
+};
+
+/* What `helm template` prints (or writes under output_dir, printing the
+ * "wrote" lines).  Returns the number of errors. */
+int helm_print(struct mc_ctx *ctx, const struct helm_chart *chart, const struct helm_sorted *s,
+	const struct helm_print_opts *o, struct sbuf *out);
+
 #endif
