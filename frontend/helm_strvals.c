@@ -179,42 +179,6 @@ static bool empty_val(struct parser *t)
 	return true;
 }
 
-static struct ir_node *from_json(struct mc_ctx *ctx, json_t *j, int depth)
-{
-	if (depth > 512)
-		return ir_null(ctx, NULL);
-	switch (json_typeof(j)) {
-	case JSON_OBJECT: {
-		struct ir_node *m = ir_map(ctx, NULL);
-		const char *k;
-		json_t *v;
-		json_object_foreach(j, k, v)
-			ir_map_set(ctx, m, mc_intern0(ctx, k), from_json(ctx, v, depth + 1));
-		return m;
-	}
-	case JSON_ARRAY: {
-		struct ir_node *s = ir_seq(ctx, NULL);
-		size_t i;
-		json_t *v;
-		json_array_foreach(j, i, v)
-			ir_seq_push(ctx, s, from_json(ctx, v, depth + 1));
-		return s;
-	}
-	case JSON_STRING:
-		return ir_str(ctx, json_string_value(j), json_string_length(j), NULL);
-	case JSON_INTEGER:
-		return ir_float(ctx, (double)json_integer_value(j), NULL);
-	case JSON_REAL:
-		return ir_float(ctx, json_real_value(j), NULL);
-	case JSON_TRUE:
-		return ir_bool(ctx, true, NULL);
-	case JSON_FALSE:
-		return ir_bool(ctx, false, NULL);
-	default:
-		return ir_null(ctx, NULL);
-	}
-}
-
 /* One JSON value from the rest of the input (json.Decoder.Decode). */
 static int json_value(struct parser *t, struct ir_node **out)
 {
@@ -223,7 +187,7 @@ static int json_value(struct parser *t, struct ir_node **out)
 		JSON_DECODE_ANY | JSON_DISABLE_EOF_CHECK | JSON_ALLOW_NUL, &je);
 	if (!j)
 		return fail(t, arena_strdup(&t->ctx->arena, je.text));
-	*out = from_json(t->ctx, j, 0);
+	*out = helm_json_to_ir(t->ctx, j, true);
 	t->pos += (size_t)je.position;
 	json_decref(j);
 	return OK;

@@ -86,6 +86,12 @@ enum helm_set_kind {
 int helm_strvals_parse(struct mc_ctx *ctx, const char *s, enum helm_set_kind kind,
 	struct ir_node *dest, const char **err);
 
+/* JSON input: a jansson json_t as IR (floats: every number a float, as
+ * encoding/json decodes into interface{}), or JSON text parsed whole. */
+struct ir_node *helm_json_to_ir(struct mc_ctx *ctx, void *json, bool floats);
+int helm_json_parse(struct mc_ctx *ctx, const char *text, size_t len, bool floats,
+	struct ir_node **out, const char **err);
+
 /* ------------------------------------------------------------ charts */
 
 struct helm_maintainer {
@@ -169,6 +175,16 @@ int helm_check_dependencies(struct mc_ctx *ctx, const struct helm_chart *c);
 struct ir_node *helm_merge_maps(struct mc_ctx *ctx, struct ir_node *a, const struct ir_node *b);
 /* fmt's %v of a value. */
 void helm_fmt_v(struct sbuf *out, const struct ir_node *n);
+
+/* ------------------------------------------------------------ schema */
+
+/* Validate values against one values.schema.json; the v6-style messages
+ * ("- at '/x': ...") go to errs.  Returns the number of violations. */
+int helm_validate_schema(struct mc_ctx *ctx, const struct helm_file *f, const struct ir_node *values,
+	struct sbuf *errs);
+/* chartutil.ValidateAgainstSchema over the chart and its subcharts; one
+ * diagnostic with Helm's message when anything fails.  Returns errors. */
+int helm_validate_values(struct mc_ctx *ctx, const struct helm_chart *c, const struct ir_node *values);
 
 /* ------------------------------------------------------ capabilities */
 
