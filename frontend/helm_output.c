@@ -643,6 +643,7 @@ int helm_print(struct mc_ctx *ctx, const struct helm_chart *chart, const struct 
 	 * Helm 3; Helm 4 uses its own) and match "# Source: CHART/(PATH)". */
 	pieces_t docs = { 0 };
 	split_manifests(a, all.buf, all.len, o->major, &docs);
+	struct sbuf shown = SBUF_INIT;
 	for (size_t f = 0; f < o->nshow_only && !errors; f++) {
 		const char *pat = o->show_only[f];
 		bool missing = true;
@@ -666,14 +667,17 @@ int helm_print(struct mc_ctx *ctx, const struct helm_chart *chart, const struct 
 			char *path = arena_strndup(a, src, nl ? (size_t)(nl - src) : (size_t)(e - src));
 			if (helm_path_match(pat, path) != 1)
 				continue;
-			sbuf_adds(out, "---\n");
-			sbuf_add(out, d, docs.items[i].n);
-			sbuf_addc(out, '\n');
+			sbuf_adds(&shown, "---\n");
+			sbuf_add(&shown, d, docs.items[i].n);
+			sbuf_addc(&shown, '\n');
 			missing = false;
 		}
 		if (missing)
 			errors += diag_error(&ctx->diag, NULL, "could not find template %s in chart", pat);
 	}
+	if (!errors)
+		sbuf_add(out, shown.buf, shown.len);
+	sbuf_release(&shown);
 	sbuf_release(&all);
 	return errors;
 }

@@ -201,7 +201,7 @@ void helm_default_kube_version(struct helm_kube_version *out);
 /* DefaultVersionSet, NULL-terminated. */
 extern const char *const helm_default_api_versions[];
 
-/* ------------------------------------------------------------ output */
+/* --------------------------------------------------------- rendering */
 
 /* A rendered file (or a CRD file): its name as `# Source:` shows it. */
 struct helm_rendered {
@@ -215,6 +215,29 @@ struct helm_rendered_vec {
 	struct helm_rendered *items;
 	size_t len, cap;
 };
+
+
+/* The release and cluster a chart is rendered for. */
+struct helm_release {
+	const char *name, *namespace_;
+	int revision;
+	bool is_install, is_upgrade;
+	struct helm_kube_version kube;
+	const char **api_versions;
+	size_t napi_versions;
+	int major; /* Helm 3 or 4 */
+};
+
+/* engine.Render: every template of the chart and its subcharts, parsed
+ * into one set, the non-partials executed with their chart's built-in
+ * objects; values are the coalesced values.  The rendered files (partials
+ * left out, "<no value>" removed) are appended to out.  Returns errors. */
+int helm_engine_render(struct mc_ctx *ctx, struct helm_chart *chart, struct ir_node *values,
+	const struct helm_release *rel, struct helm_rendered_vec *out);
+/* --name-template: a Sprig template executed with no data. */
+int helm_render_name_template(struct mc_ctx *ctx, const char *tmpl, const char **name);
+
+/* ------------------------------------------------------------ output */
 
 /* One document of a rendered file (releaseutil.Manifest or a hook). */
 struct helm_doc {
