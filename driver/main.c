@@ -13,6 +13,7 @@
 static const struct cli_cmd *const commands[] = {
 	&cmd_build,
 	&cmd_template,
+	&cmd_tpl,
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

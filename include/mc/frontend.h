@@ -9,6 +9,8 @@
  * kust:    the Kustomize frontend (`manifestc build`).
  * helm:    Helm charts (`manifestc template`; kustomize's helmCharts and
  *          Argo CD's helm sources render through helm_render_chart).
+ * Go templates (text/template, Sprig, Helm's functions) have their own
+ * header, gotmpl.h.
  */
 #ifndef MC_FRONTEND_H
 #define MC_FRONTEND_H
