@@ -755,9 +755,8 @@ int kust_build_dir(struct mc_ctx *ctx, const char *dir, const struct kust_opts *
 		return diag_error(&ctx->diag, from, "expected kind 'Component' for path '%s' but got '%s'",
 			k->realdir, ir_cstr(ir_map_getc(k->doc, "kind")) ? ir_cstr(ir_map_getc(k->doc, "kind")) : "Kustomization");
 	if (role != KUST_COMPONENT && k->component)
-		return diag_error(&ctx->diag, from, role == KUST_TOP
-			? "a Component cannot be built on its own: '%s'"
-			: "expected kind != 'Component' for path '%s'", k->realdir);
+		return diag_error(&ctx->diag, from, "expected kind != 'Component' for path '%s'",
+			k->realdir);
 	struct kust_stack here = { k->realdir, parent ? parent->stack : NULL };
 	k->stack = &here;
 	k->role = role;
@@ -802,11 +801,7 @@ static struct kust *top_kust(struct mc_ctx *ctx, const char *dir, const struct k
 	}
 	struct kust *k = load_kust(ctx, dir, real, opts, NULL, mem);
 	free(real);
-	if (k && k->component) {
-		diag_error(&ctx->diag, NULL, "a Component cannot be built on its own: '%s'", k->realdir);
-		return NULL;
-	}
-	return k;
+	return k; /* a Component may be built on its own */
 }
 
 int kust_build(struct mc_ctx *ctx, const char *dir, const struct kust_opts *opts,

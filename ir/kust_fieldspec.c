@@ -180,7 +180,8 @@ int kust_fs_merge(struct mc_ctx *ctx, struct kust_fslist *into, const struct kus
 	return 0;
 }
 
-int kust_fs_parse_list(struct mc_ctx *ctx, const struct ir_node *list, struct kust_fslist *out)
+int kust_fs_parse_list(struct mc_ctx *ctx, const struct ir_node *list, struct kust_fslist *out,
+	bool strict)
 {
 	if (ir_is_null(list))
 		return 0;
@@ -217,7 +218,7 @@ int kust_fs_parse_list(struct mc_ctx *ctx, const struct ir_node *list, struct ku
 				else if (!ir_is_null(p->value))
 					errors += diag_error(&ctx->diag, &p->value->pos,
 						"field spec 'create' must be a boolean");
-			} else {
+			} else if (strict) {
 				errors += diag_error(&ctx->diag, &p->key->pos,
 					"json: unknown field \"%s\"", p->key->s.text->s);
 			}

@@ -4,7 +4,7 @@
  *
  * At the very end of the build (so prefixes, patches and merges are
  * included) each resource that still needs a hash gets
- * `<name>-<hash>`: SHA-256 of a JSON encoding of kind, name, data and
+ * `<name>-<hash>`: SHA-256 of a JSON encoding of kind, "name", data and
  * binaryData (ConfigMap) or kind, name, type, data and stringData
  * (Secret), as Go's encoding/json writes a map (sorted keys, no spaces,
  * HTML characters escaped), the first ten hex digits with 0, 1, 3, a and e
@@ -151,7 +151,9 @@ static void key(struct sbuf *out, const char *k, bool *first)
 
 void kust_hash_encode(const struct ir_node *body, const struct str *kind, struct sbuf *out)
 {
-	const struct ir_node *name = ir_path(body, "metadata/name");
+	/* kustomize looks the name up as one key named "metadata/name",
+	 * which no resource has: the name always hashes as "". */
+	const struct ir_node *name = ir_map_getc(body, "metadata/name");
 	bool first = true;
 	sbuf_addc(out, '{');
 	if (str_eqc(kind, "ConfigMap")) {

@@ -88,7 +88,7 @@ int kust_pass_labels(struct ir_module *m)
 		const struct ir_node *l = labels->seq.items[i];
 		const struct srcpos *at = &l->pos;
 		struct kust_fslist fss = { 0 };
-		errors += kust_fs_parse_list(ctx, ir_map_getc(l, "fields"), &fss);
+		errors += kust_fs_parse_list(ctx, ir_map_getc(l, "fields"), &fss, true);
 		errors += merge_all(ctx, &fss, &tc->fs[KUST_FS_LABELS], at);
 		if (flag(l, "includeSelectors")) {
 			errors += merge_all(ctx, &fss, &tc->fs[KUST_FS_COMMON_LABELS], at);

@@ -235,7 +235,7 @@ typedef VEC(uint32_t) idxvec;
 
 /* selectReferral: 0 and *out (NULL when nothing matches), or errors. */
 static int select_referral(struct nr *n, const struct str *old, const struct str *ns_filter,
-	bool with_ns, struct ir_resource **out)
+	bool with_ns, bool mapping, struct ir_resource **out)
 {
 	struct mc_ctx *ctx = n->ctx;
 	*out = NULL;
@@ -311,7 +311,7 @@ static int select_referral(struct nr *n, const struct str *old, const struct str
 	bool same = true;
 	for (size_t i = 1; i < c.len; i++) {
 		struct ir_resource *r = n->list->items[c.items[i]];
-		if (!str_eq(r->id.name, first->id.name) || (with_ns && !str_eq(r->id.ns, first->id.ns)))
+		if (!str_eq(r->id.name, first->id.name) || (mapping && !str_eq(r->id.ns, first->id.ns)))
 			same = false;
 	}
 	if (same) {
@@ -331,7 +331,7 @@ static int set_scalar(struct nr *n, struct ir_node **slot)
 {
 	struct ir_node *node = *slot;
 	struct ir_resource *ref;
-	int e = select_referral(n, node->s.text, NULL, false, &ref);
+	int e = select_referral(n, node->s.text, NULL, false, false, &ref);
 	if (e || !ref)
 		return e;
 	if (!str_eq(ref->id.name, node->s.text))
@@ -351,7 +351,7 @@ static int set_mapping(struct nr *n, struct ir_node *node)
 	const struct str *old = ir_text(np->value) ? ir_text(np->value) : ctx->s_empty;
 	struct ir_resource *ref;
 	const struct str *ns = nsp ? (ir_text(nsp->value) ? ir_text(nsp->value) : ctx->s_empty) : NULL;
-	int e = select_referral(n, old, ns ? intern(n, ns) : NULL, nsp != NULL, &ref);
+	int e = select_referral(n, old, ns ? intern(n, ns) : NULL, nsp != NULL, true, &ref);
 	if (e || !ref)
 		return e;
 	if (str_eq(ref->id.name, old) && !ref->id.ns->len)

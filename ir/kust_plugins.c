@@ -56,7 +56,7 @@ static int want_specs(struct mc_ctx *ctx, struct ir_resource *r, const struct ir
 		return diag_error(&ctx->diag, &r->origin,
 			"plugin %s fails configuration: fieldSpecs is not expected to be nil",
 			kust_id_str(ctx, &r->id));
-	return kust_fs_parse_list(ctx, l, out);
+	return kust_fs_parse_list(ctx, l, out, false);
 }
 
 /* The plugin's origin for transformer annotations (OriginFromCustomPlugin). */

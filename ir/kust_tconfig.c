@@ -583,7 +583,7 @@ int kust_tconfig_parse(struct mc_ctx *ctx, const struct ir_node *doc, struct kus
 			if (str_eqc(p->key->s.text, set_names[s]))
 				which = s;
 		if (which >= 0) {
-			errors += kust_fs_parse_list(ctx, p->value, &out->fs[which]);
+			errors += kust_fs_parse_list(ctx, p->value, &out->fs[which], true);
 			continue;
 		}
 		if (!str_eqc(p->key->s.text, "nameReference")) {
@@ -619,7 +619,7 @@ int kust_tconfig_parse(struct mc_ctx *ctx, const struct ir_node *doc, struct kus
 						errors += diag_error(&ctx->diag, &f->value->pos,
 							"nameReference '%s' must be a string", key->s);
 				} else if (str_eqc(key, "fieldSpecs")) {
-					errors += kust_fs_parse_list(ctx, f->value, &nr.referrers);
+					errors += kust_fs_parse_list(ctx, f->value, &nr.referrers, true);
 				} else {
 					errors += diag_error(&ctx->diag, &f->key->pos,
 						"error unmarshaling JSON: while decoding JSON: json: unknown field \"%s\"",

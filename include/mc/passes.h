@@ -234,8 +234,11 @@ struct kust_fs_visit {
 int kust_fs_apply(struct kust_fs_visit *v, const struct kust_fs *fs, struct ir_node **body);
 bool kust_fs_matches(const struct kust_fs *fs, const struct ir_resid *id);
 /* Parse a field spec list (`- {group, version, kind, path, create}`) from a
- * configuration or plugin config node, appending to out. */
-int kust_fs_parse_list(struct mc_ctx *ctx, const struct ir_node *list, struct kust_fslist *out);
+ * configuration or plugin config node, appending to out; strict refuses
+ * unknown fields (configuration files are decoded strictly, plugin
+ * configs are not). */
+int kust_fs_parse_list(struct mc_ctx *ctx, const struct ir_node *list, struct kust_fslist *out,
+	bool strict);
 void kust_fs_init(struct mc_ctx *ctx, struct kust_fs *fs, const char *group, const char *version,
 	const char *kind, const char *path, bool create);
 /* FsSlice.MergeOne / MergeAll (no duplicates; a conflicting create flag is
