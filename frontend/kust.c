@@ -688,10 +688,7 @@ static int accumulate(struct mc_ctx *ctx, struct kust *k, struct kust *parent,
 	const char *origin_rel, struct ir_module *out, const struct srcpos *from)
 {
 	if (parent && parent->origin_path)
-		k->origin_path = arena_strdup(&ctx->arena,
-			path_clean(NULL, *parent->origin_path
-				? arena_printf(&ctx->arena, "%s/%s", parent->origin_path, origin_rel)
-				: origin_rel));
+		k->origin_path = kust_path_join(ctx, parent->origin_path, origin_rel);
 	if (k->role == KUST_COMPONENT) {
 		/* A component acts on the including kustomization's accumulator. */
 		k->acc = parent->acc;
