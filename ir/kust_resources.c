@@ -161,6 +161,9 @@ static int accumulate(struct ir_module *m, struct kust *k, const struct ir_node 
 	if (kust_is_remote(rel))
 		return diag_error(&ctx->diag, &entry->pos,
 			"remote resource '%s' is not supported: manifestc works offline", rel);
+	if (!*rel)
+		return diag_error(&ctx->diag, &entry->pos,
+			"accumulating resources from '': new root cannot be empty");
 	char *path = path_clean(k->dir, rel);
 	int errors = 0;
 	char *real = NULL;
