@@ -77,4 +77,48 @@ void kust_sort_legacy(struct mc_ctx *ctx, struct ir_reslist *l,
 	const struct str *const *first, size_t nfirst,
 	const struct str *const *last, size_t nlast);
 
+/* -------------------------------------- kustomize: selectors, patches */
+
+/* A resource selector (kustomize's types.Selector): group, version, kind,
+ * name and namespace are Go regular expressions matched whole (NULL or ""
+ * matches anything), plus a label and an annotation selector in
+ * Kubernetes' selector syntax.  Name and namespace match the original or
+ * the current identity. */
+struct kust_selector_re;
+struct kust_selector {
+	const struct str *group, *version, *kind, *name, *ns;
+	const struct str *label_selector, *anno_selector;
+	struct srcpos pos;               /* the `target:` node */
+	struct kust_selector_re *re;     /* compiled on first use (arena) */
+};
+
+/* Read a selector map (`target:`); `what` names the field in messages. */
+int kust_selector_parse(struct mc_ctx *ctx, const struct ir_node *target, const char *what,
+	struct kust_selector *sel);
+/* Compile the regexes and selectors (done by kust_select on first use);
+ * errors are reported at sel->pos. */
+int kust_selector_compile(struct mc_ctx *ctx, struct kust_selector *sel);
+bool kust_selector_match(struct mc_ctx *ctx, const struct kust_selector *sel,
+	struct ir_resource *r);
+/* Append the resources of `in` that sel selects, in order, to out. */
+int kust_select(struct mc_ctx *ctx, struct kust_selector *sel, const struct ir_reslist *in,
+	struct ir_reslist *out);
+/* types.Selector's String(), for messages. */
+const char *kust_selector_fmt(struct mc_ctx *ctx, const struct kust_selector *sel);
+
+/* A decoded JSON 6902 patch. */
+struct kust_jpatch {
+	struct ir_node *ops;  /* a sequence of operation maps */
+	bool raw_json;        /* written as JSON: `test` compares numbers' text */
+	struct srcpos pos;
+};
+/* Decode patch text: JSON when json is set (the text starts with '['),
+ * else YAML converted as sigs.k8s.io/yaml does.  -1 with a message in err. */
+int kust_jpatch_decode(struct mc_ctx *ctx, const struct srcfile *f, const struct yaml_opts *yo,
+	bool json, struct kust_jpatch *out, struct sbuf *err);
+/* Apply p to *body (a resource map, which may be replaced).  -1 with a
+ * message in err. */
+int kust_jpatch_apply(struct mc_ctx *ctx, const struct kust_jpatch *p, struct ir_node **body,
+	struct sbuf *err);
+
 #endif
