@@ -121,4 +121,32 @@ int kust_jpatch_decode(struct mc_ctx *ctx, const struct srcfile *f, const struct
 int kust_jpatch_apply(struct mc_ctx *ctx, const struct kust_jpatch *p, struct ir_node **body,
 	struct sbuf *err);
 
+/* Where strategic merge finds schemas (kyaml's openapi package): the
+ * builtin Kubernetes schemas, a custom `openapi:` document, or a test
+ * table.  A NULL schema means "unknown": lists are then replaced. */
+struct kust_schema;
+struct kust_schemas {
+	/* The schema of a resource type (apiVersion and kind as written). */
+	const struct kust_schema *(*type)(const struct kust_schemas *ss,
+		const struct str *api_version, const struct str *kind);
+	/* kyaml's Field(): a property, else the additionalProperties schema. */
+	const struct kust_schema *(*field)(const struct kust_schemas *ss,
+		const struct kust_schema *s, const struct str *key);
+	/* kyaml's Elements(): the items of a schema of type array. */
+	const struct kust_schema *(*items)(const struct kust_schemas *ss,
+		const struct kust_schema *s);
+	/* Whether x-kubernetes-patch-strategy includes "merge"; when keys is
+	 * not NULL, the merge keys too (x-kubernetes-list-map-keys, else the
+	 * patch merge key, else none). */
+	bool (*merge)(const struct kust_schemas *ss, const struct kust_schema *s,
+		const char *const **keys, size_t *nkeys);
+	void *data;
+};
+
+/* Strategic-merge patch into target (both maps; the patch is consumed:
+ * its nodes move into the result).  *out is the merged resource, or NULL
+ * when the patch deleted it.  -1 with a message in err. */
+int kust_smp_merge(struct mc_ctx *ctx, const struct kust_schemas *ss, struct ir_node *target,
+	struct ir_node *patch, struct ir_node **out, struct sbuf *err);
+
 #endif
