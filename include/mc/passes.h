@@ -130,6 +130,7 @@ struct kust {
 	/* buildMetadata of the top kustomization (inherited, as kustomize does) */
 	bool origin_annotations, transformer_annotations, managed_by_label;
 	const char *origin_path;    /* origin path of this kustomization (buildMetadata) */
+	struct kust_openapi *openapi; /* (top only) the OpenAPI schema in effect (kust_openapi.c) */
 };
 
 struct kust_stack {
@@ -368,6 +369,8 @@ int kust_selector_parse(struct mc_ctx *ctx, const struct ir_node *target, const 
 int kust_selector_compile(struct mc_ctx *ctx, struct kust_selector *sel);
 bool kust_selector_match(struct mc_ctx *ctx, const struct kust_selector *sel,
 	struct ir_resource *r);
+/* Free what compiling allocated outside the arena (call when done). */
+void kust_selector_release(struct kust_selector *sel);
 /* Append the resources of `in` that sel selects, in order, to out. */
 int kust_select(struct mc_ctx *ctx, struct kust_selector *sel, const struct ir_reslist *in,
 	struct ir_reslist *out);
@@ -416,5 +419,14 @@ struct kust_schemas {
  * when the patch deleted it.  -1 with a message in err. */
 int kust_smp_merge(struct mc_ctx *ctx, const struct kust_schemas *ss, struct ir_node *target,
 	struct ir_node *patch, struct ir_node **out, struct sbuf *err);
+
+/* The schemas strategic merge uses in k's build: the builtin Kubernetes
+ * ones, or the custom `openapi:` document in effect. */
+const struct kust_schemas *kust_schemas_current(struct mc_ctx *ctx, struct kust *k);
+/* The `openapi:` field (first pass of every kustomization: the first one
+ * that sets a schema sets it for the build), and the release of what it
+ * allocated (after the top's build). */
+int kust_pass_openapi(struct ir_module *m);
+void kust_openapi_release(struct kust *top);
 
 #endif
