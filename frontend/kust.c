@@ -648,6 +648,7 @@ static struct kust *load_kust(struct mc_ctx *ctx, const char *dir, const char *r
 /* ------------------------------------------------------------ passes */
 
 static const struct ir_pass accumulate_passes[] = {
+	{ "openapi", kust_pass_openapi },
 	{ "resources", kust_pass_resources },
 	{ "configurations", kust_pass_configurations },
 	{ "generators", kust_pass_generators },
@@ -807,6 +808,7 @@ static int build_top(struct mc_ctx *ctx, struct kust *k, struct ir_reslist *out)
 	int errors = accumulate(ctx, k, NULL, NULL, &m, NULL);
 	if (!errors)
 		errors = run_passes(&m, k, top_passes, COUNT(top_passes));
+	kust_openapi_release(k);
 	k->stack = NULL;
 	if (!errors)
 		for (size_t i = 0; i < m.res.len; i++)

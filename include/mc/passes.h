@@ -130,6 +130,7 @@ struct kust {
 	/* buildMetadata of the top kustomization (inherited, as kustomize does) */
 	bool origin_annotations, transformer_annotations, managed_by_label;
 	const char *origin_path;    /* origin path of this kustomization (buildMetadata) */
+	struct kust_openapi *openapi; /* (top only) the OpenAPI schema in effect (kust_openapi.c) */
 };
 
 struct kust_stack {
@@ -346,5 +347,88 @@ void kust_after_plugin(struct ir_module *m, struct kust *k, const char *origin);
 void kust_sort_legacy(struct mc_ctx *ctx, struct ir_reslist *l,
 	const struct str *const *first, size_t nfirst,
 	const struct str *const *last, size_t nlast);
+
+/* -------------------------------------- kustomize: selectors, patches */
+
+/* A resource selector (kustomize's types.Selector): group, version, kind,
+ * name and namespace are Go regular expressions matched whole (NULL or ""
+ * matches anything), plus a label and an annotation selector in
+ * Kubernetes' selector syntax.  Name and namespace match the original or
+ * the current identity. */
+struct kust_selector_re;
+struct kust_selector {
+	const struct str *group, *version, *kind, *name, *ns;
+	const struct str *label_selector, *anno_selector;
+	struct srcpos pos;               /* the `target:` node */
+	struct kust_selector_re *re;     /* compiled on first use (arena) */
+};
+
+/* Read a selector map (`target:`); `what` names the field in messages. */
+int kust_selector_parse(struct mc_ctx *ctx, const struct ir_node *target, const char *what,
+	struct kust_selector *sel);
+/* Compile the regexes and selectors (done by kust_select on first use);
+ * errors are reported at sel->pos. */
+int kust_selector_compile(struct mc_ctx *ctx, struct kust_selector *sel);
+bool kust_selector_match(struct mc_ctx *ctx, const struct kust_selector *sel,
+	struct ir_resource *r);
+/* Free what compiling allocated outside the arena (call when done). */
+void kust_selector_release(struct kust_selector *sel);
+/* Append the resources of `in` that sel selects, in order, to out. */
+int kust_select(struct mc_ctx *ctx, struct kust_selector *sel, const struct ir_reslist *in,
+	struct ir_reslist *out);
+/* types.Selector's String(), for messages. */
+const char *kust_selector_fmt(struct mc_ctx *ctx, const struct kust_selector *sel);
+
+/* A decoded JSON 6902 patch. */
+struct kust_jpatch {
+	struct ir_node *ops;  /* a sequence of operation maps */
+	bool raw_json;        /* written as JSON: `test` compares numbers' text */
+	struct srcpos pos;
+};
+/* Decode patch text: JSON when json is set (the text starts with '['),
+ * else YAML converted as sigs.k8s.io/yaml does.  -1 with a message in err. */
+int kust_jpatch_decode(struct mc_ctx *ctx, const struct srcfile *f, const struct yaml_opts *yo,
+	bool json, struct kust_jpatch *out, struct sbuf *err);
+/* Apply p to *body (a resource map, which may be replaced).  -1 with a
+ * message in err. */
+int kust_jpatch_apply(struct mc_ctx *ctx, const struct kust_jpatch *p, struct ir_node **body,
+	struct sbuf *err);
+
+/* Where strategic merge finds schemas (kyaml's openapi package): the
+ * builtin Kubernetes schemas, a custom `openapi:` document, or a test
+ * table.  A NULL schema means "unknown": lists are then replaced. */
+struct kust_schema;
+struct kust_schemas {
+	/* The schema of a resource type (apiVersion and kind as written). */
+	const struct kust_schema *(*type)(const struct kust_schemas *ss,
+		const struct str *api_version, const struct str *kind);
+	/* kyaml's Field(): a property, else the additionalProperties schema. */
+	const struct kust_schema *(*field)(const struct kust_schemas *ss,
+		const struct kust_schema *s, const struct str *key);
+	/* kyaml's Elements(): the items of a schema of type array. */
+	const struct kust_schema *(*items)(const struct kust_schemas *ss,
+		const struct kust_schema *s);
+	/* Whether x-kubernetes-patch-strategy includes "merge"; when keys is
+	 * not NULL, the merge keys too (x-kubernetes-list-map-keys, else the
+	 * patch merge key, else none). */
+	bool (*merge)(const struct kust_schemas *ss, const struct kust_schema *s,
+		const char *const **keys, size_t *nkeys);
+	void *data;
+};
+
+/* Strategic-merge patch into target (both maps; the patch is consumed:
+ * its nodes move into the result).  *out is the merged resource, or NULL
+ * when the patch deleted it.  -1 with a message in err. */
+int kust_smp_merge(struct mc_ctx *ctx, const struct kust_schemas *ss, struct ir_node *target,
+	struct ir_node *patch, struct ir_node **out, struct sbuf *err);
+
+/* The schemas strategic merge uses in k's build: the builtin Kubernetes
+ * ones, or the custom `openapi:` document in effect. */
+const struct kust_schemas *kust_schemas_current(struct mc_ctx *ctx, struct kust *k);
+/* The `openapi:` field (first pass of every kustomization: the first one
+ * that sets a schema sets it for the build), and the release of what it
+ * allocated (after the top's build). */
+int kust_pass_openapi(struct ir_module *m);
+void kust_openapi_release(struct kust *top);
 
 #endif
