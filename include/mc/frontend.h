@@ -140,6 +140,11 @@ struct kust_opts {
  * resources, in output order, go to out.  Returns the number of errors. */
 int kust_build(struct mc_ctx *ctx, const char *dir, const struct kust_opts *opts,
 	struct ir_reslist *out);
+/* The same for a kustomization given in memory (data, len) as if it were
+ * the file `name` (NULL: kustomization.yaml) in dir, e.g. a kustomization
+ * Argo CD modified with `kustomize edit`; every other file comes from dir. */
+int kust_build_doc(struct mc_ctx *ctx, const char *dir, const char *name, const char *data,
+	size_t len, const struct kust_opts *opts, struct ir_reslist *out);
 
 /* ---------------------------------------------------------------- helm */
 
