@@ -12,6 +12,7 @@
 
 static const struct cli_cmd *const commands[] = {
 	&cmd_build,
+	&cmd_diff,
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
