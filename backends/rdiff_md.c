@@ -154,13 +154,20 @@ void rdiff_markdown(struct sbuf *out, const struct rdiff *d, const struct rdiff_
 	if (nimages) {
 		sbuf_adds(out, "**Images**\n\n");
 		struct sbuf line = SBUF_INIT;
-		for (size_t i = 0; i < d->nenvs; i++)
-			for (size_t j = 0; j < d->envs[i].nimages && shown < MD_MAX_IMAGES; j++, shown++) {
+		bool room = true;
+		for (size_t i = 0; room && i < d->nenvs; i++)
+			for (size_t j = 0; j < d->envs[i].nimages; j++) {
 				sbuf_reset(&line);
 				rdiff_image_line(&line, d->envs[i].name, &d->envs[i].images[j]);
+				/* Images take at most a quarter of the comment. */
+				if (shown == MD_MAX_IMAGES || out->len - start + line.len * 2 > limit / 4) {
+					room = false;
+					break;
+				}
 				sbuf_adds(out, "- ");
 				md_text(out, line.buf);
 				sbuf_addc(out, '\n');
+				shown++;
 			}
 		sbuf_release(&line);
 		if (shown < nimages)
