@@ -12,6 +12,8 @@
  *         back by rout_load) or as a render in memory fills it.
  * rdiff:  the differences between two renders, per environment and
  *         Application, and their formats (text, markdown, JSON).
+ * rcache: the render cache: an Application's render kept with the reads
+ *         it made, reused while they give the same bytes.
  */
 #ifndef MC_DIFF_H
 #define MC_DIFF_H
@@ -225,5 +227,32 @@ void rdiff_res_notes(struct sbuf *out, const struct rd_res *r);
 void rdiff_image_line(struct sbuf *out, const char *env, const struct rd_image *im);
 /* "2 Applications differ in 1 environment; 3 resources: 2 changed, 1 added" */
 void rdiff_summary_line(struct sbuf *out, const struct rdiff *d);
+
+/* --------------------------------------------------------------- rcache */
+
+struct rcache;
+struct vfs;
+struct vfs_deps;
+
+/* The default directory: $XDG_CACHE_HOME/manifestc, else
+ * ~/.cache/manifestc (malloc'd; NULL when neither can be found). */
+char *rcache_default_dir(void);
+/* Open (creating) a cache in dir, bounded to max_bytes (0: unbounded).
+ * NULL with a message in err. */
+struct rcache *rcache_open(const char *dir, uint64_t max_bytes, struct sbuf *err);
+/* Trim to the bound if anything was stored, and free. */
+void rcache_close(struct rcache *c);
+/* Remove least recently used entries until the cache is under 90% of its
+ * bound (rcache_close does this when needed). */
+void rcache_trim(struct rcache *c);
+/* XXH3-128 of the bytes as 32 hex digits (a cache key). */
+void rcache_key(char out[33], const void *p, size_t n);
+/* The bytes stored under key by a render whose recorded reads give the
+ * same outcomes on fs (malloc'd, *len set), or NULL. */
+char *rcache_get(struct rcache *c, const char *key, struct vfs *fs, size_t *len);
+/* Store a render under key with the reads it made (atomic; older
+ * variants with other outcomes are kept, up to 4).  0 or an errno value. */
+int rcache_put(struct rcache *c, const char *key, const struct vfs_deps *deps,
+	const char *blob, size_t len);
 
 #endif
