@@ -181,8 +181,11 @@ static const struct word common_words[] = {
 
 static const struct word *lookup_word(const struct word *tab, const char *s, size_t n)
 {
+	/* Every word is at most 6 bytes: most scalars are ruled out at once. */
+	if (n > 6)
+		return NULL;
 	for (; tab->w; tab++)
-		if (strlen(tab->w) == n && memcmp(tab->w, s, n) == 0)
+		if (tab->w[0] == s[0] && strlen(tab->w) == n && memcmp(tab->w, s, n) == 0)
 			return tab;
 	return NULL;
 }
@@ -720,7 +723,7 @@ static int load(struct mc_ctx *ctx, const struct srcfile *f, const struct yaml_o
 	fy_diag_set_collect_errors(fyd, true);
 	struct fy_parse_cfg cfg = {
 		.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG | FYPCF_DEFAULT_VERSION_1_2 |
-			 FYPCF_DISABLE_DEPTH_LIMIT | FYPCF_DISABLE_RECYCLING,
+			 FYPCF_DISABLE_DEPTH_LIMIT,
 		.diag = fyd,
 	};
 	struct fy_parser *p = fy_parser_create(&cfg);
