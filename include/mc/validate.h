@@ -101,10 +101,13 @@ struct validate_input {
 /* Parse a file as kubectl reads manifests (go-yaml v2 rules; duplicate keys
  * are errors when o->strict).  A file whose YAML fails is re-read document
  * by document (split at `---` lines) so that one bad document does not hide
- * the others; each failed document gets an ERROR record.  Returns the
- * number of documents that failed. */
-int validate_load(struct mc_ctx *ctx, const struct srcfile *f, uint32_t seq,
-	const struct validate_opts *o, struct validate_input *in, struct validate_records *recs);
+ * the others; each failed document gets an ERROR record.  The documents
+ * are built in pctx (which may be ctx, or a scratch context released after
+ * the file: see validate_records_detach); findings and records go to ctx.
+ * Returns the number of documents that failed. */
+int validate_load(struct mc_ctx *ctx, struct mc_ctx *pctx, const struct srcfile *f,
+	uint32_t seq, const struct validate_opts *o, struct validate_input *in,
+	struct validate_records *recs);
 
 /* Validate the documents of a loaded file (expanding `kind: List`),
  * appending one record per resource. */
@@ -115,6 +118,13 @@ void validate_input_run(struct mc_ctx *ctx, const struct schema_set *ss,
 /* Register every CustomResourceDefinition among the documents in set;
  * returns the number of errors (a CRD that does not compile). */
 int validate_add_crds(struct mc_ctx *ctx, struct schema_set *set, const struct validate_input *in);
+
+/* Make records [from, len) independent of the context their documents
+ * were parsed in: strings are copied to ctx; bodies are dropped, except
+ * that keep() (may be NULL) chooses records whose body is cloned into ctx
+ * (validate keeps Applications and AppProjects for the project checks). */
+void validate_records_detach(struct mc_ctx *ctx, struct validate_records *r, size_t from,
+	bool (*keep)(const struct validate_record *));
 
 /* Sort records into input order (file, document, item). */
 void validate_records_sort(struct validate_records *r);
