@@ -571,8 +571,9 @@ static void check(struct vstate *v, const struct ir_node *n, const struct schema
 				sbuf_printf(&vals, "%s%s", i ? ", " : "", m->enum_json[i]);
 			if (m->nenum > 12)
 				sbuf_adds(&vals, ", ...");
+			const char *d = vs_describe(v, n);
 			vs_report(v, n, DIAG_ERROR, "schema/enum", "unsupported value %s: must be one of %s",
-				vs_describe(v, n), vals.buf);
+				n->type == IR_STR ? d + 7 : d, vals.buf);
 			sbuf_release(&vals);
 		}
 		sbuf_release(&js);

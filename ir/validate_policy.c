@@ -337,6 +337,7 @@ static void container_policies(struct vstate *v, const struct validate_policy *p
 		}
 		if (p->resources != POLICY_OFF) {
 			const struct ir_node *res = ir_map_getc(c, "resources");
+			size_t rm = res ? vs_push(v, "resources", 9) : 0;
 			static const char *const parts[] = { "requests", "limits" };
 			for (int k = 0; k < 2; k++) {
 				const struct ir_node *x = ir_map_getc(res, parts[k]);
@@ -345,6 +346,8 @@ static void container_policies(struct vstate *v, const struct validate_policy *p
 				vs_report(v, res ? res : c, lvl(p->resources), "policy/resources",
 					"container \"%s\" has no resource %s", name ? name : "?", parts[k]);
 			}
+			if (res)
+				vs_pop(v, rm);
 		}
 		vs_pop(v, im);
 	}

@@ -114,7 +114,7 @@ int validate_load(struct mc_ctx *ctx, struct mc_ctx *pctx, const struct srcfile 
 	memset(in, 0, sizeof *in);
 	in->file = f;
 	in->seq = seq;
-	struct yaml_opts yo = { .schema = YAML_V2, .flags = YAML_KEEP_EMPTY };
+	struct yaml_opts yo = { .schema = YAML_V2, .flags = YAML_KEEP_EMPTY, .max_nodes = o->max_nodes };
 	if (!o->strict)
 		yo.flags |= YAML_DUPKEYS_OK;
 	struct diag *dg = &pctx->diag;
@@ -145,8 +145,8 @@ int validate_load(struct mc_ctx *ctx, struct mc_ctx *pctx, const struct srcfile 
 			po.pos_file = f;
 			po.line_offset = piece_line - 1;
 			struct ir_docs d = { 0 };
-			int errs = yaml_load(pctx, &sub, &po, &d);
 			size_t first = ctx->diag.len;
+			int errs = yaml_load(pctx, &sub, &po, &d);
 			take_diags(ctx, pctx);
 			if (errs == 0) {
 				for (size_t i = 0; i < d.len; i++)

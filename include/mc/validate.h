@@ -45,6 +45,7 @@ struct validate_opts {
 	size_t nskip;
 	const char *const *reject;
 	size_t nreject;
+	size_t max_nodes;     /* nodes per file when loading (0: the loader's cap) */
 };
 
 enum validate_status {
