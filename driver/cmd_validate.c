@@ -122,11 +122,7 @@ static void orphan_records(struct mc_ctx *ctx, struct validate_records *recs, si
 		r.pos = m->pos;
 		r.item = -1;
 		r.status = m->level == DIAG_ERROR ? VALIDATE_ERROR : VALIDATE_VALID;
-		/* one record per finding */
-		size_t len = ctx->diag.len;
-		ctx->diag.len = i + 1;
-		validate_record_take(ctx, &r, i);
-		ctx->diag.len = len;
+		validate_record_take_range(ctx, &r, i, i + 1);
 		validate_records_push(ctx, recs, &r);
 	}
 }

@@ -218,8 +218,10 @@ static const struct schema *intern(struct schema_builder *b, const struct schema
 
 static bool get_bool(struct schema_builder *b, const struct ir_node *n, const char *kw, bool *out)
 {
-	if (!n || n->type != IR_BOOL)
-		return !berr(b, n, "%s must be a boolean", kw);
+	if (!n || n->type != IR_BOOL) {
+		berr(b, n, "%s must be a boolean", kw);
+		return false;
+	}
 	*out = n->s.v.b;
 	return true;
 }
@@ -232,9 +234,13 @@ static bool get_number(struct schema_builder *b, const struct ir_node *n, const 
 	}
 	if (n && n->type == IR_FLOAT) {
 		*out = n->s.v.f;
-		return isfinite(*out) || !berr(b, n, "%s must be a finite number", kw);
+		if (isfinite(*out))
+			return true;
+		berr(b, n, "%s must be a finite number", kw);
+		return false;
 	}
-	return !berr(b, n, "%s must be a number", kw);
+	berr(b, n, "%s must be a number", kw);
+	return false;
 }
 
 static bool get_count(struct schema_builder *b, const struct ir_node *n, const char *kw, int64_t *out)
@@ -242,8 +248,10 @@ static bool get_count(struct schema_builder *b, const struct ir_node *n, const c
 	double d;
 	if (!get_number(b, n, kw, &d))
 		return false;
-	if (d < 0 || d != floor(d) || d > 9.2e18)
-		return !berr(b, n, "%s must be a non-negative integer", kw);
+	if (d < 0 || d != floor(d) || d > 9.2e18) {
+		berr(b, n, "%s must be a non-negative integer", kw);
+		return false;
+	}
 	*out = (int64_t)d;
 	return true;
 }
@@ -1062,6 +1070,10 @@ int schema_set_add_jsonschema(struct schema_set *s, struct mc_ctx *ctx,
 		compile_defs(b, defs);
 	const struct schema *root = compile(b, schema, 0);
 	finish_doc(b);
+	/* A resource's root: apiVersion, kind and metadata are always there,
+	 * as for CRDs (kubeconform's converted CRD schemas leave them out). */
+	if (root && (!root->types || root->types == SCHEMA_T_OBJECT))
+		root = as_resource(b, root);
 	if (root)
 		schema_set_put_key(s, key, root);
 	return b->errors;

@@ -26,7 +26,13 @@ void validate_records_push(struct mc_ctx *ctx, struct validate_records *r,
 
 void validate_record_take(struct mc_ctx *ctx, struct validate_record *rec, size_t from)
 {
-	for (size_t i = from; i < ctx->diag.len; i++) {
+	validate_record_take_range(ctx, rec, from, ctx->diag.len);
+}
+
+void validate_record_take_range(struct mc_ctx *ctx, struct validate_record *rec, size_t from,
+	size_t to)
+{
+	for (size_t i = from; i < to && i < ctx->diag.len; i++) {
 		if (rec->nmsgs == rec->msgcap) {
 			size_t nc = rec->msgcap ? rec->msgcap * 2 : 4;
 			rec->msgs = arena_grow(&ctx->arena, rec->msgs, rec->msgcap * sizeof *rec->msgs,

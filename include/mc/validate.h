@@ -135,6 +135,9 @@ void validate_records_push(struct mc_ctx *ctx, struct validate_records *r,
 /* Attach the findings ctx->diag.msgs[from..] to rec (a VALID record with
  * new errors becomes INVALID). */
 void validate_record_take(struct mc_ctx *ctx, struct validate_record *rec, size_t from);
+/* The same for the findings [from, to). */
+void validate_record_take_range(struct mc_ctx *ctx, struct validate_record *rec, size_t from,
+	size_t to);
 
 /* ------------------------------------------------------------ policies */
 
