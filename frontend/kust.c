@@ -248,15 +248,47 @@ static void type_error(struct vctx *v, const struct ir_node *n, const struct kst
 		json_type(n), in->go, path, go_type(f), f->type == T_OBJS ? f->sub->go : "");
 }
 
-/* A YAML key becomes a JSON key: strings and numbers do, booleans and
- * collections cannot (Go's JSON encoder refuses such map keys). */
-static bool key_ok(struct vctx *v, const struct ir_node *key)
+/* A YAML key becomes a JSON key as sigs.k8s.io/yaml converts it: a plain
+ * key that YAML 1.1 reads as a bool, int or float becomes its text in Go
+ * ("on" -> "true", "0x10" -> "16", "1.50" -> "1.5"); a null key cannot. */
+static bool key_ok(struct vctx *v, struct ir_pair *p)
 {
-	if (ir_is_str(key) || key->type == IR_INT || key->type == IR_FLOAT || key->type == IR_NULL)
+	struct ir_node *key = p->key;
+	if (key->style != IR_STYLE_PLAIN || key->tag)
 		return true;
-	v->errors += diag_error(&v->ctx->diag, &key->pos,
-		"invalid Kustomization: json: unsupported type: map[interface {}]interface {}");
-	return false;
+	struct ir_node r;
+	memset(&r, 0, sizeof r);
+	const struct str *t = key->s.text;
+	enum ir_type type = yaml_resolve(YAML_V2, t->s, t->len, &r);
+	struct sbuf sb = SBUF_INIT;
+	switch (type) {
+	case IR_NULL:
+		v->errors += diag_error(&v->ctx->diag, &key->pos,
+			"error converting YAML to JSON: unsupported map key of type: <nil>, key: <nil>");
+		return false;
+	case IR_BOOL:
+		sbuf_adds(&sb, r.s.v.b ? "true" : "false");
+		break;
+	case IR_INT:
+		if (r.flags & IR_F_UINT)
+			sbuf_printf(&sb, "%llu", (unsigned long long)r.s.v.u);
+		else
+			sbuf_printf(&sb, "%lld", (long long)r.s.v.i);
+		break;
+	case IR_FLOAT:
+		go_ftoa(&sb, r.s.v.f, 'g', -1, 32);
+		if (!strcmp(sb.buf, "+Inf") || !strcmp(sb.buf, "-Inf") || !strcmp(sb.buf, "NaN")) {
+			const char *y = sb.buf[0] == '+' ? ".inf" : sb.buf[0] == '-' ? "-.inf" : ".nan";
+			sbuf_reset(&sb);
+			sbuf_adds(&sb, y);
+		}
+		break;
+	default:
+		return true;
+	}
+	p->key = ir_str(v->ctx, sb.buf, sb.len, &key->pos);
+	sbuf_release(&sb);
+	return true;
 }
 
 static void check_struct(struct vctx *v, struct ir_node *n, const struct kstruct *s,
@@ -309,10 +341,14 @@ static void check_value(struct vctx *v, struct ir_node **slot, const struct kstr
 		}
 		for (uint32_t i = 0; i < n->map.len; i++) {
 			struct ir_pair *p = &n->map.items[i];
-			if (!key_ok(v, p->key))
+			if (!key_ok(v, p))
 				continue;
-			if (f->type == T_ANY)
+			if (f->type == T_ANY) {
+				struct kfield any = { f->name, T_ANY, 0 };
+				if (ir_is_map(p->value))
+					check_value(v, &p->value, in, &any, path);
 				continue;
+			}
 			if (ir_is_null(p->value)) {
 				p->value = f->type == T_STRMAP
 					? ir_str(v->ctx, "", 0, p->value ? &p->value->pos : &p->key->pos)
@@ -366,10 +402,8 @@ static void check_struct(struct vctx *v, struct ir_node *n, const struct kstruct
 	for (uint32_t i = 0; i < n->map.len; i++) {
 		struct ir_pair *p = &n->map.items[i];
 		const struct kfield *f = NULL;
-		if (!ir_is_str(p->key)) {
-			if (!key_ok(v, p->key))
-				continue;
-		}
+		if (!key_ok(v, p))
+			continue;
 		const struct str *name = ir_text(p->key);
 		for (size_t j = 0; j < s->n && !f; j++)
 			if (str_eqc(name, s->fields[j].name))
@@ -383,7 +417,7 @@ static void check_struct(struct vctx *v, struct ir_node *n, const struct kstruct
 				"invalid Kustomization: json: unknown field \"%s\"", name->s);
 			continue;
 		}
-		if (!str_eqc(name, f->name) || !ir_is_str(p->key))
+		if (!str_eqc(name, f->name))
 			p->key = ir_str0(v->ctx, f->name, &p->key->pos);
 		const char *sub = path && *path ? arena_printf(&v->ctx->arena, "%s.%s", path, f->name)
 			: f->name;
@@ -689,10 +723,7 @@ static int accumulate(struct mc_ctx *ctx, struct kust *k, struct kust *parent,
 	const char *origin_rel, struct ir_module *out, const struct srcpos *from)
 {
 	if (parent && parent->origin_path)
-		k->origin_path = arena_strdup(&ctx->arena,
-			path_clean(NULL, *parent->origin_path
-				? arena_printf(&ctx->arena, "%s/%s", parent->origin_path, origin_rel)
-				: origin_rel));
+		k->origin_path = kust_path_join(ctx, parent->origin_path, origin_rel);
 	if (k->role == KUST_COMPONENT) {
 		/* A component acts on the including kustomization's accumulator. */
 		k->acc = parent->acc;

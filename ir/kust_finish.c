@@ -66,6 +66,38 @@ static void clean_annotations(struct mc_ctx *ctx, struct ir_node *body, bool kee
 	}
 }
 
+/* A key written plain (or made by a transformer) that reads back as a
+ * number, bool, null or time makes Go's JSON encoding of the resource fail
+ * below the top level, which fails kustomize's output. */
+static const struct ir_node *bad_key(const struct ir_node *n, int depth)
+{
+	if (depth > 512)
+		return NULL;
+	if (ir_is_seq(n)) {
+		for (uint32_t i = 0; i < n->seq.len; i++) {
+			const struct ir_node *b = bad_key(n->seq.items[i], depth + 1);
+			if (b)
+				return b;
+		}
+	} else if (ir_is_map(n)) {
+		for (uint32_t i = 0; i < n->map.len; i++) {
+			const struct ir_node *k = n->map.items[i].key;
+			if (depth > 0 && !k->tag &&
+			    (k->style == IR_STYLE_PLAIN || k->style == IR_STYLE_ANY)) {
+				struct ir_node r;
+				memset(&r, 0, sizeof r);
+				if (yaml_resolve(YAML_V3, k->s.text->s, k->s.text->len, &r) != IR_STR ||
+				    (r.flags & IR_F_TIMESTAMP))
+					return k;
+			}
+			const struct ir_node *b = bad_key(n->map.items[i].value, depth + 1);
+			if (b)
+				return b;
+		}
+	}
+	return NULL;
+}
+
 int kust_pass_finish(struct ir_module *m)
 {
 	struct kust *k = m->unit;
@@ -82,6 +114,12 @@ int kust_pass_finish(struct ir_module *m)
 				ir_str0(ctx, "kustomize-(devel)", &body->pos));
 		}
 		clean_annotations(ctx, body, k->origin_annotations, k->transformer_annotations);
+		const struct ir_node *bad = bad_key(body, 0);
+		if (bad)
+			return diag_error(&ctx->diag, &bad->pos,
+				"the key '%s' of %s is not a string once written as YAML: "
+				"json: unsupported type: map[interface {}]interface {}", bad->s.text->s,
+				kust_id_str(ctx, &m->res.items[i]->id));
 	}
 	return 0;
 }

@@ -16,6 +16,7 @@
  * one resource with the same id, current or previous, that a base
  * produced, and take its place keeping its name, namespace and history.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +26,7 @@ struct kv {
 	const struct str *key;
 	const char *value;
 	size_t len;
+	size_t at; /* position among the pairs */
 };
 
 typedef VEC(struct kv) kvvec;
@@ -93,7 +95,7 @@ static int env_pairs(struct mc_ctx *ctx, const struct srcfile *f, const struct s
 			size_t kl = eq ? (size_t)(eq - l) : ll;
 			if (kl) {
 				struct kv kv = { mc_intern(ctx, l, kl), eq ? eq + 1 : "",
-					eq ? ll - kl - 1 : 0 };
+					eq ? ll - kl - 1 : 0, 0 };
 				VEC_PUSH(&ctx->arena, out, kv);
 			}
 		}
@@ -144,7 +146,7 @@ static int load_pairs(struct mc_ctx *ctx, struct kust *k, const struct ir_node *
 			v++;
 			vl -= 2;
 		}
-		struct kv kv = { mc_intern(ctx, s, (size_t)(eq - s)), v, vl };
+		struct kv kv = { mc_intern(ctx, s, (size_t)(eq - s)), v, vl, 0 };
 		VEC_PUSH(&ctx->arena, out, kv);
 	}
 	const struct ir_node *files = ir_map_getc(g, "files");
@@ -176,7 +178,7 @@ static int load_pairs(struct mc_ctx *ctx, struct kust *k, const struct ir_node *
 		const struct srcfile *f = kust_load_file(ctx, k, path, &e->pos);
 		if (!f)
 			return 1;
-		struct kv kv = { mc_intern0(ctx, key), f->data, f->len };
+		struct kv kv = { mc_intern0(ctx, key), f->data, f->len, 0 };
 		VEC_PUSH(&ctx->arena, out, kv);
 	}
 	return errors;
@@ -203,7 +205,9 @@ static struct ir_node *b64_node(struct mc_ctx *ctx, const char *p, size_t n, con
 
 static int cmp_kv(const void *a, const void *b)
 {
-	return str_cmp(((const struct kv *)a)->key, ((const struct kv *)b)->key);
+	const struct kv *x = a, *y = b;
+	int c = str_cmp(x->key, y->key);
+	return c ? c : (x->at > y->at) - (x->at < y->at);
 }
 
 /* The options in effect: the entry's, with the kustomization's merged in. */
@@ -277,21 +281,24 @@ static struct ir_resource *generate(struct mc_ctx *ctx, struct kust *k, const st
 	if ((*errors += load_pairs(ctx, k, g, &pairs)))
 		return NULL;
 	/* Keys must be unique; kustomize keeps them in a map and emits them
-	 * sorted. */
+	 * sorted.  The sort is stable by position, so the first key repeating
+	 * an earlier one is the least second occurrence. */
 	struct kv *sorted = xmalloc((pairs.len + 1) * sizeof *sorted);
-	memcpy(sorted, pairs.items, pairs.len * sizeof *sorted);
-	for (size_t i = 0; i < pairs.len; i++) {
-		for (size_t j = 0; j < i; j++) {
-			if (pairs.items[j].key == pairs.items[i].key) {
-				*errors += diag_error(&ctx->diag, pos,
-					"configmap %s illegally repeats the key `%s`", name,
-					pairs.items[i].key->s);
-				free(sorted);
-				return NULL;
-			}
-		}
-	}
+	if (pairs.len)
+		memcpy(sorted, pairs.items, pairs.len * sizeof *sorted);
+	for (size_t i = 0; i < pairs.len; i++)
+		sorted[i].at = i;
 	qsort(sorted, pairs.len, sizeof *sorted, cmp_kv);
+	size_t repeat = SIZE_MAX;
+	for (size_t i = 1; i < pairs.len; i++)
+		if (sorted[i].key == sorted[i - 1].key && sorted[i].at < repeat)
+			repeat = sorted[i].at;
+	if (repeat != SIZE_MAX) {
+		*errors += diag_error(&ctx->diag, pos, "configmap %s illegally repeats the key `%s`",
+			name, pairs.items[repeat].key->s);
+		free(sorted);
+		return NULL;
+	}
 
 	struct ir_node *body = ir_map(ctx, pos);
 	ir_map_setc(ctx, body, "apiVersion", ir_str0(ctx, "v1", pos));
@@ -339,54 +346,52 @@ static struct ir_resource *generate(struct mc_ctx *ctx, struct kust *k, const st
 	return r;
 }
 
-/* The string map of data or binaryData (GetDataMap): scalars by text. */
+/* MergeDataMapFrom / MergeBinaryDataMapFrom: the old resource's map (as
+ * strings: GetDataMap reads scalars by text) with the new one's entries
+ * winning, written back sorted (SetDataMap); data values that are not
+ * UTF-8 move to binaryData as kyaml's LoadMapIntoConfigMapData does. */
 static void merge_data(struct mc_ctx *ctx, struct ir_node *dst_body, const struct ir_node *old_body,
 	const char *field)
 {
 	const struct ir_node *old = ir_map_getc(old_body, field);
 	const struct ir_node *cur = ir_map_getc(dst_body, field);
-	/* merged := old ∪ new (new wins), then rewritten sorted (SetDataMap) */
-	VEC(struct kv) all = { 0 };
+	const struct srcpos *pos = &dst_body->pos;
+	struct ir_node *merged = ir_map(ctx, pos);
 	for (int pass = 0; pass < 2; pass++) {
 		const struct ir_node *m = pass ? cur : old;
 		for (uint32_t i = 0; ir_is_map(m) && i < m->map.len; i++) {
 			const struct ir_pair *p = &m->map.items[i];
 			const struct str *v = ir_is_scalar(p->value) && p->value->type != IR_NULL
 				? p->value->s.text : ctx->s_empty;
-			struct kv kv = { p->key->s.text, v->s, v->len };
-			bool replaced = false;
-			for (size_t j = 0; j < all.len; j++)
-				if (all.items[j].key == kv.key) {
-					all.items[j] = kv;
-					replaced = true;
-				}
-			if (!replaced)
-				VEC_PUSH(&ctx->arena, &all, kv);
+			ir_map_set(ctx, merged, p->key->s.text, ir_strs(ctx, v, &p->value->pos));
 		}
 	}
 	ir_map_delc(dst_body, field);
-	if (!all.len)
+	if (!merged->map.len)
 		return;
-	qsort(all.items, all.len, sizeof *all.items, cmp_kv);
-	const struct srcpos *pos = &dst_body->pos;
+	struct kv *all = xmalloc(merged->map.len * sizeof *all);
+	for (uint32_t i = 0; i < merged->map.len; i++) {
+		const struct str *v = merged->map.items[i].value->s.text;
+		all[i] = (struct kv){ merged->map.items[i].key->s.text, v->s, v->len, i };
+	}
+	qsort(all, merged->map.len, sizeof *all, cmp_kv);
+	bool binary = !strcmp(field, "binaryData");
 	struct ir_node *data = NULL, *bin = NULL;
-	for (size_t i = 0; i < all.len; i++) {
-		bool text = !strcmp(field, "binaryData") || valid_utf8(all.items[i].value, all.items[i].len);
-		if (text) {
-			struct ir_node **slot = !strcmp(field, "binaryData") ? &bin : &data;
+	for (uint32_t i = 0; i < merged->map.len; i++) {
+		if (binary || valid_utf8(all[i].value, all[i].len)) {
+			struct ir_node **slot = binary ? &bin : &data;
 			if (!*slot)
 				*slot = ir_map_setc(ctx, dst_body, field, ir_map(ctx, pos));
-			ir_map_set(ctx, *slot, all.items[i].key,
-				ir_str(ctx, all.items[i].value, all.items[i].len, pos));
+			ir_map_set(ctx, *slot, all[i].key, ir_str(ctx, all[i].value, all[i].len, pos));
 		} else {
 			if (!bin)
 				bin = ir_map_getc(dst_body, "binaryData");
 			if (!ir_is_map(bin))
 				bin = ir_map_setc(ctx, dst_body, "binaryData", ir_map(ctx, pos));
-			ir_map_set(ctx, bin, all.items[i].key,
-				b64_node(ctx, all.items[i].value, all.items[i].len, pos));
+			ir_map_set(ctx, bin, all[i].key, b64_node(ctx, all[i].value, all[i].len, pos));
 		}
 	}
+	free(all);
 }
 
 /* CopyMergeMetaDataFieldsFrom: labels and annotations merged (the new

@@ -130,6 +130,14 @@ int kust_parse_resources(struct mc_ctx *ctx, const struct srcfile *f, const stru
 	return 0;
 }
 
+const char *kust_path_join(struct mc_ctx *ctx, const char *base, const char *rel)
+{
+	char *joined = *base ? path_clean(base, rel) : path_clean(NULL, rel);
+	const char *r = arena_strdup(&ctx->arena, joined);
+	free(joined);
+	return r;
+}
+
 /* The origin annotation value kustomize writes (YAML of resource.Origin). */
 static const char *origin_yaml(struct mc_ctx *ctx, const char *path)
 {
@@ -153,6 +161,9 @@ static int accumulate(struct ir_module *m, struct kust *k, const struct ir_node 
 	if (kust_is_remote(rel))
 		return diag_error(&ctx->diag, &entry->pos,
 			"remote resource '%s' is not supported: manifestc works offline", rel);
+	if (!*rel)
+		return diag_error(&ctx->diag, &entry->pos,
+			"accumulating resources from '': new root cannot be empty");
 	char *path = path_clean(k->dir, rel);
 	int errors = 0;
 	char *real = NULL;
@@ -175,8 +186,7 @@ static int accumulate(struct ir_module *m, struct kust *k, const struct ir_node 
 				errors = kust_parse_resources(ctx, f, &yo, &got);
 			const char *origin = NULL;
 			if (!errors && k->origin_path)
-				origin = origin_yaml(ctx, path_clean(NULL, *k->origin_path
-					? arena_printf(&ctx->arena, "%s/%s", k->origin_path, rel) : rel));
+				origin = origin_yaml(ctx, kust_path_join(ctx, k->origin_path, rel));
 			for (size_t i = 0; i < got.len && !errors; i++) {
 				if (origin)
 					kust_set_annotation(ctx, got.items[i]->body, "config.kubernetes.io/origin",

@@ -268,6 +268,8 @@ int kust_parse_resources(struct mc_ctx *ctx, const struct srcfile *f, const stru
 /* Accumulate a list of resource paths (files or kustomization
  * directories) into m, as `resources:` does. */
 int kust_accumulate_paths(struct ir_module *m, struct kust *k, const struct ir_node *list);
+/* base/rel, lexically cleaned, in the arena (rel alone when base is ""). */
+const char *kust_path_join(struct mc_ctx *ctx, const char *base, const char *rel);
 /* Set one annotation (creating metadata.annotations). */
 void kust_set_annotation(struct mc_ctx *ctx, struct ir_node *body, const char *key,
 	const char *value);
