@@ -1072,7 +1072,7 @@ int schema_set_add_jsonschema(struct schema_set *s, struct mc_ctx *ctx,
 	finish_doc(b);
 	/* A resource's root: apiVersion, kind and metadata are always there,
 	 * as for CRDs (kubeconform's converted CRD schemas leave them out). */
-	if (root && (!root->types || root->types == SCHEMA_T_OBJECT))
+	if (root && (root->types & SCHEMA_T_OBJECT))
 		root = as_resource(b, root);
 	if (root)
 		schema_set_put_key(s, key, root);
