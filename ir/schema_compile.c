@@ -985,7 +985,8 @@ static const struct schema *as_resource(struct schema_builder *b, const struct s
 	struct schema s = *root;
 	size_t n = root->nprops;
 	struct schema_prop *pv = arena_alloc(&b->set->arena, (n + 3) * sizeof *pv);
-	memcpy(pv, root->props, n * sizeof *pv);
+	if (n)
+		memcpy(pv, root->props, n * sizeof *pv);
 	const char *names[3] = { "apiVersion", "kind", "metadata" };
 	for (int i = 0; i < 3; i++) {
 		const struct schema *want = i < 2 ? strn : meta;
