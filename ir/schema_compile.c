@@ -793,9 +793,19 @@ static const struct schema *compile(struct schema_builder *b, const struct ir_no
 				struct schema_more mm;
 				more_init(&mm);
 				uint8_t fmt = 0;
-				schema_k8s_rules(comp, pv[i].name, &mm.kcheck, &mm.kenum, &mm.nkenum, &fmt);
-				if (mm.kcheck || mm.nkenum)
-					pv[i].schema = make_overlay(b, pv[i].schema, &meta, &mm);
+				bool on_items = false;
+				schema_k8s_rules(comp, pv[i].name, &mm.kcheck, &mm.kenum, &mm.nkenum, &fmt,
+					&on_items);
+				if (!mm.kcheck && !mm.nkenum)
+					continue;
+				const struct schema *ps = pv[i].schema;
+				if (!on_items) {
+					pv[i].schema = make_overlay(b, ps, &meta, &mm);
+				} else if (ps->items && !is_pending(b, ps) && !is_pending(b, ps->items)) {
+					struct schema list = *ps;
+					list.items = make_overlay(b, ps->items, &meta, &mm);
+					pv[i].schema = intern(b, &list, ps->more);
+				}
 			}
 		}
 		qsort(pv, props->map.len, sizeof *pv, prop_cmp);
@@ -806,7 +816,8 @@ static const struct schema *compile(struct schema_builder *b, const struct ir_no
 		uint8_t fmt = 0, kc = 0;
 		const char *const *ke = NULL;
 		uint16_t nke = 0;
-		schema_k8s_rules(comp, NULL, &kc, &ke, &nke, &fmt);
+		bool it = false;
+		schema_k8s_rules(comp, NULL, &kc, &ke, &nke, &fmt, &it);
 		if (fmt)
 			s.format = fmt;
 	}

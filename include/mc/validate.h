@@ -207,6 +207,15 @@ void validate_project_kinds(struct mc_ctx *ctx, const struct validate_policy *p,
 	const struct schema_set *ss, const struct ir_node *project,
 	struct validate_record *app, struct validate_records *rendered);
 
+/* Everything for one rendered environment (what `render` runs): each
+ * resource of l against the schemas and the API server's checks, its
+ * policies, then the references between them and the AppProject checks of
+ * the Applications among them.  One record per resource (doc = its index
+ * in l) is appended to out. */
+void validate_reslist(struct mc_ctx *ctx, const struct schema_set *ss, const struct ir_reslist *l,
+	const struct validate_opts *o, const struct validate_policy *p, const char *env,
+	struct validate_records *out);
+
 /* ------------------------------------------- Kubernetes value syntax */
 
 /* Each returns NULL when s (n bytes) is valid, else the reason (static

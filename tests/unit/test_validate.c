@@ -274,6 +274,8 @@ Test(validate, beyond_schema_checks)
 		"k8s/label", "/metadata/labels/a b");
 	res_expect("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: w}\nspec: {replicas: 3000000000,"
 		" selector: {}, template: {}}\n", "k8s/int32", "/spec/replicas");
+	res_expect("apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: d}\n"
+		"spec: {accessModes: [ReadWriteOnce, ReadWriteAll]}\n", "k8s/enum", "/spec/accessModes/1");
 	res_expect("apiVersion: v1\nkind: Pod\nmetadata: {generateName: web-}\nspec: {containers: [{name: a}]}\n",
 		NULL, NULL);
 	res_expect("apiVersion: v1\nkind: Pod\nmetadata: {labels: {a: b}}\nspec: {containers: [{name: a}]}\n",
@@ -544,4 +546,29 @@ Test(validate, k8s_syntax)
 	cr_assert_null(rfc3339_date_time("2024-01-01T00:00:00.5+05:30", 27));
 	cr_assert_not_null(rfc3339_date_time("2024-01-01T24:00:00Z", 20));
 	cr_assert_null(k8s_object_name("", "Pod", "web-", 4, true), "generateName may end in '-'");
+}
+
+Test(validate, reslist_for_render)
+{
+	struct mc_ctx ctx;
+	mc_ctx_init(&ctx, NULL);
+	struct ir_docs d;
+	cr_assert_eq(tu_load(&ctx,
+		"apiVersion: v1\nkind: Pod\nmetadata: {name: a}\n"
+		"spec: {containers: [{name: a, image: 'x:1', envFrom: [{configMapRef: {name: cfg}}]}]}\n"
+		"---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {k: 1}\n",
+		YAML_V2, 0, &d), 0);
+	struct ir_reslist l = { 0 };
+	for (size_t i = 0; i < d.len; i++)
+		ir_reslist_push(&ctx, &l, ir_resource_new(&ctx, d.items[i], &d.starts[i]));
+	struct validate_policy p;
+	validate_policy_defaults(&p);
+	p.resources = POLICY_OFF;
+	struct validate_opts o = { .strict = true };
+	struct validate_records recs = { 0 };
+	validate_reslist(&ctx, schema_builtin(), &l, &o, &p, "dev", &recs);
+	cr_assert_eq(recs.len, 2);
+	cr_assert(has_rule(&ctx, &recs.items[0], "ref/configmap"));
+	cr_assert(has_rule(&ctx, &recs.items[1], "schema/type"), "data values are strings");
+	mc_ctx_release(&ctx);
 }
