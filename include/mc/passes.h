@@ -77,4 +77,39 @@ void kust_sort_legacy(struct mc_ctx *ctx, struct ir_reslist *l,
 	const struct str *const *first, size_t nfirst,
 	const struct str *const *last, size_t nlast);
 
+/* ------------------------------------------------------ Argo CD sync order */
+
+/* Sync phases in the order Argo CD runs them. */
+enum sync_phase { SYNC_PHASE_PRESYNC, SYNC_PHASE_SYNC, SYNC_PHASE_POSTSYNC, SYNC_PHASE_SYNCFAIL };
+
+struct sync_task {
+	struct ir_resource *res;
+	enum sync_phase phase;
+	int64_t wave;    /* effective, after the Namespace and CRD moves */
+	uint32_t index;  /* position of the resource in the input list */
+};
+
+/* An Application's resources as Argo CD syncs them: the sorted tasks (a
+ * hook with two phases appears twice), and the resources that give no task
+ * (Skip-only objects, hooks with no valid type such as Helm tests or
+ * PreDelete hooks), in input order. */
+struct sync_plan {
+	struct sync_task *tasks;
+	size_t len;
+	struct ir_resource **unsynced;
+	size_t nunsynced;
+};
+
+/* Order res (gitops-engine's getSyncTasks + syncTasks.Sort); dest_ns is the
+ * Application's destination namespace (may be NULL or empty).  The plan
+ * lives in ctx's arena. */
+void sync_plan_build(struct mc_ctx *ctx, const struct ir_reslist *res, const char *dest_ns,
+	struct sync_plan *plan);
+const char *sync_phase_name(enum sync_phase p);
+/* The wave of an object: argocd.argoproj.io/sync-wave, else
+ * helm.sh/hook-weight (each parsed as strconv.Atoi), else 0. */
+int64_t sync_wave_of(const struct ir_node *body);
+/* Bit (1 << phase) for each phase the object is synced in; 0 for none. */
+unsigned sync_phases_of(const struct ir_node *body);
+
 #endif
