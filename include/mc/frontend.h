@@ -137,4 +137,64 @@ struct kust_opts {
 int kust_build(struct mc_ctx *ctx, const char *dir, const struct kust_opts *opts,
 	struct ir_reslist *out);
 
+/* -------------------------------------------------------------- Argo CD */
+
+/* What ApplicationSet generators and Applications look things up in: the
+ * repositories (the rendered one stands for its own repoURL; others are
+ * mapped to local directories) and the cluster Secrets.  One world serves a
+ * whole render and may be used from several threads. */
+struct repo_tree;
+
+struct appset_repo {
+	const char *url;        /* as mapped; NULL for the rendered repository */
+	const char *dir;
+	struct repo_tree *tree; /* its files, loaded on first use */
+	int load_err;
+	char *load_msg;
+};
+
+struct appset_cluster {
+	const struct ir_node *secret; /* the Secret (owned by the world) */
+	const char *name, *server;
+	const char *project;          /* NULL when the Secret has none */
+};
+
+struct appset_world {
+	struct mc_ctx *ctx;            /* owns the world's nodes and strings */
+	struct appset_repo *repos;
+	size_t nrepos;
+	struct appset_repo *self;      /* the rendered repository, or NULL */
+	const char **self_urls;        /* URLs known to name it */
+	size_t nself_urls;
+	bool self_any_url;             /* every unmapped URL names it */
+	struct appset_cluster *clusters;
+	size_t nclusters;
+	bool new_globbing;             /* --enable-new-git-file-globbing */
+	const char *default_namespace; /* of ApplicationSets without one */
+	void *lock;                    /* guards lazy loads */
+};
+
+void appset_world_init(struct appset_world *w);
+void appset_world_release(struct appset_world *w);
+/* Map url to a local directory; url NULL makes dir the rendered repository. */
+void appset_world_map_repo(struct appset_world *w, const char *url, const char *dir);
+/* A URL that names the rendered repository. */
+void appset_world_self_url(struct appset_world *w, const char *url);
+/* Take the cluster Secrets among docs (Secrets labelled
+ * argocd.argoproj.io/secret-type: cluster; stringData or base64 data). */
+int appset_world_add_clusters(struct mc_ctx *ctx, struct appset_world *w,
+	struct ir_node *const *docs, size_t n);
+
+enum appset_flags {
+	/* What the controller does before applying: empty and duplicate names
+	 * are errors, Applications are sorted by name. */
+	APPSET_VALIDATE = 1 << 0,
+};
+
+/* The Applications an ApplicationSet generates (an IR_SEQ in ctx), each
+ * with the position of the parameters it came from in *origins (may be
+ * NULL).  Errors go to ctx->diag; returns their number. */
+int appset_generate(struct mc_ctx *ctx, struct appset_world *w, const struct ir_node *appset,
+	unsigned flags, struct ir_node **apps, struct srcpos **origins);
+
 #endif
