@@ -661,6 +661,22 @@ static int load(struct mc_ctx *ctx, const struct srcfile *f, const struct yaml_o
 			VFS_MAX_FILE);
 	}
 
+	/* YAML is UTF-8 here (as go-yaml reads it); checking first also keeps
+	 * malformed bytes away from libfyaml, which can loop on them. */
+	size_t bad = utf8_invalid_at(f->data, f->len);
+	if (bad < f->len) {
+		uint32_t line = 1, col = 1;
+		for (size_t i = 0; i < bad; i++) {
+			if (f->data[i] == '\n')
+				line++, col = 1;
+			else
+				col++;
+		}
+		struct srcpos p = { L.posf, line + opts->line_offset, col + opts->col_offset };
+		return lerror(&L, &p, "invalid UTF-8 byte 0x%02x: YAML input must be UTF-8",
+			(unsigned char)f->data[bad]);
+	}
+
 	struct fy_diag_cfg dcfg;
 	fy_diag_cfg_default(&dcfg);
 	dcfg.fp = NULL;
