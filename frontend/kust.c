@@ -82,7 +82,7 @@ static char *find_kust_file(struct mc_ctx *ctx, const char *dir, const struct sr
 }
 
 static struct kust *load_kust(struct mc_ctx *ctx, const char *dir, const char *realdir,
-	const struct kust_opts *opts, const struct srcpos *from)
+	const struct kust_opts *opts, enum kust_role role, const struct srcpos *from)
 {
 	char *path = find_kust_file(ctx, dir, from);
 	if (!path)
@@ -98,6 +98,8 @@ static struct kust *load_kust(struct mc_ctx *ctx, const char *dir, const char *r
 	struct ir_node *doc;
 	if (yaml_load_one(ctx, f, &yo, &doc))
 		return NULL;
+	if (role == KUST_TOP && opts->top_doc)
+		doc = opts->top_doc;
 	struct srcpos top = { f, 1, 1 };
 	if (doc && !ir_is_map(doc)) {
 		diag_error(&ctx->diag, &doc->pos, "kustomization must be a map of fields");
@@ -159,7 +161,7 @@ int kust_build_dir(struct mc_ctx *ctx, const char *dir, const struct kust_opts *
 			return e;
 		}
 	}
-	struct kust *k = load_kust(ctx, dir, real, opts, from);
+	struct kust *k = load_kust(ctx, dir, real, opts, role, from);
 	free(real);
 	if (!k)
 		return 1;

@@ -130,6 +130,12 @@ struct kust_opts {
 	bool load_restrict_none;  /* --load-restrictor LoadRestrictionsNone */
 	enum kust_reorder reorder;
 	bool managed_by_label;    /* --enable-managedby-label */
+	/* The top kustomization's document, used instead of the file's own
+	 * (which must still exist: it names the directory's kustomization and
+	 * positions point into it).  The Argo CD frontend applies an
+	 * Application's kustomize options to it the way `kustomize edit` would
+	 * rewrite the file.  NULL: read the file. */
+	struct ir_node *top_doc;
 };
 
 /* Build the kustomization in dir (a path as the user gave it): the
