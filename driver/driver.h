@@ -58,5 +58,8 @@ int write_output(const char *path, const char *data, size_t len);
 
 /* The commands. */
 extern const struct cli_cmd cmd_build;
+extern const struct cli_cmd cmd_render;
+extern const struct cli_cmd cmd_images;
+extern const struct cli_cmd cmd_appset;
 
 #endif

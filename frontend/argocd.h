@@ -179,4 +179,69 @@ void appset_merge_override(struct mc_ctx *ctx, struct ir_node *dst, const struct
 int appset_smp_application(struct mc_ctx *ctx, struct ir_node *dst, const struct ir_node *patch,
 	struct sbuf *err);
 
+/* --------------------------------------------------------- Applications */
+
+/* One Application being rendered (app.c) and the source being rendered. */
+struct app_ref {
+	const char *name;      /* "$name" without the '$' */
+	const char *root;      /* its repository's directory */
+	const char *url;
+};
+
+struct app_job {
+	struct mc_ctx *ctx;
+	struct appset_world *world;
+	const struct app_config *cfg;
+	const struct ir_node *app;
+	const char *name;       /* metadata.name */
+	const char *instance;   /* name, or namespace_name outside the control plane */
+	const char *dest_ns;    /* spec.destination.namespace ("" when none) */
+	const char *project;
+	struct app_ref *refs;   /* sources with `ref:` */
+	size_t nrefs;
+	/* The source being rendered. */
+	const struct ir_node *src;
+	const char *repo_url, *src_path, *target_rev;
+	const char *repo_root;  /* the repository's directory */
+	const char *app_path;   /* repo_root/path, clean */
+};
+
+/* os.Expand with Argo CD's build environment (ARGOCD_APP_NAME, ...):
+ * unknown variables become empty, $$ is $. */
+void app_envsubst(const struct app_job *j, struct sbuf *out, const char *s, size_t n);
+/* The source types. */
+int app_render_directory(struct app_job *j, const struct ir_node *dir, struct ir_reslist *out);
+int app_render_kustomize(struct app_job *j, const struct ir_node *kust, struct ir_reslist *out);
+int app_render_helm(struct app_job *j, const struct ir_node *helm, struct ir_reslist *out);
+/* Expand a Kubernetes List into its items (kept in order); a List with
+ * null items gives nothing.  Other objects are pushed as they are. */
+void app_push_object(struct mc_ctx *ctx, struct ir_node *obj, const struct srcpos *at,
+	struct ir_reslist *out);
+
+/* -------------------------------------------------------- manifestc.yaml */
+
+enum repo_env_from { ENV_FROM_LABEL, ENV_FROM_ANNOTATION, ENV_FROM_DEST_NS, ENV_FROM_DEST_NAME,
+	ENV_FROM_PROJECT };
+
+/* The optional manifestc.yaml at the root of a rendered repository. */
+struct repo_config {
+	const char **self_urls;    /* repoURL(s) naming the repository itself */
+	size_t nself_urls;
+	const char **roots;        /* where to look for Applications (default: ".") */
+	size_t nroots;
+	const char **cluster_files;
+	size_t ncluster_files;
+	const char **map_urls, **map_dirs; /* repos: URL -> directory */
+	size_t nmaps;
+	enum repo_env_from env_from;
+	const char *env_key;       /* label or annotation name */
+	const char *env_default;   /* environment of Applications without one */
+	struct app_config argo;
+	bool new_globbing;
+};
+
+/* Read REPO/manifestc.yaml into c (defaults when the file is absent).
+ * Errors go to ctx->diag; returns their number. */
+int repo_config_load(struct mc_ctx *ctx, const char *repo, struct repo_config *c);
+
 #endif

@@ -203,4 +203,90 @@ enum appset_flags {
 int appset_generate(struct mc_ctx *ctx, struct appset_world *w, const struct ir_node *appset,
 	unsigned flags, struct ir_node **apps, struct srcpos **origins);
 
+/* How Argo CD is configured (argocd-cm and the install), as far as it
+ * changes rendered manifests. */
+enum app_tracking { APP_TRACK_ANNOTATION, APP_TRACK_LABEL, APP_TRACK_BOTH };
+
+struct app_config {
+	const char *control_ns;      /* Argo CD's namespace ("argocd") */
+	enum app_tracking tracking;  /* application.resourceTrackingMethod */
+	const char *label_key;       /* application.instanceLabelKey */
+	const char *installation_id; /* installationID, or NULL */
+};
+
+void app_config_default(struct app_config *c);
+
+/* Render one Application (a map): every source's manifests as Argo CD's
+ * repo-server produces them (Lists expanded, the tracking annotation set),
+ * then the controller's normalisation (namespaces of namespaced and
+ * cluster-scoped kinds, duplicates: the last one wins).  Resources go to
+ * out in source order.  Errors go to ctx->diag; returns their number. */
+int app_render(struct mc_ctx *ctx, struct appset_world *w, const struct app_config *cfg,
+	const struct ir_node *app, struct ir_reslist *out);
+/* Whether a kind (of a core or well-known group) is cluster-scoped. */
+bool app_cluster_scoped(const struct str *group, const struct str *kind);
+
+/* ------------------------------------------------- a whole GitOps repository */
+
+/* `manifestc render` and `manifestc images`: find the ApplicationSets and
+ * Applications of a repository, generate and render every Application
+ * (app of apps followed), on a thread pool, each Application's resources in
+ * Argo CD's sync order. */
+struct repo_render_opts {
+	const char *repo;             /* the repository directory */
+	const char *const *repo_maps; /* "URL=DIR" */
+	size_t nrepo_maps;
+	const char *const *cluster_files;
+	size_t ncluster_files;
+	const char *const *envs;      /* only these environments (none: all) */
+	size_t nenvs;
+	bool json;                    /* render .json v1 Lists instead of YAML */
+	bool images;                  /* collect container images */
+	bool new_globbing;            /* --enable-new-git-file-globbing */
+	int jobs;                     /* threads; 0: one per core */
+	const char *exclude;          /* a directory of the repository not to search
+	                               * (the output, when it lies inside) */
+};
+
+struct repo_image {
+	char *container;   /* "kind/name: container" */
+	char *image;       /* as written in the manifest */
+	char *source;      /* where the value came from: file:line and what */
+};
+
+struct repo_resource {
+	char *api_version, *kind, *ns, *name;
+	int64_t wave;
+	char digest[33];
+};
+
+struct repo_app {
+	char *name, *instance, *env, *project;
+	int64_t wave;
+	char *dest_server, *dest_ns;
+	char *source_json;  /* canonical JSON of spec.source or spec.sources */
+	bool multi;         /* spec.sources */
+	char *file;         /* <env>/<instance>.yaml|json, relative to OUT */
+	char *bytes;        /* the file's contents */
+	size_t len;
+	char digest[33];
+	struct repo_resource *res;
+	size_t nres;
+	struct repo_image *images;
+	size_t nimages;
+};
+
+struct repo_result {
+	struct repo_app *apps; /* sorted: environment, sync wave, name */
+	size_t napps;
+	char *diags;           /* formatted diagnostics, in a fixed order */
+	size_t nerrors, nwarnings;
+};
+
+/* Returns the number of errors (also in out->nerrors). */
+int repo_render(const struct repo_render_opts *o, struct repo_result *out);
+void repo_result_release(struct repo_result *r);
+/* XXH3-128 of bytes as 32 lowercase hex digits (and a NUL). */
+void repo_digest(const void *data, size_t len, char out[33]);
+
 #endif
