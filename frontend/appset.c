@@ -537,7 +537,8 @@ int appset_generate(struct mc_ctx *ctx, struct appset_world *w, const struct ir_
 				}
 			}
 		}
-		qsort(apps.items, apps.len, sizeof *apps.items, cmp_app_names);
+		if (apps.len)
+			qsort(apps.items, apps.len, sizeof *apps.items, cmp_app_names);
 	}
 	struct ir_node *seq = ir_seq(ctx, &appset->pos);
 	struct srcpos *origins = arena_alloc(&ctx->arena, (apps.len + 1) * sizeof *origins);

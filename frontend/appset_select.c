@@ -196,7 +196,8 @@ int appset_selector_parse(struct mc_ctx *ctx, const struct ir_node *sel, bool ch
 			check_values, err))
 			return 1;
 	}
-	qsort(s->reqs, s->len, sizeof *s->reqs, cmp_req);
+	if (s->len)
+		qsort(s->reqs, s->len, sizeof *s->reqs, cmp_req);
 	return 0;
 }
 

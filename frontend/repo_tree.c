@@ -123,7 +123,8 @@ static int walk(const char *root, struct sbuf *rel, struct strlist *files, int d
 		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
 			push(&names, xstrdup(de->d_name));
 	closedir(d);
-	qsort(names.items, names.len, sizeof *names.items, cmp_bytes);
+	if (names.len)
+		qsort(names.items, names.len, sizeof *names.items, cmp_bytes);
 	int rc = 0;
 	size_t base = rel->len;
 	for (size_t i = 0; i < names.len; i++) {
@@ -181,7 +182,8 @@ int repo_tree_load(struct repo_tree *t, const char *root, struct sbuf *err)
 			return rc;
 		}
 	}
-	qsort(files.items, files.len, sizeof *files.items, cmp_bytes);
+	if (files.len)
+		qsort(files.items, files.len, sizeof *files.items, cmp_bytes);
 	t->files = files.items;
 	t->nfiles = files.len;
 	/* Every ancestor directory of every file, once. */
@@ -191,7 +193,8 @@ int repo_tree_load(struct repo_tree *t, const char *root, struct sbuf *err)
 		for (const char *s = strchr(f, '/'); s; s = strchr(s + 1, '/'))
 			push(&all, xstrndup(f, (size_t)(s - f)));
 	}
-	qsort(all.items, all.len, sizeof *all.items, cmp_bytes);
+	if (all.len)
+		qsort(all.items, all.len, sizeof *all.items, cmp_bytes);
 	size_t w = 0;
 	for (size_t i = 0; i < all.len; i++) {
 		if (w && !strcmp(all.items[w - 1], all.items[i]))

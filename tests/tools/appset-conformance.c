@@ -210,7 +210,8 @@ static void teardown(struct ccase *k)
 {
 	if (k->has_injected) {
 		k->world.self->tree = NULL;
-		/* The injected dirs live in the arena; the rest is the tree's. */
+		/* The injected dirs' strings live in the arena. */
+		free(k->injected.dirs);
 		k->injected.dirs = NULL;
 		k->injected.ndirs = 0;
 		repo_tree_release(&k->injected);
