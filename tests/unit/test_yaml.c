@@ -252,3 +252,16 @@ Test(yaml, invalid_utf8_is_reported_with_position)
 	free(msg);
 	mc_ctx_release(&ctx);
 }
+
+Test(yaml, control_characters_are_refused)
+{
+	struct mc_ctx ctx;
+	mc_ctx_init(&ctx, NULL);
+	struct ir_docs d;
+	cr_assert_gt(tu_load(&ctx, "a: 'x\x01y'\n", YAML_V3, 0, &d), 0);
+	char *msg = tu_first_diag(&ctx);
+	cr_assert(strstr(msg, "test.yaml:1:6: error: control characters are not allowed (U+0001)"),
+		"got: %s", msg);
+	free(msg);
+	mc_ctx_release(&ctx);
+}
