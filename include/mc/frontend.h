@@ -7,6 +7,8 @@
  * yaml:    the YAML loader (libfyaml's event parser) with the scalar
  *          resolution of the Go libraries the anchor tools use.
  * kust:    the Kustomize frontend (`manifestc build`).
+ * Go templates (text/template, Sprig, Helm's functions) have their own
+ * header, gotmpl.h.
  */
 #ifndef MC_FRONTEND_H
 #define MC_FRONTEND_H
