@@ -184,6 +184,7 @@ bool gt_is_graphic(uint32_t r); /* strconv.IsGraphic */
 bool gt_is_upper(uint32_t r);
 bool gt_is_lower(uint32_t r);
 bool gt_is_punct(uint32_t r);
+bool gt_is_title(uint32_t r);
 uint32_t gt_to_upper(uint32_t r);
 uint32_t gt_to_lower(uint32_t r);
 uint32_t gt_to_title(uint32_t r);

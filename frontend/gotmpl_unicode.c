@@ -134,6 +134,13 @@ bool gt_is_punct(uint32_t r)
 	return l && iswpunct_l((wint_t)r, l) && !gt_is_letter(r) && !gt_is_digit(r);
 }
 
+bool gt_is_title(uint32_t r)
+{
+	return r == 0x1c5 || r == 0x1c8 || r == 0x1cb || r == 0x1f2 ||
+		(r >= 0x1f88 && r <= 0x1f8f) || (r >= 0x1f98 && r <= 0x1f9f) ||
+		(r >= 0x1fa8 && r <= 0x1faf) || r == 0x1fbc || r == 0x1fcc || r == 0x1ffc;
+}
+
 uint32_t gt_to_upper(uint32_t r)
 {
 	if (r < 0x80)

@@ -15,6 +15,8 @@ static const struct {
 	const size_t *n;
 } families[] = {
 	{ sprig_string_funcs, &sprig_string_nfuncs },
+	{ sprig_list_funcs, &sprig_list_nfuncs },
+	{ sprig_math_funcs, &sprig_math_nfuncs },
 };
 
 void gt_sprig_register(struct gt_set *s, enum gt_funcset base)
