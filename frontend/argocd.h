@@ -21,10 +21,15 @@
 
 /* How an ApplicationSet renders strings: spec.goTemplate and
  * spec.goTemplateOptions. */
+struct gt_set;
+
 struct appset_mode {
 	bool go;
 	const char *const *options; /* "missingkey=error", ... */
 	size_t noptions;
+	/* goTemplate's function set, built on first use in gt_ctx. */
+	struct gt_set *gt_base;
+	struct mc_ctx *gt_ctx;
 };
 
 /* utils.Render.Replace: render one string against params.  Returns 0 and
