@@ -61,6 +61,7 @@ extern const struct cli_cmd cmd_build;
 extern const struct cli_cmd cmd_render;
 extern const struct cli_cmd cmd_images;
 extern const struct cli_cmd cmd_appset;
+extern const struct cli_cmd cmd_template;
 extern const struct cli_cmd cmd_tpl;
 
 #endif

@@ -15,6 +15,7 @@ static const struct cli_cmd *const commands[] = {
 	&cmd_render,
 	&cmd_images,
 	&cmd_appset,
+	&cmd_template,
 	&cmd_tpl,
 };
 

@@ -7,6 +7,8 @@
  * yaml:    the YAML loader (libfyaml's event parser) with the scalar
  *          resolution of the Go libraries the anchor tools use.
  * kust:    the Kustomize frontend (`manifestc build`).
+ * helm:    Helm charts (`manifestc template`; kustomize's helmCharts and
+ *          Argo CD's helm sources render through helm_render_chart).
  * Go templates (text/template, Sprig, Helm's functions) have their own
  * header, gotmpl.h.
  */
@@ -144,6 +146,49 @@ struct kust_opts {
  * resources, in output order, go to out.  Returns the number of errors. */
 int kust_build(struct mc_ctx *ctx, const char *dir, const struct kust_opts *opts,
 	struct ir_reslist *out);
+
+/* ---------------------------------------------------------------- helm */
+
+/*
+ * One `helm template` run.  Everything a caller may leave zero has Helm's
+ * default (release "release-name", namespace "default", Kubernetes
+ * v1.20.0, Helm 3 output).  Values are applied in Helm's order: `values`
+ * (an IR map, as if it were the first -f file), value_files, then
+ * set_json, set, set_string, set_file, set_literal.
+ */
+struct helm_template_opts {
+	const char *chart;         /* a chart directory or .tgz archive */
+	const char *release_name;  /* NULL: "release-name" (or name_template) */
+	const char *name_template; /* --name-template (a Sprig template) */
+	const char *namespace_;    /* NULL: "default" */
+	const struct ir_node *values;
+	const char *const *value_files;
+	size_t nvalue_files;
+	const char *const *set, *const *set_string, *const *set_file, *const *set_json,
+		*const *set_literal;
+	size_t nset, nset_string, nset_file, nset_json, nset_literal;
+	const char *kube_version;  /* NULL: v1.20.0 */
+	const char *const *api_versions; /* added to the default set */
+	size_t napi_versions;
+	bool include_crds, skip_tests, no_hooks, is_upgrade, skip_schema_validation, debug;
+	const char *const *show_only;
+	size_t nshow_only;
+	const char *output_dir;    /* write files there instead of printing */
+	bool use_release_name;     /* --release-name: output_dir/NAME */
+	int helm_major;            /* 3 (default) or 4 */
+};
+
+/* Run `helm template`: what helm prints on stdout goes to out (with
+ * --debug, also what it prints before failing).  Errors are reported to
+ * ctx->diag; returns their number. */
+int helm_template(struct mc_ctx *ctx, const struct helm_template_opts *o, struct sbuf *out);
+
+/* helm_template, then the printed stream parsed into resources (go-yaml
+ * v3 scalars, as kustomize's kyaml reads helm's output), for kustomize's
+ * helmCharts and Argo CD's helm sources.  out_text may be NULL.  Returns
+ * the number of errors. */
+int helm_render_chart(struct mc_ctx *ctx, const struct helm_template_opts *o,
+	struct sbuf *out_text, struct ir_reslist *out);
 
 /* -------------------------------------------------------------- Argo CD */
 
