@@ -28,6 +28,7 @@ void app_config_default(struct app_config *c)
 	c->control_ns = "argocd";
 	c->tracking = APP_TRACK_ANNOTATION;
 	c->label_key = "app.kubernetes.io/instance";
+	c->kube_version = "v1.32.0";
 }
 
 /* ---------------------------------------------------- cluster scope */

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "argocd.h"
+#include "mc/helm.h"
 
 struct helm_call {
 	const char *chart_dir;
@@ -27,7 +28,7 @@ struct helm_call {
 	const struct srcpos **set_pos, **set_string_pos;
 	bool include_crds, skip_tests, skip_schema;
 	const char *kube_version;
-	const struct ir_node **api_versions;
+	const char **api_versions;
 	size_t napi_versions;
 };
 
@@ -212,12 +213,94 @@ static const char *set_arg(struct app_job *j, const char *name, const struct ir_
 	return r;
 }
 
+/* Argo CD's order of values: the value files, then the inline values as
+ * one more file, merged as helm merges -f files; the result is handed to
+ * the Helm frontend as its first values (no files follow). */
+static struct ir_node *merged_values(struct app_job *j, const struct helm_call *c)
+{
+	struct mc_ctx *ctx = j->ctx;
+	struct ir_node *base = ir_map(ctx, NULL);
+	for (size_t i = 0; i < c->nvalue_files; i++) {
+		int e;
+		const struct srcfile *f = vfs_load(ctx->fs, c->value_files[i], c->value_files[i], &e);
+		if (!f) {
+			diag_error(&ctx->diag, &j->src->pos, "Application %s: open %s: %s", j->name,
+				c->value_files[i], strerror(e));
+			return NULL;
+		}
+		struct yaml_opts yo = { .schema = YAML_V2, .flags = YAML_DUPKEYS_OK | YAML_JSON_NUMBERS };
+		struct ir_node *doc = NULL;
+		if (yaml_load_one(ctx, f, &yo, &doc))
+			return NULL;
+		if (doc && !ir_is_map(doc) && !ir_is_null(doc)) {
+			diag_error(&ctx->diag, &doc->pos, "Application %s: failed to parse %s: error "
+				"unmarshaling JSON: while decoding JSON: json: cannot unmarshal %s into Go value "
+				"of type map[string]interface {}", j->name, c->value_files[i],
+				ir_is_seq(doc) ? "array" : doc->type == IR_STR ? "string" : "number");
+			return NULL;
+		}
+		if (ir_is_map(doc))
+			base = helm_merge_maps(ctx, base, doc);
+	}
+	if (ir_is_map(c->inline_values))
+		base = helm_merge_maps(ctx, base, ir_clone(ctx, c->inline_values));
+	return base;
+}
+
+/* kube.SplitYAML: the documents of helm's output, read as Argo CD reads
+ * them (sigs.k8s.io/yaml into unstructured objects). */
+static int split_output(struct app_job *j, const struct sbuf *text, struct ir_reslist *out)
+{
+	struct mc_ctx *ctx = j->ctx;
+	const struct srcfile *f = srcfile_mem(ctx, arena_printf(&ctx->arena, "helm template %s",
+		j->src_path), text->buf, text->len);
+	struct yaml_opts yo = { .schema = YAML_V2, .flags = YAML_JSON_NUMBERS };
+	struct ir_docs docs = { 0 };
+	int errors = yaml_load(ctx, f, &yo, &docs);
+	for (size_t i = 0; !errors && i < docs.len; i++) {
+		struct ir_node *d = docs.items[i];
+		if (ir_is_null(d))
+			continue;
+		const char *kind = ir_cstr(ir_map_getc(d, "kind"));
+		if (!ir_is_map(d) || !kind || !*kind) {
+			errors += diag_error(&ctx->diag, &docs.starts[i], "Application %s: failed to "
+				"unmarshal manifest: Object 'Kind' is missing", j->name);
+			continue;
+		}
+		app_push_object(ctx, d, &docs.starts[i], out);
+	}
+	return errors;
+}
+
 static int call_helm(struct app_job *j, struct helm_call *c, struct ir_reslist *out)
 {
-	(void)out;
-	(void)c;
-	return diag_error(&j->ctx->diag, &j->src->pos, "Application %s: helm sources need the Helm "
-		"frontend, which is not built yet", j->name);
+	struct mc_ctx *ctx = j->ctx;
+	struct ir_node *values = merged_values(j, c);
+	if (!values)
+		return 1;
+	struct helm_template_opts o = { 0 };
+	o.chart = c->chart_dir;
+	o.release_name = c->release;
+	o.namespace_ = c->ns && *c->ns ? c->ns : NULL;
+	o.values = values;
+	o.set = c->set;
+	o.nset = c->nset;
+	o.set_string = c->set_string;
+	o.nset_string = c->nset_string;
+	o.set_file = c->set_file;
+	o.nset_file = c->nset_file;
+	o.kube_version = c->kube_version;
+	o.api_versions = c->api_versions;
+	o.napi_versions = c->napi_versions;
+	o.include_crds = c->include_crds;
+	o.skip_tests = c->skip_tests;
+	o.skip_schema_validation = c->skip_schema;
+	struct sbuf text = SBUF_INIT;
+	int errors = helm_template(ctx, &o, &text);
+	if (!errors)
+		errors = split_output(j, &text, out);
+	sbuf_release(&text);
+	return errors;
 }
 
 int app_render_helm(struct app_job *j, const struct ir_node *h, struct ir_reslist *out)
@@ -300,13 +383,27 @@ int app_render_helm(struct app_job *j, const struct ir_node *h, struct ir_reslis
 	c.skip_tests = st && st->type == IR_BOOL && st->s.v.b;
 	const struct ir_node *ss = ir_map_getc(h, "skipSchemaValidation");
 	c.skip_schema = ss && ss->type == IR_BOOL && ss->s.v.b;
-	c.kube_version = ir_cstr(ir_map_getc(j->src, "kubeVersion"));
+	/* The cluster's versions (Argo CD asks the cluster; here manifestc.yaml
+	 * says), unless the source overrides them. */
+	c.kube_version = ir_cstr(ir_map_getc(h, "kubeVersion"));
+	if (!c.kube_version || !*c.kube_version)
+		c.kube_version = j->cfg->kube_version;
+	const struct ir_node *av = ir_map_getc(h, "apiVersions");
+	if (ir_is_seq(av) && av->seq.len) {
+		for (uint32_t i = 0; i < av->seq.len; i++)
+			if (ir_cstr(av->seq.items[i]))
+				push_str(&c.api_versions, &c.napi_versions, ir_cstr(av->seq.items[i]));
+	} else {
+		for (size_t i = 0; i < j->cfg->napi_versions; i++)
+			push_str(&c.api_versions, &c.napi_versions, j->cfg->api_versions[i]);
+	}
 	if (!errors)
 		errors = call_helm(j, &c, out);
 	free(c.value_files);
 	free(c.set);
 	free(c.set_string);
 	free(c.set_file);
+	free(c.api_versions);
 	free(c.set_pos);
 	free(c.set_string_pos);
 	return errors;

@@ -18,6 +18,8 @@
  *     trackingMethod: annotation  # annotation | label | annotation+label
  *     instanceLabelKey: app.kubernetes.io/instance
  *     installationID: ""
+ *     kubeVersion: v1.32.0        # the clusters' versions, for Helm's
+ *     apiVersions: []             # .Capabilities (Argo CD asks the cluster)
  *   newGitFileGlobbing: false     # --enable-new-git-file-globbing
  *
  * Unknown fields are errors, so a typo does not silently change a render.
@@ -170,8 +172,14 @@ int repo_config_load(struct mc_ctx *ctx, const char *repo, struct repo_config *c
 	const struct ir_node *argo = ir_map_getc(doc, "argocd");
 	if (ir_is_map(argo)) {
 		static const char *const ak[] = { "namespace", "trackingMethod", "instanceLabelKey",
-			"installationID" };
-		errors += check_keys(ctx, argo, ak, 4, "argocd.");
+			"installationID", "kubeVersion", "apiVersions" };
+		errors += check_keys(ctx, argo, ak, 6, "argocd.");
+		errors += str_field(ctx, argo, "kubeVersion", &c->argo.kube_version);
+		const char **av = NULL;
+		size_t nav = 0;
+		errors += strlist(ctx, ir_map_getc(argo, "apiVersions"), &av, &nav, "argocd.apiVersions");
+		c->argo.api_versions = av;
+		c->argo.napi_versions = nav;
 		errors += str_field(ctx, argo, "namespace", &c->argo.control_ns);
 		errors += str_field(ctx, argo, "instanceLabelKey", &c->argo.label_key);
 		errors += str_field(ctx, argo, "installationID", &c->argo.installation_id);

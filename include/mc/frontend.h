@@ -259,6 +259,11 @@ struct app_config {
 	enum app_tracking tracking;  /* application.resourceTrackingMethod */
 	const char *label_key;       /* application.instanceLabelKey */
 	const char *installation_id; /* installationID, or NULL */
+	/* The destination cluster's Kubernetes version and extra API versions
+	 * (Argo CD asks the cluster) for Helm's .Capabilities. */
+	const char *kube_version;
+	const char *const *api_versions;
+	size_t napi_versions;
 };
 
 void app_config_default(struct app_config *c);
