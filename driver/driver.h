@@ -63,5 +63,6 @@ extern const struct cli_cmd cmd_images;
 extern const struct cli_cmd cmd_appset;
 extern const struct cli_cmd cmd_template;
 extern const struct cli_cmd cmd_tpl;
+extern const struct cli_cmd cmd_diff;
 
 #endif

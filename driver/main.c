@@ -17,6 +17,7 @@ static const struct cli_cmd *const commands[] = {
 	&cmd_appset,
 	&cmd_template,
 	&cmd_tpl,
+	&cmd_diff,
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

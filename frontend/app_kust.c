@@ -8,15 +8,15 @@
  * same edits are made to the kustomization document in memory, with the
  * semantics of kustomize v5.5.0's edit commands (`set image` merges by name
  * and sorts, `add label` refuses existing keys without force, ...), and the
- * kustomize frontend builds that document in the source directory.  New
- * nodes carry the position of the Application field they come from, so a
- * finding (or an image's provenance) points at the Application.
+ * kustomize frontend builds the rewritten text as the source directory's
+ * kustomization file, as kustomize reads the file Argo CD rewrote.
  */
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "argocd.h"
+#include "mc/backend.h"
 
 static const char *const kust_names[] = { "kustomization.yaml", "kustomization.yml", "Kustomization" };
 
@@ -479,14 +479,18 @@ int app_render_kustomize(struct app_job *j, const struct ir_node *opts, struct i
 {
 	struct mc_ctx *ctx = j->ctx;
 	struct kust_opts ko = { 0 };
-	const char *file = NULL;
+	const char *file = NULL, *base = NULL;
 	for (size_t i = 0; i < 3 && !file; i++) {
 		char *p = path_clean(j->app_path, kust_names[i]);
 		enum vfs_kind k;
-		if (vfs_stat(ctx->fs, p, &k) == 0 && k == VFS_FILE)
+		if (vfs_stat(ctx->fs, p, &k) == 0 && k == VFS_FILE) {
 			file = arena_strdup(&ctx->arena, p);
+			base = kust_names[i];
+		}
 		free(p);
 	}
+	struct ir_reslist res = { 0 };
+	int errors;
 	if (opts && file) {
 		int err;
 		const struct srcfile *f = vfs_load(ctx->fs, file, file, &err);
@@ -499,13 +503,22 @@ int app_render_kustomize(struct app_job *j, const struct ir_node *opts, struct i
 			return 1;
 		struct srcpos top = { f, 1, 1 };
 		struct ir_node *d = ir_is_map(doc) ? ir_clone(ctx, doc) : ir_map(ctx, &top);
-		int errors = edit(j, d, opts);
-		if (errors)
+		if ((errors = edit(j, d, opts)))
 			return errors;
-		ko.top_doc = d;
+		/* Argo CD rewrites the file and builds; the kustomize frontend
+		 * builds the rewritten text as that file. */
+		struct sbuf text = SBUF_INIT;
+		const char *e = NULL;
+		if (emit_yaml(&text, d, &e)) {
+			errors = diag_error(&ctx->diag, &j->src->pos, "Application %s: %s", j->name, e);
+			sbuf_release(&text);
+			return errors;
+		}
+		errors = kust_build_doc(ctx, j->app_path, base, text.buf, text.len, &ko, &res);
+		sbuf_release(&text);
+	} else {
+		errors = kust_build(ctx, j->app_path, &ko, &res);
 	}
-	struct ir_reslist res = { 0 };
-	int errors = kust_build(ctx, j->app_path, &ko, &res);
 	if (errors)
 		return errors;
 	for (size_t i = 0; i < res.len; i++)

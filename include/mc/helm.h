@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "mc/frontend.h"
+#include "mc/gotmpl.h"
 #include "mc/ir.h"
 
 /* ------------------------------------------------------------- files */
@@ -234,6 +235,13 @@ struct helm_release {
  * left out, "<no value>" removed) are appended to out.  Returns errors. */
 int helm_engine_render(struct mc_ctx *ctx, struct helm_chart *chart, struct ir_node *values,
 	const struct helm_release *rel, struct helm_rendered_vec *out);
+/* engine.Render with a given top-level object (its Values, Release and
+ * Capabilities are handed to every chart as Helm does). */
+int helm_render_values(struct mc_ctx *ctx, struct helm_chart *chart, struct gt_value top, int major,
+	struct helm_rendered_vec *out);
+/* engine.render on named templates with their own data (no chart). */
+int helm_render_templates(struct mc_ctx *ctx, struct helm_file *files, const struct gt_value *dots,
+	size_t n, int major, struct helm_rendered_vec *out);
 /* --name-template: a Sprig template executed with no data. */
 int helm_render_name_template(struct mc_ctx *ctx, const char *tmpl, const char **name);
 

@@ -111,12 +111,50 @@ static int run_coalesce(struct mc_ctx *ctx, struct ir_node *cs)
 	return print_json(ctx, v);
 }
 
+static int print_rendered(struct mc_ctx *ctx, struct helm_rendered_vec *out)
+{
+	struct ir_node *m = ir_map(ctx, NULL);
+	for (size_t i = 0; i < out->len; i++)
+		ir_map_setc(ctx, m, out->items[i].name,
+			ir_str(ctx, out->items[i].text, out->items[i].len, NULL));
+	return print_json(ctx, m);
+}
+
 static int run_engine(struct mc_ctx *ctx, struct ir_node *cs)
 {
-	(void)ctx;
-	(void)cs;
-	fprintf(stderr, "helm-conformance: engine mode needs the Go template engine\n");
-	return 2;
+	struct arena *a = &ctx->arena;
+	struct helm_rendered_vec out = { 0 };
+	struct ir_node *tpls = ir_map_getc(cs, "templates");
+	if (ir_is_map(tpls)) {
+		uint32_t n = tpls->map.len;
+		struct helm_file *files = arena_calloc(a, n + 1, sizeof *files);
+		struct gt_value *dots = arena_calloc(a, n + 1, sizeof *dots);
+		for (uint32_t i = 0; i < n; i++) {
+			struct ir_node *t = tpls->map.items[i].value;
+			const struct str *txt = ir_text(ir_map_getc(t, "tpl"));
+			files[i].name = tpls->map.items[i].key->s.text->s;
+			files[i].data = txt ? txt->s : "";
+			files[i].len = txt ? txt->len : 0;
+			dots[i] = gt_from_ir(a, ir_map_getc(t, "vals"), GT_NUM_JSON);
+		}
+		if (helm_render_templates(ctx, files, dots, n, 3, &out))
+			return 1;
+		return print_rendered(ctx, &out);
+	}
+	struct helm_chart *c = build_chart(ctx, ir_map_getc(cs, "chart"), NULL);
+	struct ir_node *rv = ir_map_getc(cs, "render_values");
+	struct gt_value top = gt_from_ir(a, rv, GT_NUM_JSON);
+	struct ir_node *co = ir_map_getc(cs, "coalesce_user_values_with_chart");
+	if (co && co->type == IR_BOOL && co->s.v.b && gt_kind(top) == GT_MAP) {
+		struct ir_node *uv = ir_map_getc(rv, "Values");
+		struct ir_node *v = helm_coalesce_values(ctx, c, ir_is_map(uv) ? uv : NULL, false);
+		if (!v)
+			return 1;
+		gt_map_setc(a, top.m, "Values", gt_from_ir(a, v, GT_NUM_JSON));
+	}
+	if (helm_render_values(ctx, c, top, 3, &out))
+		return 1;
+	return print_rendered(ctx, &out);
 }
 
 int main(int argc, char **argv)
