@@ -541,8 +541,8 @@ int app_render_kustomize(struct app_job *j, const struct ir_node *opts, struct i
 		/* kustomize's warnings about the rewritten file (commonLabels is
 		 * deprecated...) are about Argo CD's edit, which nobody can fix;
 		 * Argo CD drops kustomize's stderr. */
-		int e;
-		const struct srcfile *disk = vfs_load(ctx->fs, file, file, &e);
+		int ferr;
+		const struct srcfile *disk = vfs_load(ctx->fs, file, file, &ferr);
 		size_t w = before;
 		for (size_t i = before; i < ctx->diag.len; i++) {
 			struct diag_msg *m = &ctx->diag.msgs[i];
