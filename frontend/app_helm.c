@@ -80,7 +80,9 @@ static char *resolve(struct app_job *j, const struct ir_node *at, const char *ra
 		p = sb.buf[0] == '/' ? path_clean(root, sb.buf + 1) : path_clean(j->app_path, sb.buf);
 	}
 	char *croot = path_clean(NULL, root);
-	if (!path_within(p, croot)) {
+	bool inside = !strcmp(croot, ".") ? p[0] != '/' && strcmp(p, "..") && strncmp(p, "../", 3)
+		: path_within(p, croot);
+	if (!inside) {
 		diag_error(&ctx->diag, &at->pos, "Application %s: value file %s resolved to outside "
 			"repository root", j->name, raw);
 		free(p);

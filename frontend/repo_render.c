@@ -516,7 +516,8 @@ static bool same_app(const struct ir_node *a, const struct ir_node *b)
 	return ir_equal(ir_map_getc(a, "spec"), ir_map_getc(b, "spec"));
 }
 
-static int adopt(struct run *r, const struct ir_node *app, int parent, char *origin)
+static int adopt(struct run *r, const struct ir_node *app, int parent, char *origin,
+	const struct srcpos *pos)
 {
 	struct mc_ctx *ctx = &r->main;
 	struct sbuf sb = SBUF_INIT;
@@ -529,7 +530,7 @@ static int adopt(struct run *r, const struct ir_node *app, int parent, char *ori
 		if (old->parent < 0 && parent >= 0)
 			old->parent = parent;
 		else if (old->parent >= 0 && parent >= 0 && old->parent != parent)
-			errors += diag_error(&ctx->diag, NULL, "Application %s is applied by two Applications, "
+			errors += diag_error(&ctx->diag, pos, "Application %s is applied by two Applications, "
 				"%s and %s", key, r->jobs[old->parent]->key, r->jobs[parent]->key);
 		free(origin);
 	} else if (old->parent < 0 && parent >= 0) {
@@ -537,8 +538,8 @@ static int adopt(struct run *r, const struct ir_node *app, int parent, char *ori
 		old->dropped = true;
 		add_job(r, app, origin, parent);
 	} else {
-		errors += diag_error(&ctx->diag, NULL, "duplicate Application %s: %s and %s", key,
-			old->origin, origin);
+		errors += diag_error(&ctx->diag, pos, "duplicate Application %s (also defined by %s)", key,
+			old->origin);
 		free(origin);
 	}
 	sbuf_release(&sb);
@@ -557,7 +558,8 @@ static int generate(struct run *r, const struct ir_node *set, const struct srcpo
 		char *at = xfmt_pos(origins[i].file ? &origins[i] : pos);
 		sbuf_printf(&o, "ApplicationSet %s (%s)", name ? name : "", at);
 		free(at);
-		errors += adopt(r, apps->seq.items[i], parent, sbuf_detach(&o, NULL));
+		errors += adopt(r, apps->seq.items[i], parent, sbuf_detach(&o, NULL),
+			origins[i].file ? &origins[i] : pos);
 	}
 	return errors;
 }
@@ -719,7 +721,7 @@ int repo_render(const struct repo_render_opts *o, struct repo_result *out)
 	if (!errors)
 		errors += discover(&r, &apps, &sets);
 	for (size_t i = 0; !errors && i < apps.len; i++)
-		errors += adopt(&r, apps.items[i].doc, -1, xfmt_pos(apps.items[i].pos));
+		errors += adopt(&r, apps.items[i].doc, -1, xfmt_pos(apps.items[i].pos), apps.items[i].pos);
 	for (size_t i = 0; !errors && i < sets.len; i++)
 		errors += generate(&r, sets.items[i].doc, sets.items[i].pos, -1);
 	size_t from = 0;
@@ -740,7 +742,7 @@ int repo_render(const struct repo_render_opts *o, struct repo_result *out)
 				struct sbuf sb = SBUF_INIT;
 				sbuf_printf(&sb, "rendered by Application %s", j->key);
 				if (str_eqc(ir_text(ir_map_getc(child, "kind")), "Application"))
-					errors += adopt(&r, child, (int)i, sbuf_detach(&sb, NULL));
+					errors += adopt(&r, child, (int)i, sbuf_detach(&sb, NULL), &child->pos);
 				else {
 					sbuf_release(&sb);
 					errors += generate(&r, child, &child->pos, (int)i);
