@@ -611,11 +611,19 @@ int app_render_traced(struct mc_ctx *ctx, struct appset_world *w, const struct a
 			set_tracking(&j, r);
 		}
 	}
+	/* The last of each group/kind/namespace/name (Argo CD's resource key
+	 * has no version). */
+	struct ir_node *last = ir_map(ctx, NULL);
+	const struct str **keys = arena_alloc(&ctx->arena, (raw.len + 1) * sizeof *keys);
+	for (size_t i = 0; i < raw.len; i++) {
+		const struct ir_resid *id = &raw.items[i]->id;
+		keys[i] = str_printf(&ctx->strs, "%s/%s/%s/%s", id->group->s, id->kind->s, id->ns->s,
+			id->name->s);
+		ir_map_set(ctx, last, keys[i], ir_int(ctx, (int64_t)i, NULL));
+	}
 	for (size_t i = 0; i < raw.len; i++) {
 		struct ir_resource *r = raw.items[i];
-		bool later = false;
-		for (size_t k = i + 1; k < raw.len && !later; k++)
-			later = ir_resid_eq(&raw.items[k]->id, &r->id);
+		bool later = ir_map_get(last, keys[i])->s.v.i != (int64_t)i;
 		if (later) {
 			diag_warn(&ctx->diag, &r->origin, "Application %s: resource %s appears more than once; "
 				"the last one is kept (RepeatedResourceWarning)", j.name, ir_resid_fmt(ctx, &r->id));

@@ -24,9 +24,8 @@
 
 /* ------------------------------------------------------------- world */
 
-const char *appset_normalize_url(struct mc_ctx *ctx, const char *url)
+static void normalize_url(struct sbuf *sb, const char *url)
 {
-	struct sbuf sb = SBUF_INIT;
 	const char *p = url;
 	const char *schemes[] = { "https://", "http://", "ssh://", "git://", "git+ssh://" };
 	for (size_t i = 0; i < sizeof schemes / sizeof *schemes; i++)
@@ -38,27 +37,36 @@ const char *appset_normalize_url(struct mc_ctx *ctx, const char *url)
 	const char *at = strchr(p, '@'), *slash = strchr(p, '/');
 	if (at && (!slash || at < slash))
 		p = at + 1;
+	bool host = true;
 	for (; *p; p++) {
 		char c = *p;
 		if (c >= 'A' && c <= 'Z')
 			c = (char)(c - 'A' + 'a');
-		if (c == ':' && !strchr(sb.buf, '/')) {
-			/* host:path (scp form) or host:port */
+		if (c == ':' && host) {
+			/* host:port (dropped) or host:path (scp form) */
 			const char *q = p + 1;
 			while (*q >= '0' && *q <= '9')
 				q++;
 			if (q > p + 1 && (*q == '/' || !*q)) {
 				p = q - 1;
-				continue; /* drop a port */
+				continue;
 			}
 			c = '/';
 		}
-		sbuf_addc(&sb, c);
+		if (c == '/')
+			host = false;
+		sbuf_addc(sb, c);
 	}
-	while (sb.len && sb.buf[sb.len - 1] == '/')
-		sbuf_truncate(&sb, sb.len - 1);
-	if (sb.len > 4 && !strcmp(sb.buf + sb.len - 4, ".git"))
-		sbuf_truncate(&sb, sb.len - 4);
+	while (sb->len && sb->buf[sb->len - 1] == '/')
+		sbuf_truncate(sb, sb->len - 1);
+	if (sb->len > 4 && !strcmp(sb->buf + sb->len - 4, ".git"))
+		sbuf_truncate(sb, sb->len - 4);
+}
+
+const char *appset_normalize_url(struct mc_ctx *ctx, const char *url)
+{
+	struct sbuf sb = SBUF_INIT;
+	normalize_url(&sb, url);
 	const char *r = arena_strndup(&ctx->arena, sb.buf, sb.len);
 	sbuf_release(&sb);
 	return r;
@@ -66,10 +74,12 @@ const char *appset_normalize_url(struct mc_ctx *ctx, const char *url)
 
 static bool same_url(const char *a, const char *b)
 {
-	struct mc_ctx tmp;
-	mc_ctx_init(&tmp, NULL);
-	bool eq = !strcmp(appset_normalize_url(&tmp, a), appset_normalize_url(&tmp, b));
-	mc_ctx_release(&tmp);
+	struct sbuf x = SBUF_INIT, y = SBUF_INIT;
+	normalize_url(&x, a);
+	normalize_url(&y, b);
+	bool eq = x.len == y.len && !memcmp(x.buf, y.buf, x.len);
+	sbuf_release(&x);
+	sbuf_release(&y);
 	return eq;
 }
 
