@@ -83,6 +83,21 @@ static bool same_url(const char *a, const char *b)
 	return eq;
 }
 
+/* The same repository name (the last segment of the normalised URL). */
+static bool same_name(const char *a, const char *b)
+{
+	struct sbuf x = SBUF_INIT, y = SBUF_INIT;
+	normalize_url(&x, a);
+	normalize_url(&y, b);
+	const char *na = strrchr(x.buf, '/'), *nb = strrchr(y.buf, '/');
+	na = na ? na + 1 : x.buf;
+	nb = nb ? nb + 1 : y.buf;
+	bool eq = *na && !strcmp(na, nb);
+	sbuf_release(&x);
+	sbuf_release(&y);
+	return eq;
+}
+
 struct appset_repo *appset_world_repo(struct appset_world *w, const char *url, struct sbuf *err)
 {
 	for (size_t i = 0; i < w->nrepos; i++)
@@ -91,7 +106,7 @@ struct appset_repo *appset_world_repo(struct appset_world *w, const char *url, s
 	if (w->self && (w->self_any_url || !w->nself_urls))
 		return w->self;
 	for (size_t i = 0; w->self && i < w->nself_urls; i++)
-		if (same_url(w->self_urls[i], url))
+		if (same_url(w->self_urls[i], url) || (w->self_by_name && same_name(w->self_urls[i], url)))
 			return w->self;
 	sbuf_printf(err, "repository '%s' is neither the rendered repository", url);
 	if (w->nself_urls)

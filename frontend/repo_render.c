@@ -713,8 +713,10 @@ int repo_render(const struct repo_render_opts *o, struct repo_result *out)
 	for (size_t i = 0; i < r.cfg.nself_urls; i++)
 		appset_world_self_url(&r.world, r.cfg.self_urls[i]);
 	char *remotes = r.cfg.nself_urls ? NULL : git_remote_urls(&r);
-	for (char *p = remotes; p && *p; p += strlen(p) + 1)
+	for (char *p = remotes; p && *p; p += strlen(p) + 1) {
 		appset_world_self_url(&r.world, p);
+		r.world.self_by_name = true;
+	}
 	errors += load_cluster_files(&r, r.cfg.cluster_files, r.cfg.ncluster_files, o->repo);
 	errors += load_cluster_files(&r, o->cluster_files, o->ncluster_files, NULL);
 	struct found_vec apps = { 0 }, sets = { 0 };
