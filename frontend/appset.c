@@ -482,19 +482,23 @@ int appset_generate(struct mc_ctx *ctx, struct appset_world *w, const struct ir_
 			"ApplicationSet %s: spec.generators must be a list", g.name);
 	VEC(struct gen_app) apps = { 0 };
 	struct ir_node *base = ir_is_map(tmpl) ? (struct ir_node *)tmpl : ir_map(ctx, &spec->pos);
-	for (uint32_t i = 0; !errors && i < gens->seq.len; i++) {
+	/* Like the controller, go on after an error (all of them are worth
+	 * reporting); nothing is produced from an ApplicationSet with errors. */
+	for (uint32_t i = 0; ir_is_seq(gens) && i < gens->seq.len; i++) {
 		const struct ir_node *gen = gens->seq.items[i];
+		int unknown = 0;
 		for (uint32_t k = 0; ir_is_map(gen) && k < gen->map.len; k++) {
 			bool known = false;
 			for (size_t j = 0; j < sizeof generator_keys / sizeof *generator_keys && !known; j++)
 				known = str_eqc(gen->map.items[k].key->s.text, generator_keys[j]);
 			if (!known)
-				errors += diag_error(&ctx->diag, &gen->map.items[k].key->pos,
+				unknown += diag_error(&ctx->diag, &gen->map.items[k].key->pos,
 					"ApplicationSet %s contains unrecognized generators: %s", g.name,
 					gen->map.items[k].key->s.text->s);
 		}
-		if (errors)
-			break;
+		errors += unknown;
+		if (unknown)
+			continue;
 		struct appset_results res = { 0 };
 		g.err_pos = NULL;
 		if (appset_transform(&g, gen, base, NULL, &res)) {
@@ -565,6 +569,8 @@ int appset_generate(struct mc_ctx *ctx, struct appset_world *w, const struct ir_
 		if (apps.len)
 			qsort(apps.items, apps.len, sizeof *apps.items, cmp_app_names);
 	}
+	if (errors)
+		apps.len = 0;
 	struct ir_node *seq = ir_seq(ctx, &appset->pos);
 	struct srcpos *origins = arena_alloc(&ctx->arena, (apps.len + 1) * sizeof *origins);
 	for (size_t i = 0; i < apps.len; i++) {

@@ -722,12 +722,14 @@ int repo_render(const struct repo_render_opts *o, struct repo_result *out)
 	struct found_vec apps = { 0 }, sets = { 0 };
 	if (!errors)
 		errors += discover(&r, &apps, &sets);
-	for (size_t i = 0; !errors && i < apps.len; i++)
+	/* Every Application and ApplicationSet is looked at and rendered, so
+	 * that one run reports every problem (nothing is written after one). */
+	for (size_t i = 0; i < apps.len; i++)
 		errors += adopt(&r, apps.items[i].doc, -1, xfmt_pos(apps.items[i].pos), apps.items[i].pos);
-	for (size_t i = 0; !errors && i < sets.len; i++)
+	for (size_t i = 0; i < sets.len; i++)
 		errors += generate(&r, sets.items[i].doc, sets.items[i].pos, -1);
 	size_t from = 0;
-	for (int round = 0; !errors && from < r.njobs; round++) {
+	for (int round = 0; from < r.njobs; round++) {
 		size_t to = r.njobs;
 		if (round == MAX_ROUNDS) {
 			errors += diag_error(&ctx->diag, NULL, "Applications nest more than %d levels deep (app of "
