@@ -417,13 +417,15 @@ static int report(struct appset_gen *g, const struct ir_node *at)
 struct gen_app {
 	struct ir_node *app;
 	struct srcpos origin;
+	size_t index; /* generation order */
 };
 
 static int cmp_app_names(const void *a, const void *b)
 {
 	const struct gen_app *x = a, *y = b;
 	const char *nx = ir_path_cstr(x->app, "metadata/name"), *ny = ir_path_cstr(y->app, "metadata/name");
-	return strcmp(nx ? nx : "", ny ? ny : "");
+	int c = strcmp(nx ? nx : "", ny ? ny : "");
+	return c ? c : x->index < y->index ? -1 : x->index > y->index;
 }
 
 static struct ir_node *finish_app(struct mc_ctx *ctx, struct ir_node *app, const char *ns)
@@ -534,14 +536,26 @@ int appset_generate(struct mc_ctx *ctx, struct appset_world *w, const struct ir_
 						continue;
 					}
 				}
-				struct gen_app ga = { finish_app(ctx, app, ns), ps->pos };
+				struct gen_app ga = { finish_app(ctx, app, ns), ps->pos, 0 };
 				if (!ga.origin.file)
 					ga.origin = res.items[r].origin->pos;
 				VEC_PUSH(&ctx->arena, &apps, ga);
 			}
 		}
 	}
-	if ((flags & APPSET_VALIDATE) && !errors) {
+	/* Generation errors: the controller applies nothing of this set. */
+	if (errors)
+		apps.len = 0;
+	if (flags & APPSET_VALIDATE) {
+		/* Sorted by name (stable: generation order within a name), the
+		 * first of each name is kept; the others and empty names are
+		 * invalid and reported; the valid ones stay sorted by name, as the
+		 * controller sorts them before applying. */
+		for (size_t i = 0; i < apps.len; i++)
+			apps.items[i].index = i;
+		if (apps.len)
+			qsort(apps.items, apps.len, sizeof *apps.items, cmp_app_names);
+		size_t kept = 0;
 		for (size_t i = 0; i < apps.len; i++) {
 			const char *an = ir_path_cstr(apps.items[i].app, "metadata/name");
 			if (!an || !*an) {
@@ -549,28 +563,24 @@ int appset_generate(struct mc_ctx *ctx, struct appset_world *w, const struct ir_
 					"ApplicationSet %s generates an Application with an empty name", g.name);
 				continue;
 			}
-			for (size_t j = 0; j < i; j++) {
-				const char *bn = ir_path_cstr(apps.items[j].app, "metadata/name");
-				if (bn && !strcmp(an, bn)) {
-					struct sbuf at = SBUF_INIT;
-					const struct srcpos *o = &apps.items[j].origin;
-					if (o->file)
-						sbuf_printf(&at, "%s:%u:%u", o->file->path, o->line, o->col);
-					else
-						sbuf_adds(&at, "an earlier generator");
-					errors += diag_error(&ctx->diag, &apps.items[i].origin,
-						"ApplicationSet %s contains applications with duplicate name: %s "
-						"(also generated from %s)", g.name, an, at.buf);
-					sbuf_release(&at);
-					break;
-				}
+			const char *prev = kept ? ir_path_cstr(apps.items[kept - 1].app, "metadata/name") : NULL;
+			if (prev && !strcmp(prev, an)) {
+				struct sbuf at = SBUF_INIT;
+				const struct srcpos *o = &apps.items[kept - 1].origin;
+				if (o->file)
+					sbuf_printf(&at, "%s:%u:%u", o->file->path, o->line, o->col);
+				else
+					sbuf_adds(&at, "an earlier generator");
+				errors += diag_error(&ctx->diag, &apps.items[i].origin,
+					"ApplicationSet %s contains applications with duplicate name: %s "
+					"(also generated from %s)", g.name, an, at.buf);
+				sbuf_release(&at);
+				continue;
 			}
+			apps.items[kept++] = apps.items[i];
 		}
-		if (apps.len)
-			qsort(apps.items, apps.len, sizeof *apps.items, cmp_app_names);
+		apps.len = kept;
 	}
-	if (errors)
-		apps.len = 0;
 	struct ir_node *seq = ir_seq(ctx, &appset->pos);
 	struct srcpos *origins = arena_alloc(&ctx->arena, (apps.len + 1) * sizeof *origins);
 	for (size_t i = 0; i < apps.len; i++) {

@@ -83,9 +83,8 @@ static char *xfmt_pos(const struct srcpos *p)
 	return sbuf_detach(&sb, NULL);
 }
 
-/* Formatted messages, each ended by a NUL (warnings marked with a leading
- * 'W'), so that the same warning from many Applications of one base is
- * printed once. */
+/* Formatted messages, each ended by a NUL (and marked with its level), so
+ * that the same finding from many Applications is printed once. */
 static void take_diags(struct diag *d, struct sbuf *out, size_t *nerr, size_t *nwarn)
 {
 	for (size_t i = 0; i < d->len; i++) {
@@ -790,12 +789,13 @@ int repo_render(const struct repo_render_opts *o, struct repo_result *out)
 		const char *m = raw.buf + i;
 		size_t n = strlen(m);
 		i += n + 1;
-		if (m[0] == 'W') {
-			const struct str *k = mc_intern(ctx, m + 1, n - 1);
-			if (ir_map_get(seen, k))
-				continue;
-			ir_map_set(ctx, seen, k, ir_null(ctx, NULL));
-		}
+		/* The same finding at the same place (a base shared by many
+		 * Applications, an ApplicationSet met again through its parent)
+		 * is printed once. */
+		const struct str *k = mc_intern(ctx, m + 1, n - 1);
+		if (ir_map_get(seen, k))
+			continue;
+		ir_map_set(ctx, seen, k, ir_null(ctx, NULL));
 		sbuf_add(&diags, m + 1, n - 1);
 	}
 	sbuf_release(&raw);
