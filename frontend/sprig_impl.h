@@ -12,14 +12,24 @@
 #define UNUSED_ARGS (void)c, (void)a, (void)n, (void)ret
 
 extern const struct gt_func sprig_string_funcs[], sprig_list_funcs[], sprig_math_funcs[],
-	sprig_regex_funcs[], sprig_json_funcs[], sprig_misc_funcs[];
+	sprig_regex_funcs[], sprig_json_funcs[], sprig_misc_funcs[], sprig_semver_funcs[];
 extern const size_t sprig_string_nfuncs, sprig_list_nfuncs, sprig_math_nfuncs,
-	sprig_regex_nfuncs, sprig_json_nfuncs, sprig_misc_nfuncs;
+	sprig_regex_nfuncs, sprig_json_nfuncs, sprig_misc_nfuncs, sprig_semver_nfuncs;
 
 /* The set's seeded generator (sprig_misc.c). */
 uint64_t sp_rand_u64(struct gt_call *c);
 uint64_t sp_rand_n(struct gt_call *c, uint64_t n);
 void sp_rand_bytes(struct gt_call *c, unsigned char *buf, size_t n);
+/* Go regexps for other families (sprig_regex.c): NULL if pat is invalid.
+ * exec fills ov[2*ncap] (unset groups: (size_t)-1); all() is FindAll. */
+struct sp_regex;
+struct sp_regex *sp_regex_new(const char *pattern);
+void sp_regex_free(struct sp_regex *r);
+uint32_t sp_regex_ncap(const struct sp_regex *r);
+int sp_regex_exec(struct sp_regex *r, const char *s, size_t n, size_t pos, size_t *ov);
+int sp_regex_all(struct sp_regex *r, const char *s, size_t n, long nmax,
+	void (*deliver)(void *, const size_t *), void *arg);
+
 /* path.Clean */
 struct gt_value sp_path_clean(struct arena *ar, struct gt_value p);
 

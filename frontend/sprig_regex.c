@@ -1128,3 +1128,46 @@ const struct gt_func sprig_regex_funcs[] = {
 };
 
 const size_t sprig_regex_nfuncs = sizeof sprig_regex_funcs / sizeof sprig_regex_funcs[0];
+
+/* ---- for other families (semver's constraint grammar is regex-based) ---- */
+
+struct sp_regex {
+	struct rx x;
+	struct arena arena;
+};
+
+struct sp_regex *sp_regex_new(const char *pattern)
+{
+	struct sp_regex *r = xcalloc(1, sizeof *r);
+	arena_init(&r->arena);
+	if (!rx_compile(&r->arena, &r->x, pattern, strlen(pattern))) {
+		sp_regex_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+void sp_regex_free(struct sp_regex *r)
+{
+	if (!r)
+		return;
+	rx_free(&r->x);
+	arena_release(&r->arena);
+	free(r);
+}
+
+uint32_t sp_regex_ncap(const struct sp_regex *r)
+{
+	return r->x.ncap;
+}
+
+int sp_regex_exec(struct sp_regex *r, const char *s, size_t n, size_t pos, size_t *ov)
+{
+	return rx_exec(&r->x, s, n, pos, ov);
+}
+
+int sp_regex_all(struct sp_regex *r, const char *s, size_t n, long nmax,
+	void (*deliver)(void *, const size_t *), void *arg)
+{
+	return all_matches(&r->x, s, n, nmax, deliver, arg);
+}
