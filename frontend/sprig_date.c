@@ -1277,3 +1277,22 @@ const struct gt_func sprig_date_funcs[] = {
 };
 
 const size_t sprig_date_nfuncs = sizeof sprig_date_funcs / sizeof sprig_date_funcs[0];
+
+/* for the TOML decoder */
+struct gt_value sp_time_from(struct arena *a, int64_t sec, int32_t nsec, int32_t off, const char *zone);
+int64_t sp_days_from_civil(int64_t y, unsigned m, unsigned d);
+
+struct gt_value sp_time_from(struct arena *a, int64_t sec, int32_t nsec, int32_t off, const char *zone)
+{
+	struct gtime *p = arena_alloc(a, sizeof *p);
+	p->sec = sec;
+	p->nsec = nsec;
+	p->off = off;
+	p->zone = zone;
+	return gt_obj(&sp_time_class, p);
+}
+
+int64_t sp_days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	return days_from_civil(y, m, d);
+}
