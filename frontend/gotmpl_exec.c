@@ -311,6 +311,14 @@ static int eval_field(struct gt_state *st, struct gt_value dot, const struct str
 	if (receiver.t->kind == GT_NIL)
 		return errorf(st, "nil pointer evaluating %s.%s", receiver.t->name, field->s);
 	bool has_args = (args && args->len > 1) || final;
+	if (receiver.t->named == GT_NAMED_METHODS && receiver.t->kind != GT_OBJ) {
+		const struct gt_class *cls = (const struct gt_class *)receiver.t;
+		void *self = receiver.t->kind == GT_MAP ? (void *)receiver.m : (void *)receiver.l;
+		for (size_t i = 0; i < cls->nmethods; i++)
+			if (str_eqc(field, cls->methods[i].name))
+				return eval_call(st, dot, &cls->methods[i], false, node, field->s,
+					self, args, final, out);
+	}
 	switch (receiver.t->kind) {
 	case GT_OBJ: {
 		const struct gt_class *cls = (const struct gt_class *)receiver.t;

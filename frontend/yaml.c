@@ -19,6 +19,17 @@
 
 #include "mc/frontend.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+#define PARSE_RECYCLING_FLAG FYPCF_DISABLE_RECYCLING
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PARSE_RECYCLING_FLAG FYPCF_DISABLE_RECYCLING
+#endif
+#endif
+#ifndef PARSE_RECYCLING_FLAG
+#define PARSE_RECYCLING_FLAG 0
+#endif
+
 /* ------------------------------------------------------------ resolution */
 
 static bool is_digit(char c)
@@ -641,6 +652,37 @@ static void on_event(struct loader *L, struct fy_event *e)
 	}
 }
 
+static uint32_t first_rune(const char *p, size_t n)
+{
+	uint32_t r;
+	utf8_decode(p, n, &r);
+	return r;
+}
+
+/* The first byte that is not valid UTF-8 or starts a character YAML does
+ * not allow (go-yaml's is_printable test), or n. */
+static size_t first_bad_char(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)p[i];
+		if (c < 0x80) {
+			if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
+				return i;
+			i++;
+			continue;
+		}
+		uint32_t r;
+		size_t l = utf8_decode(p + i, n - i, &r);
+		if (r == 0xfffd && l == 1)
+			return i;
+		if (!(r == 0x85 || (r >= 0xa0 && r <= 0xd7ff) || (r >= 0xe000 && r <= 0xfffd) ||
+		      (r >= 0x10000 && r <= 0x10ffff)))
+			return i;
+		i += l;
+	}
+	return n;
+}
+
 static int load(struct mc_ctx *ctx, const struct srcfile *f, const struct yaml_opts *opts,
 	struct ir_docs *out, bool one, struct ir_node **one_out)
 {
@@ -661,6 +703,25 @@ static int load(struct mc_ctx *ctx, const struct srcfile *f, const struct yaml_o
 			VFS_MAX_FILE);
 	}
 
+	/* YAML is UTF-8 text without control characters, as go-yaml reads it;
+	 * checking first also keeps such bytes away from libfyaml, which can
+	 * loop or leak on some of them. */
+	size_t bad = first_bad_char(f->data, f->len);
+	if (bad < f->len) {
+		uint32_t line = 1, col = 1;
+		for (size_t i = 0; i < bad; i++) {
+			if (f->data[i] == '\n')
+				line++, col = 1;
+			else
+				col++;
+		}
+		struct srcpos p = { L.posf, line + opts->line_offset, col + opts->col_offset };
+		unsigned char c = (unsigned char)f->data[bad];
+		if (c >= 0x80 && utf8_invalid_at(f->data + bad, f->len - bad) == 0)
+			return lerror(&L, &p, "invalid UTF-8 byte 0x%02x: YAML input must be UTF-8", c);
+		return lerror(&L, &p, "control characters are not allowed (U+%04X)", (unsigned)first_rune(f->data + bad, f->len - bad));
+	}
+
 	struct fy_diag_cfg dcfg;
 	fy_diag_cfg_default(&dcfg);
 	dcfg.fp = NULL;
@@ -668,9 +729,12 @@ static int load(struct mc_ctx *ctx, const struct srcfile *f, const struct yaml_o
 	if (!fyd)
 		mc_oom(0);
 	fy_diag_set_collect_errors(fyd, true);
+	/* libfyaml recycles tokens and events between documents, which saves
+	 * a tenth of the parse time; sanitizer builds turn that off so every
+	 * allocation is checked on its own. */
 	struct fy_parse_cfg cfg = {
 		.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG | FYPCF_DEFAULT_VERSION_1_2 |
-			 FYPCF_DISABLE_DEPTH_LIMIT | FYPCF_DISABLE_RECYCLING,
+			 FYPCF_DISABLE_DEPTH_LIMIT | PARSE_RECYCLING_FLAG,
 		.diag = fyd,
 	};
 	struct fy_parser *p = fy_parser_create(&cfg);

@@ -1,59 +1,125 @@
 /*
- * kust_finish.c - what `kustomize build` does after sorting, at the top only.
+ * kust_finish.c - what `kustomize build` does at the top after the
+ * accumulation: dropping local configs, the managed-by label, and the
+ * clean-up of annotations.
  *
- * The managed-by label (--enable-managedby-label or buildMetadata:
- * [managedByLabel]) goes into metadata.labels of every resource, and the
- * annotations are rewritten as kustomize's RemoveBuildAnnotations does: it
- * reads them as a map of strings (a scalar keeps its source text, a
- * collection becomes "") and writes them back, so `happy: true` comes out
- * as `happy: "true"`.
+ * Resources annotated `config.kubernetes.io/local-config` (with any value
+ * but "false") are dropped.  The managed-by label (--enable-managedby-label
+ * or buildMetadata: [managedByLabel]) goes into metadata.labels of every
+ * resource.  Then kustomize removes its build annotations and, unless
+ * buildMetadata keeps them, the origin and transformation annotations; it
+ * does so by reading the annotations as a map of strings (a scalar keeps
+ * its source text, a collection becomes "") and writing them back, so
+ * `happy: true` comes out as `happy: "true"`, and an annotations map left
+ * empty disappears.
  */
 #include <string.h>
 
 #include "mc/passes.h"
 
-static void stringify_annotations(struct mc_ctx *ctx, struct ir_node *body)
+int kust_pass_local_config(struct ir_module *m)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < m->res.len; i++) {
+		const struct ir_node *ann = ir_path(m->res.items[i]->body, "metadata/annotations");
+		const struct ir_node *v = ir_map_getc(ann, "config.kubernetes.io/local-config");
+		if (v && !(ir_is_scalar(v) && v->type != IR_NULL && str_eqc(v->s.text, "false")))
+			continue;
+		m->res.items[kept++] = m->res.items[i];
+	}
+	if (kept != m->res.len) {
+		m->res.len = kept;
+		ir_reslist_touched(&m->res);
+		kust_acc_touched(m->unit);
+	}
+	return 0;
+}
+
+static void clean_annotations(struct mc_ctx *ctx, struct ir_node *body, bool keep_origin,
+	bool keep_transformations)
 {
 	struct ir_node *md = ir_map_get(body, ctx->s_metadata);
-	struct ir_node *ann = ir_map_get(md, ctx->s_annotations);
-	if (!ir_is_map(ann) || !ann->map.len)
+	struct ir_pair *p = ir_map_find(md, ctx->s_annotations);
+	if (!p)
 		return;
+	struct ir_node *ann = p->value;
+	if (!ir_is_map(ann)) {
+		if (!keep_origin || !keep_transformations)
+			ir_map_del(md, ctx->s_annotations);
+		return;
+	}
+	if (!keep_origin)
+		ir_map_delc(ann, "config.kubernetes.io/origin");
+	if (!keep_transformations)
+		ir_map_delc(ann, "alpha.config.kubernetes.io/transformations");
+	if (!ann->map.len) {
+		if (!keep_origin || !keep_transformations)
+			ir_map_del(md, ctx->s_annotations);
+		return;
+	}
 	for (uint32_t i = 0; i < ann->map.len; i++) {
 		struct ir_node *v = ann->map.items[i].value;
 		if (ir_is_str(v) && !(v->flags & IR_F_TIMESTAMP))
 			continue;
-		const struct str *text = ir_is_scalar(v) ? v->s.text : ctx->s_empty;
+		const struct str *text = ir_is_scalar(v) && v->type != IR_NULL ? v->s.text : ctx->s_empty;
 		ann->map.items[i].value = ir_strs(ctx, text, v ? &v->pos : &ann->pos);
 	}
 }
 
-static bool wants_managed_by(const struct kust *k)
+/* A key written plain (or made by a transformer) that reads back as a
+ * number, bool, null or time makes Go's JSON encoding of the resource fail
+ * below the top level, which fails kustomize's output. */
+static const struct ir_node *bad_key(const struct ir_node *n, int depth)
 {
-	if (k->opts->managed_by_label)
-		return true;
-	const struct ir_node *bm = ir_map_getc(k->doc, "buildMetadata");
-	for (uint32_t i = 0; ir_is_seq(bm) && i < bm->seq.len; i++)
-		if (ir_is_str(bm->seq.items[i]) && str_eqc(bm->seq.items[i]->s.text, "managedByLabel"))
-			return true;
-	return false;
+	if (depth > 512)
+		return NULL;
+	if (ir_is_seq(n)) {
+		for (uint32_t i = 0; i < n->seq.len; i++) {
+			const struct ir_node *b = bad_key(n->seq.items[i], depth + 1);
+			if (b)
+				return b;
+		}
+	} else if (ir_is_map(n)) {
+		for (uint32_t i = 0; i < n->map.len; i++) {
+			const struct ir_node *k = n->map.items[i].key;
+			if (depth > 0 && !k->tag &&
+			    (k->style == IR_STYLE_PLAIN || k->style == IR_STYLE_ANY)) {
+				struct ir_node r;
+				memset(&r, 0, sizeof r);
+				if (yaml_resolve(YAML_V3, k->s.text->s, k->s.text->len, &r) != IR_STR ||
+				    (r.flags & IR_F_TIMESTAMP))
+					return k;
+			}
+			const struct ir_node *b = bad_key(n->map.items[i].value, depth + 1);
+			if (b)
+				return b;
+		}
+	}
+	return NULL;
 }
 
 int kust_pass_finish(struct ir_module *m)
 {
 	struct kust *k = m->unit;
 	struct mc_ctx *ctx = m->ctx;
-	if (k->role != KUST_TOP)
-		return 0;
-	bool managed = wants_managed_by(k);
+	bool managed = k->opts->managed_by_label || k->managed_by_label;
 	for (size_t i = 0; i < m->res.len; i++) {
 		struct ir_node *body = m->res.items[i]->body;
 		if (managed) {
 			struct ir_node *md = ir_map_child(ctx, body, "metadata");
-			struct ir_node *labels = ir_map_child(ctx, md, "labels");
+			struct ir_node *labels = ir_map_get(md, ctx->s_labels);
+			if (!ir_is_map(labels))
+				labels = ir_map_setc(ctx, md, "labels", ir_map(ctx, &md->pos));
 			ir_map_setc(ctx, labels, "app.kubernetes.io/managed-by",
 				ir_str0(ctx, "kustomize-(devel)", &body->pos));
 		}
-		stringify_annotations(ctx, body);
+		clean_annotations(ctx, body, k->origin_annotations, k->transformer_annotations);
+		const struct ir_node *bad = bad_key(body, 0);
+		if (bad)
+			return diag_error(&ctx->diag, &bad->pos,
+				"the key '%s' of %s is not a string once written as YAML: "
+				"json: unsupported type: map[interface {}]interface {}", bad->s.text->s,
+				kust_id_str(ctx, &m->res.items[i]->id));
 	}
 	return 0;
 }

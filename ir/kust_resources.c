@@ -15,7 +15,7 @@
 
 #include "mc/passes.h"
 
-static bool is_remote(const char *p)
+bool kust_is_remote(const char *p)
 {
 	return strstr(p, "://") || !strncmp(p, "github.com/", 11) ||
 		!strncmp(p, "git@", 4) || !strncmp(p, "gitlab.com/", 11) ||
@@ -79,22 +79,11 @@ static void drop_empty_annotations(struct mc_ctx *ctx, struct ir_node *doc)
 		ir_map_del(md, ctx->s_annotations);
 }
 
-/* Load the resources of one file; 0 and the resources appended to out, or
- * the number of errors.  *not_file is set when path is not a regular file
- * (so the caller may try it as a directory). */
-static int load_file(struct mc_ctx *ctx, const char *path, const char *display,
-	struct ir_reslist *out, bool *not_file)
+int kust_parse_resources(struct mc_ctx *ctx, const struct srcfile *f, const struct yaml_opts *yo,
+	struct ir_reslist *out)
 {
-	int err;
-	*not_file = false;
-	const struct srcfile *f = vfs_load(ctx->fs, path, display, &err);
-	if (!f) {
-		*not_file = true;
-		return 0;
-	}
 	struct ir_docs docs = { 0 };
-	struct yaml_opts yo = { .schema = YAML_V3 };
-	if (yaml_load(ctx, f, &yo, &docs))
+	if (yaml_load(ctx, f, yo, &docs))
 		return 1;
 	int errors = 0;
 	size_t kept = 0;
@@ -141,36 +130,42 @@ static int load_file(struct mc_ctx *ctx, const char *path, const char *display,
 	return 0;
 }
 
-/* Append src to dst, refusing identities dst already has. */
-static int merge(struct mc_ctx *ctx, struct ir_reslist *dst, struct ir_reslist *src,
-	const struct srcpos *at)
+const char *kust_path_join(struct mc_ctx *ctx, const char *base, const char *rel)
 {
-	int errors = 0;
-	for (size_t i = 0; i < src->len; i++) {
-		struct ir_resource *r = src->items[i];
-		if (ir_reslist_find(ctx, dst, &r->id)) {
-			errors += diag_error(&ctx->diag, at,
-				"may not add resource with an already registered id: %s",
-				ir_resid_fmt(ctx, &r->id));
-			continue;
-		}
-		ir_reslist_push(ctx, dst, r);
-	}
-	return errors;
+	char *joined = *base ? path_clean(base, rel) : path_clean(NULL, rel);
+	const char *r = arena_strdup(&ctx->arena, joined);
+	free(joined);
+	return r;
+}
+
+/* The origin annotation value kustomize writes (YAML of resource.Origin). */
+static const char *origin_yaml(struct mc_ctx *ctx, const char *path)
+{
+	return arena_printf(&ctx->arena, "path: %s\n", path);
+}
+
+void kust_set_annotation(struct mc_ctx *ctx, struct ir_node *body, const char *key,
+	const char *value)
+{
+	struct ir_node *md = ir_map_child(ctx, body, "metadata");
+	struct ir_node *ann = ir_map_get(md, ctx->s_annotations);
+	if (!ir_is_map(ann))
+		ann = ir_map_setc(ctx, md, "annotations", ir_map(ctx, &md->pos));
+	ir_map_setc(ctx, ann, key, ir_str0(ctx, value, &body->pos));
 }
 
 static int accumulate(struct ir_module *m, struct kust *k, const struct ir_node *entry)
 {
 	struct mc_ctx *ctx = m->ctx;
 	const char *rel = ir_cstr(entry);
-	if (!rel)
-		return diag_error(&ctx->diag, &entry->pos, "resources entries must be strings");
-	if (is_remote(rel))
+	if (kust_is_remote(rel))
 		return diag_error(&ctx->diag, &entry->pos,
 			"remote resource '%s' is not supported: manifestc works offline", rel);
+	if (!*rel)
+		return diag_error(&ctx->diag, &entry->pos,
+			"accumulating resources from '': new root cannot be empty");
 	char *path = path_clean(k->dir, rel);
 	int errors = 0;
-	bool not_file = false;
 	char *real = NULL;
 	int rc = vfs_realpath(ctx->fs, path, &real);
 	enum vfs_kind kind = VFS_MISSING;
@@ -179,19 +174,31 @@ static int accumulate(struct ir_module *m, struct kust *k, const struct ir_node 
 	if (!rc && kind == VFS_FILE) {
 		if (!k->opts->load_restrict_none && !path_within(real, k->realdir)) {
 			errors = diag_error(&ctx->diag, &entry->pos,
-				"security; file '%s' is not in or below '%s'", real, k->realdir);
+				"security; file '%s' is not in or below '%s'", path, k->realdir);
 		} else {
+			int err;
+			const struct srcfile *f = vfs_load(ctx->fs, path, path, &err);
 			struct ir_reslist got = { 0 };
-			errors = load_file(ctx, path, path, &got, &not_file);
-			if (!errors)
-				errors = merge(ctx, &m->res, &got, &entry->pos);
+			struct yaml_opts yo = { .schema = YAML_V3 };
+			if (!f)
+				errors = diag_error(&ctx->diag, &entry->pos, "read %s: %s", path, strerror(err));
+			else
+				errors = kust_parse_resources(ctx, f, &yo, &got);
+			const char *origin = NULL;
+			if (!errors && k->origin_path)
+				origin = origin_yaml(ctx, kust_path_join(ctx, k->origin_path, rel));
+			for (size_t i = 0; i < got.len && !errors; i++) {
+				if (origin)
+					kust_set_annotation(ctx, got.items[i]->body, "config.kubernetes.io/origin",
+						origin);
+				errors += kust_acc_append(m, k, got.items[i], &entry->pos);
+			}
 		}
 	} else if (!rc && kind == VFS_DIR) {
-		struct kust_stack *stack = k->stack;
-		struct ir_reslist got = { 0 };
-		errors = kust_build_dir(ctx, path, k->opts, stack, KUST_RESOURCE, &entry->pos, &got);
-		if (!errors)
-			errors = merge(ctx, &m->res, &got, &entry->pos);
+		if (rel[0] == '/')
+			errors = diag_error(&ctx->diag, &entry->pos, "new root '%s' cannot be absolute", rel);
+		else
+			errors = kust_build_dir(ctx, path, k->opts, k, KUST_RESOURCE, &entry->pos, rel, m);
 	} else {
 		errors = diag_error(&ctx->diag, &entry->pos,
 			"accumulating resources from '%s': %s", rel,
@@ -203,26 +210,16 @@ static int accumulate(struct ir_module *m, struct kust *k, const struct ir_node 
 	return errors;
 }
 
+int kust_accumulate_paths(struct ir_module *m, struct kust *k, const struct ir_node *list)
+{
+	int errors = 0;
+	for (uint32_t i = 0; ir_is_seq(list) && i < list->seq.len && !errors; i++)
+		errors += accumulate(m, k, list->seq.items[i]);
+	return errors;
+}
+
 int kust_pass_resources(struct ir_module *m)
 {
 	struct kust *k = m->unit;
-	int errors = 0;
-	const char *fields[] = { "resources", "bases" };
-	for (size_t f = 0; f < 2 && !errors; f++) {
-		struct ir_node *list = ir_map_getc(k->doc, fields[f]);
-		if (ir_is_null(list))
-			continue;
-		if (f == 1)
-			diag_warn(&m->ctx->diag, &ir_map_find(k->doc, mc_intern0(m->ctx, "bases"))->key->pos,
-				"# Warning: 'bases' is deprecated. Please use 'resources' instead. "
-				"Run 'kustomize edit fix' to update your Kustomization automatically.");
-		if (!ir_is_seq(list)) {
-			errors += diag_error(&m->ctx->diag, &list->pos, "%s must be a list of paths",
-				fields[f]);
-			break;
-		}
-		for (uint32_t i = 0; i < list->seq.len && !errors; i++)
-			errors += accumulate(m, k, list->seq.items[i]);
-	}
-	return errors;
+	return kust_accumulate_paths(m, k, ir_map_getc(k->doc, "resources"));
 }

@@ -89,6 +89,16 @@ const char *ir_resid_fmt(struct mc_ctx *ctx, const struct ir_resid *id)
 		id->ns->s, id->ns->len ? "/" : "", id->name->s);
 }
 
+static void idx_insert(struct ir_residx *ix, const struct ir_resid *id, size_t pos)
+{
+	size_t j = ir_resid_hash(id) & (ix->cap - 1);
+	while (ix->slots[j])
+		j = (j + 1) & (ix->cap - 1);
+	ix->slots[j] = (uint32_t)(pos + 1);
+}
+
+static void build(struct mc_ctx *ctx, struct ir_reslist *l);
+
 void ir_reslist_push(struct mc_ctx *ctx, struct ir_reslist *l, struct ir_resource *r)
 {
 	if (l->len == l->cap) {
@@ -98,7 +108,14 @@ void ir_reslist_push(struct mc_ctx *ctx, struct ir_reslist *l, struct ir_resourc
 		l->cap = nc;
 	}
 	l->items[l->len++] = r;
-	l->idx = NULL;
+	/* Keep an existing index current: appending never moves earlier
+	 * entries, so the first-of-equal-ids rule still holds. */
+	if (l->idx) {
+		if (l->len * 2 > l->idx->cap)
+			build(ctx, l);
+		else
+			idx_insert(l->idx, &r->id, l->len - 1);
+	}
 }
 
 void ir_reslist_remove(struct ir_reslist *l, size_t at)
@@ -118,18 +135,14 @@ void ir_reslist_touched(struct ir_reslist *l)
 static void build(struct mc_ctx *ctx, struct ir_reslist *l)
 {
 	size_t cap = 64;
-	while (cap < l->len * 2)
+	while (cap < l->len * 4)
 		cap *= 2;
 	struct ir_residx *ix = arena_calloc(&ctx->arena, 1, sizeof *ix + cap * sizeof(uint32_t));
 	ix->cap = cap;
 	/* Inserted in list order: with linear probing the first of several
 	 * equal ids sits earliest on their probe path, so lookups find it. */
-	for (size_t i = 0; i < l->len; i++) {
-		size_t j = ir_resid_hash(&l->items[i]->id) & (cap - 1);
-		while (ix->slots[j])
-			j = (j + 1) & (cap - 1);
-		ix->slots[j] = (uint32_t)(i + 1);
-	}
+	for (size_t i = 0; i < l->len; i++)
+		idx_insert(ix, &l->items[i]->id, i);
 	l->idx = ix;
 }
 

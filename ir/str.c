@@ -326,7 +326,7 @@ size_t utf8_decode(const char *p, size_t n, uint32_t *r)
 	return len;
 }
 
-bool utf8_valid(const char *p, size_t n)
+size_t utf8_invalid_at(const char *p, size_t n)
 {
 	size_t i = 0;
 	while (i < n) {
@@ -337,10 +337,15 @@ bool utf8_valid(const char *p, size_t n)
 		uint32_t r;
 		size_t l = utf8_decode(p + i, n - i, &r);
 		if (r == 0xfffd && l == 1)
-			return false;
+			return i;
 		i += l;
 	}
-	return true;
+	return n;
+}
+
+bool utf8_valid(const char *p, size_t n)
+{
+	return utf8_invalid_at(p, n) == n;
 }
 
 size_t utf8_encode(char out[4], uint32_t r)

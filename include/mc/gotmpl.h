@@ -74,7 +74,7 @@ enum gt_kind {
  */
 struct gt_type {
 	uint8_t kind;               /* enum gt_kind */
-	uint8_t named;              /* a defined (named) type */
+	uint8_t named;              /* a defined (named) type; GT_NAMED_METHODS: see below */
 	uint8_t bits;               /* integer and float width (0: int/uint) */
 	const char *name;           /* as %T prints it: "[]interface {}" */
 	const struct gt_type *elem; /* GT_LIST, GT_MAP: element type; NULL = interface{} */
@@ -431,6 +431,16 @@ struct gt_class {
 	 * toYaml/toJson.  NULL: the object marshals as {}. */
 	struct gt_value (*to_data)(void *self, struct arena *a);
 };
+
+/*
+ * Methods on a defined list or map type (Go's method sets on named types:
+ * Helm's `files` map with Get/Glob/AsConfig, its VersionSet list with
+ * Has).  Give the class's type kind GT_LIST or GT_MAP, its element type,
+ * and named = GT_NAMED_METHODS; values of that type index, range and print
+ * as lists or maps, while `.Name` looks for a method first (the receiver,
+ * gt_call_self(), is the gt_list or gt_map).  field() is not used.
+ */
+#define GT_NAMED_METHODS 2
 
 /* ======================================================= Helm's helpers */
 

@@ -94,6 +94,8 @@ bool b64_decode(struct sbuf *out, const char *s, size_t n);
 
 /* UTF-8: true when p[0..n) is valid UTF-8 (as Go's utf8.Valid). */
 bool utf8_valid(const char *p, size_t n);
+/* Offset of the first byte that is not valid UTF-8, or n. */
+size_t utf8_invalid_at(const char *p, size_t n);
 /* Decode one rune at p (n > 0); returns its length, sets *r (U+FFFD and
  * length 1 on an invalid sequence, as Go does). */
 size_t utf8_decode(const char *p, size_t n, uint32_t *r);

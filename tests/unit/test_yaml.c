@@ -239,3 +239,29 @@ Test(yaml, non_scalar_key_is_an_error)
 	cr_assert_gt(tu_load(&ctx, "? [a]\n: b\n", YAML_V3, 0, &d), 0);
 	mc_ctx_release(&ctx);
 }
+
+Test(yaml, invalid_utf8_is_reported_with_position)
+{
+	struct mc_ctx ctx;
+	mc_ctx_init(&ctx, NULL);
+	struct ir_docs d;
+	/* A directive with a bad byte once made libfyaml loop forever. */
+	cr_assert_gt(tu_load(&ctx, "a: b\n% \xff\n", YAML_V3, 0, &d), 0);
+	char *msg = tu_first_diag(&ctx);
+	cr_assert(strstr(msg, "test.yaml:2:3: error: invalid UTF-8 byte 0xff"), "got: %s", msg);
+	free(msg);
+	mc_ctx_release(&ctx);
+}
+
+Test(yaml, control_characters_are_refused)
+{
+	struct mc_ctx ctx;
+	mc_ctx_init(&ctx, NULL);
+	struct ir_docs d;
+	cr_assert_gt(tu_load(&ctx, "a: 'x\x01y'\n", YAML_V3, 0, &d), 0);
+	char *msg = tu_first_diag(&ctx);
+	cr_assert(strstr(msg, "test.yaml:1:6: error: control characters are not allowed (U+0001)"),
+		"got: %s", msg);
+	free(msg);
+	mc_ctx_release(&ctx);
+}

@@ -1,0 +1,222 @@
+/*
+ * kust_openapi.c - the schemas strategic merge consults, and the
+ * `openapi:` field that replaces them.
+ *
+ * kustomize keeps one OpenAPI schema per build (a process global): the
+ * first kustomization that names one, the top first and then the others in
+ * the order they are loaded, sets it for the rest of the build.  Without
+ * one, kustomize uses its builtin Kubernetes schema (v1.21.2); we use the
+ * embedded Kubernetes schemas (mc/schema.h), reading the API versions that
+ * 1.21 still served (batch/v1beta1 CronJob...) through their successors.
+ * `openapi: {version: v1.21.2}` names that same builtin schema; a custom
+ * document (`openapi: {path: ...}`) replaces it entirely, so kinds it does
+ * not describe have no schema and their lists are replaced, as in
+ * kustomize (its references to Kubernetes definitions it does not define
+ * still resolve to the builtin ones).
+ *
+ * A schema answers kyaml's questions: Field() (a property, else
+ * additionalProperties), Elements() (items of an array type only) and the
+ * patch strategy and merge keys (x-kubernetes-list-map-keys when given,
+ * else x-kubernetes-patch-merge-key).
+ */
+#include <string.h>
+
+#include "mc/passes.h"
+#include "mc/schema.h"
+
+struct kust_openapi {
+	struct kust_schemas ss;
+	struct schema_set *custom; /* NULL: the builtin schemas */
+	bool set;                  /* a kustomization chose (version or path) */
+	/* The kinds the custom document declares: only they have a schema. */
+	VEC(const struct str *) gvks; /* "group/version/kind" */
+};
+
+/* API versions kustomize's v1.21.2 schema knows that v1.32 no longer
+ * serves, read as the version that replaced them. */
+static const char *const successors[][3] = {
+	{ "batch", "v1beta1", "v1" },
+	{ "policy", "v1beta1", "v1" },
+	{ "extensions", "v1beta1", NULL },
+	{ "networking.k8s.io", "v1beta1", "v1" },
+	{ "autoscaling", "v2beta1", "v2" },
+	{ "autoscaling", "v2beta2", "v2" },
+	{ "discovery.k8s.io", "v1beta1", "v1" },
+	{ "events.k8s.io", "v1beta1", "v1" },
+	{ "rbac.authorization.k8s.io", "v1beta1", "v1" },
+	{ "scheduling.k8s.io", "v1beta1", "v1" },
+	{ "storage.k8s.io", "v1beta1", "v1" },
+	{ "admissionregistration.k8s.io", "v1beta1", "v1" },
+	{ "apiextensions.k8s.io", "v1beta1", "v1" },
+	{ "apiregistration.k8s.io", "v1beta1", "v1" },
+	{ "certificates.k8s.io", "v1beta1", "v1" },
+	{ "coordination.k8s.io", "v1beta1", "v1" },
+	{ "node.k8s.io", "v1beta1", "v1" },
+};
+
+static const struct kust_schema *type_of(const struct kust_schemas *ss, const struct str *av,
+	const struct str *kind)
+{
+	const struct kust_openapi *o = ss->data;
+	const char *slash = memchr(av->s, '/', av->len);
+	char group[256], version[128];
+	size_t gl = slash ? (size_t)(slash - av->s) : 0;
+	const char *v = slash ? slash + 1 : av->s;
+	size_t vl = av->len - (slash ? gl + 1 : 0);
+	if (gl >= sizeof group || vl >= sizeof version)
+		return NULL;
+	memcpy(group, av->s, gl);
+	group[gl] = 0;
+	memcpy(version, v, vl);
+	version[vl] = 0;
+	const struct schema_set *set = o->custom ? o->custom : schema_builtin();
+	if (o->custom) {
+		bool declared = false;
+		for (size_t i = 0; i < o->gvks.len && !declared; i++) {
+			const struct str *g = o->gvks.items[i];
+			declared = g->len == gl + vl + kind->len + 2 && !memcmp(g->s, group, gl) &&
+				g->s[gl] == '/' && !memcmp(g->s + gl + 1, version, vl) &&
+				g->s[gl + 1 + vl] == '/' && !memcmp(g->s + gl + vl + 2, kind->s, kind->len);
+		}
+		if (!declared)
+			return NULL;
+	}
+	const struct schema *s = schema_lookup(set, group, version, kind->s);
+	if (!s && !o->custom) {
+		for (size_t i = 0; i < sizeof successors / sizeof *successors; i++) {
+			if (strcmp(group, successors[i][0]) || strcmp(version, successors[i][1]))
+				continue;
+			if (successors[i][2])
+				s = schema_lookup(set, group, successors[i][2], kind->s);
+			else if (!strcmp(kind->s, "Ingress"))
+				s = schema_lookup(set, "networking.k8s.io", "v1", kind->s);
+			break;
+		}
+	}
+	return (const struct kust_schema *)s;
+}
+
+static const struct kust_schema *field_of(const struct kust_schemas *ss,
+	const struct kust_schema *s, const struct str *key)
+{
+	(void)ss;
+	return (const struct kust_schema *)schema_child((const struct schema *)s, key->s, key->len);
+}
+
+static const struct kust_schema *items_of(const struct kust_schemas *ss,
+	const struct kust_schema *s)
+{
+	(void)ss;
+	const struct schema *x = (const struct schema *)s;
+	if (!x || x->types != SCHEMA_T_ARRAY)
+		return NULL;
+	return (const struct kust_schema *)schema_items(x);
+}
+
+static bool merge_of(const struct kust_schemas *ss, const struct kust_schema *s,
+	const char *const **keys, size_t *nkeys)
+{
+	(void)ss;
+	const struct schema *x = (const struct schema *)s;
+	unsigned strategy = schema_patch_strategy(x);
+	if (keys) {
+		*nkeys = 0;
+		*keys = NULL;
+		if (strategy) {
+			*keys = schema_list_map_keys(x, nkeys);
+			if (!*nkeys && schema_patch_merge_key(x)) {
+				*keys = &x->more->patch_merge_key;
+				*nkeys = 1;
+			}
+		}
+	}
+	return strategy & SCHEMA_PATCH_MERGE;
+}
+
+static struct kust_openapi builtin_state = {
+	{ type_of, field_of, items_of, merge_of, &builtin_state }, NULL, false, { 0 },
+};
+
+const struct kust_schemas *kust_schemas_current(struct mc_ctx *ctx, struct kust *k)
+{
+	(void)ctx;
+	if (k && k->top && k->top->openapi)
+		return &k->top->openapi->ss;
+	return &builtin_state.ss;
+}
+
+/* The `openapi:` field: the first kustomization that sets it wins. */
+int kust_pass_openapi(struct ir_module *m)
+{
+	struct kust *k = m->unit;
+	struct mc_ctx *ctx = m->ctx;
+	const struct ir_node *f = ir_map_getc(k->doc, "openapi");
+	if (!ir_is_map(f) || !f->map.len)
+		return 0;
+	struct kust *top = k->top ? k->top : k;
+	if (top->openapi && top->openapi->set)
+		return 0;
+	const struct ir_pair *path = ir_map_find(f, mc_intern0(ctx, "path"));
+	const struct ir_pair *version = ir_map_find(f, mc_intern0(ctx, "version"));
+	const struct srcfile *file = NULL;
+	if (path) {
+		const char *rel = ir_cstr(path->value);
+		file = kust_load_file(ctx, k, rel ? rel : "", &path->value->pos);
+		if (!file)
+			return 1;
+	}
+	struct kust_openapi *o = top->openapi;
+	if (!o) {
+		o = arena_calloc(&ctx->arena, 1, sizeof *o);
+		o->ss = builtin_state.ss;
+		o->ss.data = o;
+		top->openapi = o;
+	}
+	if (file) {
+		if (version)
+			return diag_error(&ctx->diag, &version->key->pos,
+				"builtin version and custom schema provided, cannot use both");
+		struct yaml_opts yo = { .schema = YAML_V2, .flags = YAML_DUPKEYS_OK };
+		struct ir_node *doc;
+		if (yaml_load_one(ctx, file, &yo, &doc))
+			return 1;
+		if (!ir_is_map(doc))
+			return diag_error(&ctx->diag, &path->value->pos,
+				"invalid schema file: %s is not an OpenAPI document", file->path);
+		/* References the document does not define resolve to the builtin
+		 * definitions (kustomize's global schema holds both once the
+		 * builtin one has been loaded). */
+		o->custom = schema_set_new(schema_builtin());
+		o->set = true;
+		const struct ir_node *defs = ir_map_getc(doc, "definitions");
+		for (uint32_t i = 0; ir_is_map(defs) && i < defs->map.len; i++) {
+			const struct ir_node *gvk = ir_map_getc(defs->map.items[i].value,
+				"x-kubernetes-group-version-kind");
+			for (uint32_t j = 0; ir_is_seq(gvk) && j < gvk->seq.len; j++) {
+				const struct ir_node *e = gvk->seq.items[j];
+				const char *g = ir_path_cstr(e, "group"), *v = ir_path_cstr(e, "version"),
+					*kd = ir_path_cstr(e, "kind");
+				if (v && kd)
+					VEC_PUSH(&ctx->arena, &o->gvks, str_printf(&ctx->strs, "%s/%s/%s",
+						g ? g : "", v, kd));
+			}
+		}
+		return schema_set_add_openapi(o->custom, ctx, doc);
+	}
+	const char *v = version ? ir_cstr(version->value) : NULL;
+	if (!v || !*v)
+		return 0;
+	if (strcmp(v, "v1.21.2"))
+		return diag_error(&ctx->diag, &version->value->pos,
+			"the specified OpenAPI version is not built in");
+	o->set = true;
+	return 0;
+}
+
+void kust_openapi_release(struct kust *top)
+{
+	if (top && top->openapi && top->openapi->custom) {
+		schema_set_free(top->openapi->custom);
+		top->openapi->custom = NULL;
+	}
+}
