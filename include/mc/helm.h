@@ -267,6 +267,18 @@ struct helm_sorted {
 	bool failed; /* a YAML error stopped the sort */
 };
 
+/* What Helm reads from a document (releaseutil.SimpleHead). */
+struct helm_head {
+	const char *api_version, *kind, *name; /* kind is "" when absent */
+	const char *hook;                      /* helm.sh/hook, NULL when absent */
+	bool annotated;                        /* metadata.annotations is not empty */
+};
+
+/* yaml.Unmarshal(doc, &SimpleHead) on libyaml events (go-yaml v2's parser):
+ * 0 with h filled, 1 with Helm's message in *why, -1 when the document
+ * needs the general loader (aliases, merge keys, tags, odd keys). */
+int helm_head_fast(struct arena *a, const char *doc, size_t len, struct helm_head *h, const char **why);
+
 /* The kind's position in Helm's InstallOrder (4 adds the webhook kinds),
  * -1 when it is not listed. */
 int helm_install_rank(const char *kind, int major);
