@@ -235,7 +235,7 @@ int helm_template(struct mc_ctx *ctx, const struct helm_template_opts *o, struct
 		return diag_error(&ctx->diag, NULL,
 			"release name %s: invalid release name, must match regex ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$ and the length must not be longer than 53",
 			helm_quote_a(a, rel.name));
-	if (helm_process_dependencies(ctx, chart, vals, true))
+	if (helm_process_dependencies(ctx, chart, vals, true, major))
 		return 1;
 	/* Capabilities: the default set plus --api-versions */
 	size_t ndef = 0;
@@ -247,7 +247,7 @@ int helm_template(struct mc_ctx *ctx, const struct helm_template_opts *o, struct
 	for (size_t i = 0; i < o->napi_versions; i++)
 		rel.api_versions[rel.napi_versions++] = o->api_versions[i];
 	/* ToRenderValuesWithSchemaValidation */
-	struct ir_node *cvals = helm_coalesce_values(ctx, chart, vals, false);
+	struct ir_node *cvals = helm_coalesce_values(ctx, chart, vals, false, major);
 	if (!cvals)
 		return 1;
 	if (!o->skip_schema_validation && helm_validate_values(ctx, chart, cvals))

@@ -156,10 +156,11 @@ const struct srcfile *helm_file_src(struct mc_ctx *ctx, const struct helm_chart 
 /* ------------------------------------------------------------ values */
 
 /* CoalesceValues (merge false) / MergeValues (merge true): a deep copy of
- * vals (NULL: none) with the chart's and its subcharts' defaults under it.
- * NULL after reporting a type mismatch. */
+ * vals (NULL: none) with the chart's and its subcharts' defaults under it;
+ * Helm 4 (major 4) also drops the nulls of chart defaults.  NULL after
+ * reporting a type mismatch. */
 struct ir_node *helm_coalesce_values(struct mc_ctx *ctx, const struct helm_chart *c,
-	const struct ir_node *vals, bool merge);
+	const struct ir_node *vals, bool merge, int major);
 /* coalesceTablesFullKey: src merged under dst (dst wins); both edited as
  * Helm edits them.  Returns dst (or src when dst is NULL). */
 struct ir_node *helm_coalesce_tables(struct mc_ctx *ctx, struct ir_node *dst, struct ir_node *src,
@@ -169,7 +170,7 @@ struct ir_node *helm_values_table(struct ir_node *v, const char *name);
 /* chartutil.ProcessDependencies(WithMerge): drop disabled subcharts
  * (conditions, tags; aliases applied) and import values from children. */
 int helm_process_dependencies(struct mc_ctx *ctx, struct helm_chart *c, const struct ir_node *vals,
-	bool merge);
+	bool merge, int major);
 /* action.CheckDependencies: every Chart.yaml dependency is in charts/. */
 int helm_check_dependencies(struct mc_ctx *ctx, const struct helm_chart *c);
 /* The CLI's mergeMaps for -f files: b over a, maps merged, a new map. */

@@ -105,7 +105,7 @@ static int run_coalesce(struct mc_ctx *ctx, struct ir_node *cs)
 		user = parse_yaml_text(ctx, "user_values_yaml", yaml);
 	if (!ir_is_map(user))
 		user = NULL;
-	struct ir_node *v = helm_coalesce_values(ctx, c, user, merge);
+	struct ir_node *v = helm_coalesce_values(ctx, c, user, merge, 3);
 	if (!v)
 		return 1;
 	return print_json(ctx, v);
@@ -147,7 +147,7 @@ static int run_engine(struct mc_ctx *ctx, struct ir_node *cs)
 	struct ir_node *co = ir_map_getc(cs, "coalesce_user_values_with_chart");
 	if (co && co->type == IR_BOOL && co->s.v.b && gt_kind(top) == GT_MAP) {
 		struct ir_node *uv = ir_map_getc(rv, "Values");
-		struct ir_node *v = helm_coalesce_values(ctx, c, ir_is_map(uv) ? uv : NULL, false);
+		struct ir_node *v = helm_coalesce_values(ctx, c, ir_is_map(uv) ? uv : NULL, false, 3);
 		if (!v)
 			return 1;
 		gt_map_setc(a, top.m, "Values", gt_from_ir(a, v, GT_NUM_JSON));

@@ -481,7 +481,7 @@ Test(helm_values, coalesce_values_with_subcharts)
 		"{\"s\":\"default\",\"t\":\"default\",\"global\":{\"g\":\"sub\",\"h\":\"sub\"}}");
 	add_dep(&ctx, top, sub);
 	struct ir_node *v = helm_coalesce_values(&ctx, top,
-		json(&ctx, "{\"gone\":null,\"list\":[3],\"sub\":{\"t\":null}}"), false);
+		json(&ctx, "{\"gone\":null,\"list\":[3],\"sub\":{\"t\":null}}"), false, 3);
 	cr_assert_not_null(v);
 	char *got = to_json(v);
 	cr_assert_str_eq(got, "{\"a\":1,\"global\":{\"g\":\"top\"},\"list\":[3],"
