@@ -113,6 +113,8 @@ struct gt_set {
 	uint64_t text_hash; /* of everything parsed, for the default seed */
 	uint32_t warned;    /* non-reproducible warnings given (bit per family) */
 	const struct str *s_dollar;
+	uint64_t rng[4];    /* seeded generator for rand/uuid functions */
+	bool rng_init;
 };
 
 const void *gt_table_get(const struct gt_table *t, const struct str *key, bool *found);
