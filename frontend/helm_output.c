@@ -649,15 +649,23 @@ int helm_print(struct mc_ctx *ctx, const struct helm_chart *chart, const struct 
 		free(p);
 		errors += write_file(ctx, reldir, d->path, d->content, d->len, exists, out);
 	}
-	if (o->nshow_only == 0) {
+	if (o->nshow_only == 0)
 		sbuf_add(out, all.buf, all.len);
-		sbuf_release(&all);
-		return errors;
-	}
-	/* --show-only: re-split the stream (always Helm 3's SplitManifests in
-	 * Helm 3; Helm 4 uses its own) and match "# Source: CHART/(PATH)". */
+	else if (!errors)
+		errors += helm_show_only(ctx, all.buf, all.len, o, out, false);
+	sbuf_release(&all);
+	return errors;
+}
+
+int helm_show_only(struct mc_ctx *ctx, const char *text, size_t len, const struct helm_print_opts *o,
+	struct sbuf *out, bool quiet)
+{
+	/* re-split the printed stream and keep the documents whose
+	 * "# Source: CHART/(PATH)" matches a pattern, pattern by pattern */
+	struct arena *a = &ctx->arena;
+	int errors = 0;
 	pieces_t docs = { 0 };
-	split_manifests(a, all.buf, all.len, o->major, &docs);
+	split_manifests(a, text, len, o->major, &docs);
 	struct sbuf shown = SBUF_INIT;
 	for (size_t f = 0; f < o->nshow_only && !errors; f++) {
 		const char *pat = o->show_only[f];
@@ -687,12 +695,14 @@ int helm_print(struct mc_ctx *ctx, const struct helm_chart *chart, const struct 
 			sbuf_addc(&shown, '\n');
 			missing = false;
 		}
-		if (missing)
-			errors += diag_error(&ctx->diag, NULL, "could not find template %s in chart", pat);
+		if (missing) {
+			if (!quiet)
+				diag_error(&ctx->diag, NULL, "could not find template %s in chart", pat);
+			errors++;
+		}
 	}
 	if (!errors)
 		sbuf_add(out, shown.buf, shown.len);
 	sbuf_release(&shown);
-	sbuf_release(&all);
-	return errors;
+	return quiet ? 0 : errors;
 }

@@ -305,5 +305,10 @@ struct helm_print_opts {
  * "wrote" lines).  Returns the number of errors. */
 int helm_print(struct mc_ctx *ctx, const struct helm_chart *chart, const struct helm_sorted *s,
 	const struct helm_print_opts *o, struct sbuf *out);
+/* --show-only on a printed stream: the matching documents as "---\nDOC\n"
+ * go to out when every pattern matched; else an error per pattern (none
+ * when quiet, for --debug output after an error).  Returns errors. */
+int helm_show_only(struct mc_ctx *ctx, const char *text, size_t len, const struct helm_print_opts *o,
+	struct sbuf *out, bool quiet);
 
 #endif
