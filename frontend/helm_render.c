@@ -1147,7 +1147,8 @@ static struct gt_set *new_set(struct mc_ctx *ctx, enum gt_funcset base)
 }
 
 /* Parse every renderable in Helm's order, then execute the non-partials. */
-static int render_all(struct render *r, renderables_t *tpls, struct helm_rendered_vec *out)
+static int render_all(struct render *r, renderables_t *tpls, bool strict,
+	struct helm_rendered_vec *out)
 {
 	struct mc_ctx *ctx = r->ctx;
 	struct arena *a = r->a;
@@ -1161,7 +1162,7 @@ static int render_all(struct render *r, renderables_t *tpls, struct helm_rendere
 			return report(ctx, &err, t->name, true);
 	}
 	struct gt_exec_opts eo = { 0 };
-	eo.missingkey = GT_MISSING_ZERO;
+	eo.missingkey = strict ? GT_MISSING_ERROR : GT_MISSING_ZERO;
 	eo.user = r;
 	eo.max_depth = RECURSION_MAX + 64;
 	for (size_t i = 0; i < tpls->len; i++) {
@@ -1209,18 +1210,18 @@ static struct gt_value top_get(struct gt_value top, const char *k)
 }
 
 int helm_render_values(struct mc_ctx *ctx, struct helm_chart *chart, struct gt_value top, int major,
-	struct helm_rendered_vec *out)
+	bool strict, struct helm_rendered_vec *out)
 {
 	struct render r;
 	init_render(&r, ctx, major);
 	renderables_t tpls = { 0 };
 	all_templates(&r, chart, top_get(top, "Release"), top_get(top, "Capabilities"),
 		top_get(top, "Values"), true, &tpls);
-	return render_all(&r, &tpls, out);
+	return render_all(&r, &tpls, strict, out);
 }
 
 int helm_render_templates(struct mc_ctx *ctx, struct helm_file *files, const struct gt_value *dots,
-	size_t n, int major, struct helm_rendered_vec *out)
+	size_t n, int major, bool strict, struct helm_rendered_vec *out)
 {
 	struct render r;
 	init_render(&r, ctx, major);
@@ -1233,7 +1234,7 @@ int helm_render_templates(struct mc_ctx *ctx, struct helm_file *files, const str
 		rd.dot = dots[i];
 		VEC_PUSH(r.a, &tpls, rd);
 	}
-	return render_all(&r, &tpls, out);
+	return render_all(&r, &tpls, strict, out);
 }
 
 int helm_engine_render(struct mc_ctx *ctx, struct helm_chart *chart, struct ir_node *values,
@@ -1256,7 +1257,7 @@ int helm_engine_render(struct mc_ctx *ctx, struct helm_chart *chart, struct ir_n
 	gt_map_setc(a, top.m, "Release", release);
 	gt_map_setc(a, top.m, "Capabilities", gt_obj(&caps_class, cp));
 	gt_map_setc(a, top.m, "Values", gt_from_ir(a, values, GT_NUM_INT64));
-	return helm_render_values(ctx, chart, top, rel->major, out);
+	return helm_render_values(ctx, chart, top, rel->major, false, out);
 }
 
 int helm_render_name_template(struct mc_ctx *ctx, const char *tmpl, const char **name)

@@ -237,12 +237,13 @@ struct helm_release {
 int helm_engine_render(struct mc_ctx *ctx, struct helm_chart *chart, struct ir_node *values,
 	const struct helm_release *rel, struct helm_rendered_vec *out);
 /* engine.Render with a given top-level object (its Values, Release and
- * Capabilities are handed to every chart as Helm does). */
+ * Capabilities are handed to every chart as Helm does); strict is
+ * Engine.Strict (missingkey=error). */
 int helm_render_values(struct mc_ctx *ctx, struct helm_chart *chart, struct gt_value top, int major,
-	struct helm_rendered_vec *out);
+	bool strict, struct helm_rendered_vec *out);
 /* engine.render on named templates with their own data (no chart). */
 int helm_render_templates(struct mc_ctx *ctx, struct helm_file *files, const struct gt_value *dots,
-	size_t n, int major, struct helm_rendered_vec *out);
+	size_t n, int major, bool strict, struct helm_rendered_vec *out);
 /* --name-template: a Sprig template executed with no data. */
 int helm_render_name_template(struct mc_ctx *ctx, const char *tmpl, const char **name);
 
