@@ -481,7 +481,7 @@ Test(helm_values, coalesce_values_with_subcharts)
 		"{\"s\":\"default\",\"t\":\"default\",\"global\":{\"g\":\"sub\",\"h\":\"sub\"}}");
 	add_dep(&ctx, top, sub);
 	struct ir_node *v = helm_coalesce_values(&ctx, top,
-		json(&ctx, "{\"gone\":null,\"list\":[3],\"sub\":{\"t\":null}}"), false);
+		json(&ctx, "{\"gone\":null,\"list\":[3],\"sub\":{\"t\":null}}"), false, 3);
 	cr_assert_not_null(v);
 	char *got = to_json(v);
 	cr_assert_str_eq(got, "{\"a\":1,\"global\":{\"g\":\"top\"},\"list\":[3],"
@@ -578,4 +578,49 @@ Test(helm_caps, kube_versions)
 	cr_assert_neq(helm_parse_kube_version(&a, "1", &k, &err), 0);
 	cr_assert_neq(helm_parse_kube_version(&a, "x1.2", &k, &err), 0);
 	arena_release(&a);
+}
+
+/* ------------------------------------------------------------- heads */
+
+static int head(const char *doc, struct helm_head *h, const char **why)
+{
+	static struct arena a = ARENA_INIT;
+	return helm_head_fast(&a, doc, strlen(doc), h, why);
+}
+
+/* releaseutil.SimpleHead through sigs.k8s.io/yaml: numbers become strings
+ * in string fields, a non-map document is an error, go-yaml's messages */
+Test(helm_head, fields_and_errors)
+{
+	struct helm_head h;
+	const char *why = NULL;
+	cr_assert_eq(head("apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n", &h, &why), 0);
+	cr_assert_str_eq(h.kind, "Pod");
+	cr_assert_str_eq(h.name, "x");
+	cr_assert_str_eq(h.api_version, "v1");
+	cr_assert_null(h.hook);
+	cr_assert(!h.annotated);
+	cr_assert_eq(head("Kind: 12\nmetadata: {annotations: {helm.sh/hook: test, w: 5}}\n", &h, &why), 0);
+	cr_assert_str_eq(h.kind, "12", "field names fold case, numbers become text");
+	cr_assert_str_eq(h.hook, "test");
+	cr_assert(h.annotated);
+	cr_assert_eq(head("kind: 1.10\n", &h, &why), 0);
+	cr_assert_str_eq(h.kind, "1.1", "floats print at float32 precision");
+	cr_assert_eq(head("# only a comment\n", &h, &why), 0);
+	cr_assert_str_eq(h.kind, "");
+	cr_assert_eq(head("metadata:\n  annotations: {}\n", &h, &why), 0);
+	cr_assert(!h.annotated);
+	cr_assert_eq(head("kind: Pod\n...\n}{ not parsed: [\n", &h, &why), 0, "only the first document is read");
+	cr_assert_eq(head("a: b\ninvalid\n", &h, &why), 1);
+	cr_assert_str_eq(why, "error converting YAML to JSON: yaml: line 3: could not find expected ':'");
+	cr_assert_eq(head("- a\n- b\n", &h, &why), 1);
+	cr_assert(strstr(why, "cannot unmarshal array into Go value of type releaseutil.SimpleHead"));
+	cr_assert_eq(head("just a string\n", &h, &why), 1);
+	cr_assert_eq(head("kind: [Pod]\n", &h, &why), 1);
+	cr_assert_eq(head("metadata: x\n", &h, &why), 1);
+	cr_assert_eq(head("metadata:\n  annotations:\n    a: {b: c}\n", &h, &why), 1);
+	cr_assert_eq(head("spec:\n  x: .nan\n", &h, &why), 1, "NaN cannot become JSON");
+	cr_assert_eq(head("kind: &k Pod\nother: *k\n", &h, &why), -1, "aliases go to the loader");
+	cr_assert_eq(head("<<: {kind: Pod}\n", &h, &why), -1, "merge keys go to the loader");
+	cr_assert_eq(head("kind: A\nKind: B\n", &h, &why), -1, "a field twice goes to the loader");
 }
