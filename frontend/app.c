@@ -602,7 +602,8 @@ int app_render_traced(struct mc_ctx *ctx, struct appset_world *w, const struct a
 		if (cluster && r->id.ns->len) {
 			ir_map_del(meta, ctx->s_namespace);
 			changed = true;
-		} else if (!cluster && !r->id.ns->len) {
+		} else if (!cluster && !r->id.ns->len && dest->len) {
+			/* (SetNamespace("") would remove the field: nothing to do.) */
 			ir_map_set(ctx, meta, ctx->s_namespace, ir_strs(ctx, dest, &meta->pos));
 			changed = true;
 		}
