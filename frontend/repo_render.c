@@ -376,26 +376,13 @@ static void render_job(struct run *r, struct job *j)
 	int errors = app_render_traced(&ctx, &r->world, &r->cfg.argo, j->app, &res,
 		r->o->images ? &trace : NULL);
 	if (!errors) {
-		const char *dest_ns = ir_path_cstr(j->app, "spec/destination/namespace");
-		struct sync_plan plan;
-		sync_plan_build(&ctx, &res, dest_ns, &plan);
-		size_t n = plan.len + plan.nunsynced;
-		struct ir_resource **order = xcalloc(n + 1, sizeof *order);
-		int64_t *waves = xcalloc(n + 1, sizeof *waves);
-		size_t k = 0;
-		for (size_t i = 0; i < plan.len; i++) {
-			bool seen = false;
-			for (size_t s = 0; s < k && !seen; s++)
-				seen = order[s] == plan.tasks[i].res;
-			if (seen)
-				continue;
-			waves[k] = plan.tasks[i].wave;
-			order[k++] = plan.tasks[i].res;
-		}
-		for (size_t i = 0; i < plan.nunsynced; i++) {
-			waves[k] = sync_wave_of(plan.unsynced[i]->body);
-			order[k++] = plan.unsynced[i];
-		}
+		struct sync_unit su = { .dest_ns = ir_path_cstr(j->app, "spec/destination/namespace") };
+		struct ir_module m = { .ctx = &ctx, .res = res, .unit = &su };
+		static const struct ir_pass passes[] = { { "sync-order", sync_pass_order } };
+		pipeline_run(&m, passes, 1);
+		size_t k = m.res.len;
+		struct ir_resource **order = m.res.items;
+		int64_t *waves = su.waves;
 		struct sbuf out = SBUF_INIT, canon = SBUF_INIT, all = SBUF_INIT;
 		j->out.res = xcalloc(k + 1, sizeof *j->out.res);
 		struct ir_node *items = ir_seq(&ctx, NULL);
@@ -459,8 +446,6 @@ static void render_job(struct run *r, struct job *j)
 		j->out.nimages = images.len;
 		sbuf_release(&canon);
 		sbuf_release(&all);
-		free(order);
-		free(waves);
 	}
 	take_diags(&ctx.diag, &j->diags, &j->nerrors, &j->nwarnings);
 	if (errors && !j->nerrors)
