@@ -547,9 +547,14 @@ int app_render_traced(struct mc_ctx *ctx, struct appset_world *w, const struct a
 	const struct ir_node *sources = ir_path(app, "spec/sources");
 	const struct ir_node *source = ir_path(app, "spec/source");
 	bool multi = ir_is_seq(sources) && sources->seq.len;
-	if (!multi && !ir_is_map(source))
+	if (!multi && !ir_is_map(source)) {
+		if (ir_path(app, "spec/sourceHydrator"))
+			return diag_error(&ctx->diag, &ir_path(app, "spec/sourceHydrator")->pos,
+				"Application %s: spec.sourceHydrator (manifests hydrated by Argo CD into another "
+				"branch) is not supported by manifestc", j.name);
 		return diag_error(&ctx->diag, &app->pos, "Application %s has no spec.source or "
 			"spec.sources", j.name);
+	}
 	int errors = 0;
 	struct ir_reslist raw = { 0 };
 	if (multi) {
