@@ -60,5 +60,6 @@ int write_output(const char *path, const char *data, size_t len);
 extern const struct cli_cmd cmd_build;
 extern const struct cli_cmd cmd_template;
 extern const struct cli_cmd cmd_tpl;
+extern const struct cli_cmd cmd_diff;
 
 #endif

@@ -14,6 +14,7 @@ static const struct cli_cmd *const commands[] = {
 	&cmd_build,
 	&cmd_template,
 	&cmd_tpl,
+	&cmd_diff,
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

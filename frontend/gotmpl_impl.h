@@ -201,6 +201,10 @@ size_t gt_unquote_char(const char *s, size_t n, char quote, uint32_t *r, bool *m
 
 /* ---- helpers for function families ---- */
 
+/* time.Month and time.Weekday (ints printed by name) */
+extern const struct gt_type gt_t_month, gt_t_weekday;
+void gt_duration_string(struct sbuf *out, int64_t d);
+
 /* A string of the arena. */
 char *gt_arena_str(struct arena *a, const char *p, size_t n);
 /* The Go type name of v as %T prints it. */

@@ -12,9 +12,12 @@
 #define UNUSED_ARGS (void)c, (void)a, (void)n, (void)ret
 
 extern const struct gt_func sprig_string_funcs[], sprig_list_funcs[], sprig_math_funcs[],
-	sprig_regex_funcs[], sprig_json_funcs[], sprig_misc_funcs[], sprig_semver_funcs[];
+	sprig_regex_funcs[], sprig_json_funcs[], sprig_misc_funcs[], sprig_semver_funcs[], sprig_date_funcs[], sprig_crypto_funcs[];
 extern const size_t sprig_string_nfuncs, sprig_list_nfuncs, sprig_math_nfuncs,
-	sprig_regex_nfuncs, sprig_json_nfuncs, sprig_misc_nfuncs, sprig_semver_nfuncs;
+	sprig_regex_nfuncs, sprig_json_nfuncs, sprig_misc_nfuncs, sprig_semver_nfuncs, sprig_date_nfuncs, sprig_crypto_nfuncs;
+
+/* time.ParseDuration (sprig_date.c) */
+bool sp_parse_duration(struct arena *a, const char *s, size_t n, int64_t *out, char **err);
 
 /* The set's seeded generator (sprig_misc.c). */
 uint64_t sp_rand_u64(struct gt_call *c);
@@ -29,6 +32,10 @@ uint32_t sp_regex_ncap(const struct sp_regex *r);
 int sp_regex_exec(struct sp_regex *r, const char *s, size_t n, size_t pos, size_t *ov);
 int sp_regex_all(struct sp_regex *r, const char *s, size_t n, long nmax,
 	void (*deliver)(void *, const size_t *), void *arg);
+
+/* TOML (gotmpl_toml.c) */
+int gt_toml_encode(struct mc_ctx *ctx, struct sbuf *out, struct gt_value v, const char **err);
+int gt_toml_decode(struct arena *a, const char *s, size_t n, struct gt_value *out, char **err);
 
 /* path.Clean */
 struct gt_value sp_path_clean(struct arena *ar, struct gt_value p);

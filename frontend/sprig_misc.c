@@ -535,6 +535,15 @@ SP_FN(n_gethostbyname)
 		sp_cstr(c, a[0]));
 }
 
+/* env and expandenv read the process environment, which would make the
+ * output depend on where manifestc runs: they fail instead. */
+SP_FN(n_env)
+{
+	(void)a, (void)n, (void)ret;
+	return gt_call_errorf(c, "%s is not supported: templates are rendered without the environment",
+		gt_call_func(c)->name);
+}
+
 /* ---- randomness (seeded, see above) ---- */
 
 static uint64_t rotl(uint64_t x, int k)
@@ -733,6 +742,8 @@ const struct gt_func sprig_misc_funcs[] = {
 	{ "urlParse", u_parse, 1, false, { S }, NULL },
 	{ "urlJoin", u_join, 1, false, { &gt_t_map }, NULL },
 	{ "getHostByName", n_gethostbyname, 1, false, { S }, NULL },
+	{ "env", n_env, 1, false, { S }, NULL },
+	{ "expandenv", n_env, 1, false, { S }, NULL },
 	{ "randAlphaNum", x_randalphanum, 1, false, { I }, NULL },
 	{ "randAlpha", x_randalpha, 1, false, { I }, NULL },
 	{ "randAscii", x_randascii, 1, false, { I }, NULL },

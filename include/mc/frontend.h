@@ -1,9 +1,10 @@
 /*
  * frontend.h - reading inputs into the IR.
  *
- * vfs:     the file system every frontend reads through (disk or, later, a
- *          git tree), with a thread-safe cache so each file is read once,
- *          and an optional root outside which nothing is read.
+ * vfs:     the file system every frontend reads through (disk or a git
+ *          revision), with a thread-safe cache so each file is read once,
+ *          an optional root outside which nothing is read, and a recorder
+ *          of what a computation read (render caching).
  * yaml:    the YAML loader (libfyaml's event parser) with the scalar
  *          resolution of the Go libraries the anchor tools use.
  * kust:    the Kustomize frontend (`manifestc build`).
@@ -17,6 +18,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "mc/ir.h"
 
@@ -68,6 +70,62 @@ const struct srcfile *vfs_load(struct vfs *fs, const char *path,
  * template output), owned by ctx. */
 const struct srcfile *srcfile_mem(struct mc_ctx *ctx, const char *name,
 	const char *data, size_t len);
+
+/* A vfs over another backing store: ops work on absolute, clean paths that
+ * the root already allowed; priv is the store's state (vfs_priv). */
+struct vfs *vfs_new(const struct vfs_ops *ops, const char *root, void *priv);
+void *vfs_priv(const struct vfs *fs);
+
+/* A vfs over the tree of a git revision, read straight from the object
+ * database (no checkout, no work tree, no temporary file).  repo_dir is a
+ * directory inside a repository's work tree (or a bare repository); it is
+ * the root: paths below it are read from the same place in rev's tree, and
+ * anything else is refused.  rev is any rev-parse expression (HEAD~1, a
+ * branch, a tag, a full or short sha).  Symlinks inside the tree are
+ * followed within the tree; one leading outside it is refused (EACCES).
+ * Returns NULL with a message in err.  Thread-safe like every vfs. */
+struct vfs *vfs_git(const char *repo_dir, const char *rev, struct sbuf *err);
+/* The full hex id of the commit (or tree) a git vfs reads; NULL for other
+ * stores. */
+const char *vfs_git_id(const struct vfs *fs);
+
+/* ---- recording what a computation reads (to cache its result) ----
+ *
+ * Between vfs_record_begin and vfs_record_end, every vfs_stat, vfs_list,
+ * vfs_realpath and vfs_load made by this thread on fs adds one dependency:
+ * the operation, the path (relative to fs's root when below it) and an
+ * XXH3 of the outcome (the bytes, the entry names, the resolved path, the
+ * kind, or the error).  Each (operation, path) is kept once, in first-use
+ * order, so a deterministic computation records a deterministic list.
+ * vfs_deps_check replays the list against another vfs (another revision):
+ * when every outcome is the same, the computation would read the same
+ * inputs and give the same result.  A cache kept above the vfs (parsed
+ * documents shared between Applications) must still call vfs_load for each
+ * use, or the recording misses the file. */
+enum vfs_op { VFS_OP_STAT, VFS_OP_LIST, VFS_OP_REALPATH, VFS_OP_LOAD };
+
+struct vfs_dep {
+	uint8_t op;    /* enum vfs_op */
+	uint64_t hash; /* of the outcome */
+	char *path;    /* malloc'd */
+};
+
+struct vfs_deps {
+	struct vfs_dep *items;
+	size_t len, cap;
+	uint32_t *set; /* (op, path) -> index + 1, open addressing */
+	size_t setcap;
+};
+
+/* Start recording this thread's reads on fs into deps (not nested). */
+void vfs_record_begin(struct vfs *fs, struct vfs_deps *deps);
+void vfs_record_end(void);
+/* Add one dependency (used when reading a stored list back); a repeated
+ * (op, path) is ignored. */
+void vfs_deps_add(struct vfs_deps *d, enum vfs_op op, const char *path, uint64_t hash);
+void vfs_deps_release(struct vfs_deps *d);
+/* True when every dependency has the same outcome on fs. */
+bool vfs_deps_check(struct vfs *fs, const struct vfs_deps *d);
 
 /* ----------------------------------------------------------------- yaml */
 
