@@ -693,3 +693,31 @@ Test(helm_values, dependencies_conditions_tags_alias_imports)
 	cr_assert_str_eq(s, " fromb={\"keep\":\"parent\"}", "non-bool condition falls to tags: %s", s);
 	free(s);
 }
+
+/* helm_render_chart, as kustomize's helmCharts and Argo CD call it: the
+ * printed stream parsed into resources */
+Test(helm_render, render_chart_into_resources)
+{
+	struct vfs *fs = vfs_disk(NULL);
+	struct mc_ctx ctx;
+	mc_ctx_init(&ctx, fs);
+	struct helm_template_opts o = { 0 };
+	o.chart = MC_SOURCE_DIR "/golden/template/subcharts/in/app";
+	o.release_name = "web";
+	o.namespace_ = "apps";
+	struct ir_node *vals = json(&ctx, "{\"database\":{\"port\":7000}}");
+	o.values = vals;
+	struct ir_reslist res = { 0 };
+	struct sbuf text = SBUF_INIT;
+	cr_assert_eq(helm_render_chart(&ctx, &o, &text, &res), 0);
+	cr_assert_eq(res.len, 2);
+	cr_assert_str_eq(res.items[0]->id.kind->s, "ConfigMap");
+	cr_assert_str_eq(res.items[0]->id.name->s, "web-config");
+	cr_assert_str_eq(res.items[1]->id.kind->s, "Service");
+	cr_assert_eq(ir_map_getc(ir_path(res.items[1]->body, "spec/ports")->seq.items[0], "port")->type, IR_INT);
+	cr_assert(strstr(text.buf, "# Source: app/charts/database/templates/svc.yaml\n"));
+	cr_assert(strstr(text.buf, "  - port: 7000\n"));
+	sbuf_release(&text);
+	mc_ctx_release(&ctx);
+	vfs_destroy(fs);
+}
