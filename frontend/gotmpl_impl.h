@@ -158,6 +158,7 @@ struct gt_state {
 	unsigned depth;
 	struct gt_error *err;
 	bool failed;
+	uint64_t *steps;             /* shared by nested states */
 };
 
 struct gt_call {

@@ -68,7 +68,11 @@ static bool maybe_special_float(const yaml_event_t *e)
 
 static bool null_key(const yaml_event_t *e)
 {
-	if (e->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+	/* only "", "~" and null/Null/NULL resolve to null */
+	size_t n = e->data.scalar.length;
+	if (e->data.scalar.style != YAML_PLAIN_SCALAR_STYLE || n > 4 ||
+	    (n && e->data.scalar.value[0] != '~' && e->data.scalar.value[0] != 'n' &&
+	     e->data.scalar.value[0] != 'N'))
 		return false;
 	struct ir_node tmp = { 0 };
 	return yaml_resolve(YAML_V2, (const char *)e->data.scalar.value, e->data.scalar.length, &tmp) == IR_NULL;
