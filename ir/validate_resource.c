@@ -402,6 +402,11 @@ enum validate_status validate_resource(struct mc_ctx *ctx, const struct schema_s
 	}
 	const struct str *group, *version;
 	ir_split_apiversion(ctx, api->s.text, &group, &version);
+	/* kustomization.yaml files are build inputs, not resources. */
+	if (str_eqc(group, "kustomize.config.k8s.io")) {
+		st = VALIDATE_SKIPPED;
+		goto out;
+	}
 	const struct schema *s = ss ? schema_lookup(ss, group->s, version->s, kinds) : NULL;
 	if (!s) {
 		if (o->ignore_missing) {

@@ -500,6 +500,16 @@ Test(validate, app_projects)
 		"apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: admin}\n");
 	validate_projects(&ctx, &p, &recs);
 	cr_assert_eq(recs.items[1].nmsgs, 0, "permitted (URLs normalized, globs)");
+	/* A destination given by cluster name against items by server: Argo CD
+	 * resolves the cluster, which a static check cannot; not reported. */
+	struct validate_records named = load_all(&ctx,
+		"apiVersion: argoproj.io/v1alpha1\nkind: AppProject\nmetadata: {name: p}\n"
+		"spec: {sourceRepos: ['*'], destinations: [{server: 'https://x', namespace: '*'}]}\n"
+		"---\n"
+		"apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: a}\n"
+		"spec: {project: p, source: {repoURL: r, path: k}, destination: {name: prod, namespace: n}}\n");
+	validate_projects(&ctx, &p, &named);
+	cr_assert_eq(named.items[1].nmsgs, 0);
 	cr_assert(has_rule(&ctx, &recs.items[2], "project/source"), "deny pattern");
 	cr_assert(has_rule(&ctx, &recs.items[2], "project/destination"));
 	struct validate_records rendered = { .items = recs.items + 3, .len = 2, .cap = 2 };
