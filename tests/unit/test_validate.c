@@ -507,7 +507,7 @@ Test(validate, app_projects)
 		"spec: {sourceRepos: ['*'], destinations: [{server: 'https://x', namespace: '*'}]}\n"
 		"---\n"
 		"apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: a}\n"
-		"spec: {project: p, source: {repoURL: r, path: k}, destination: {name: prod, namespace: n}}\n");
+		"spec: {project: p, source: {repoURL: r, path: k}, destination: {name: prod, namespace: shop}}\n");
 	validate_projects(&ctx, &p, &named);
 	cr_assert_eq(named.items[1].nmsgs, 0);
 	cr_assert(has_rule(&ctx, &recs.items[2], "project/source"), "deny pattern");
