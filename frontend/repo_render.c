@@ -25,10 +25,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <xxhash.h>
 
 #include "argocd.h"
+#include "mc/diff.h"
 #include "mc/backend.h"
 
 #define MAX_ROUNDS 16
@@ -377,7 +379,7 @@ static void walk_images(struct mc_ctx *ctx, const struct ir_node *n, const char 
 	}
 }
 
-static void render_job(struct run *r, struct job *j)
+static void render_now(struct run *r, struct job *j)
 {
 	struct mc_ctx ctx;
 	mc_ctx_init(&ctx, r->fs);
@@ -474,6 +476,39 @@ static void render_job(struct run *r, struct job *j)
 	if (errors && !j->nerrors)
 		j->nerrors = (size_t)errors;
 	mc_ctx_release(&ctx);
+}
+
+/* With a cache (manifestc diff): reuse a render whose recorded reads give
+ * the same bytes on this revision, or render while recording and store.
+ * Not cached: renders with errors (reported afresh each time), renders
+ * that apply Applications of their own (their children keep source
+ * positions for messages), and renders that read around the vfs. */
+static void render_job(struct run *r, struct job *j)
+{
+	char key[33];
+	if (!r->o->cache || r->o->images ||
+	    !repo_cache_key(key, r->o->repo, r->o->json, &r->world, &r->cfg.argo, j->app, j->key)) {
+		render_now(r, j);
+		return;
+	}
+	size_t len = 0;
+	char *blob = rcache_get(r->o->cache, key, r->fs, &len);
+	if (blob && repo_cache_decode(blob, len, &j->out, &j->diags, &j->nwarnings)) {
+		free(blob);
+		return;
+	}
+	free(blob);
+	struct vfs_deps deps = { 0 };
+	vfs_record_begin(r->fs, &deps);
+	render_now(r, j);
+	vfs_record_end();
+	if (!deps.tainted && !j->nerrors && !j->nchildren) {
+		struct sbuf sb = SBUF_INIT;
+		repo_cache_encode(&sb, &j->out, j->diags.buf, j->diags.len, j->nwarnings);
+		rcache_put(r->o->cache, key, &deps, sb.buf, sb.len); /* best effort */
+		sbuf_release(&sb);
+	}
+	vfs_deps_release(&deps);
 }
 
 static void *worker(void *arg)
@@ -699,11 +734,12 @@ int repo_render(const struct repo_render_opts *o, struct repo_result *out)
 {
 	memset(out, 0, sizeof *out);
 	struct run r = { .o = o };
-	r.fs = vfs_disk(NULL);
+	r.fs = o->fs ? o->fs : vfs_disk(NULL);
 	mc_ctx_init(&r.main, r.fs);
 	struct mc_ctx *ctx = &r.main;
 	int errors = repo_config_load(ctx, o->repo, &r.cfg);
 	appset_world_init(&r.world);
+	r.world.fs = r.fs;
 	r.world.default_namespace = r.cfg.argo.control_ns;
 	r.world.new_globbing = o->new_globbing || r.cfg.new_globbing;
 	for (size_t i = 0; i < r.cfg.nmaps; i++)
@@ -789,7 +825,8 @@ int repo_render(const struct repo_render_opts *o, struct repo_result *out)
 	free(remotes);
 	appset_world_release(&r.world);
 	mc_ctx_release(ctx);
-	vfs_destroy(r.fs);
+	if (r.fs != o->fs)
+		vfs_destroy(r.fs);
 	return (int)out->nerrors;
 }
 
@@ -802,7 +839,9 @@ static char *git_remote_urls(struct run *r)
 	struct sbuf dotgit = SBUF_INIT;
 	sbuf_printf(&dotgit, "%s/.git", r->o->repo);
 	enum vfs_kind k;
-	bool top = vfs_stat(r->fs, dotgit.buf, &k) == 0;
+	struct stat st;
+	/* A revision's tree holds no .git: the configuration is on disk. */
+	bool top = vfs_git_id(r->fs) ? lstat(dotgit.buf, &st) == 0 : vfs_stat(r->fs, dotgit.buf, &k) == 0;
 	sbuf_release(&dotgit);
 	if (!top)
 		return NULL;
