@@ -257,7 +257,7 @@ static int run(int argc, char **argv)
 	bool new_glob = false;
 	struct strvec envs = { 0 }, repos = { 0 }, clusters = { 0 }, pos = { 0 };
 	const struct cli_opt opts[] = {
-		{ "output", 'o', CLI_STR, &output, "OUT", "the directory to write (required)" },
+		{ "output", 'o', CLI_STR, &output, "OUT", "the directory to write (required; - prints every file)" },
 		{ "format", 0, CLI_STR, &format, "FORMAT", "yaml (default) or json (a v1 List per Application)" },
 		{ "env", 0, CLI_LIST, &envs, "NAME", "render only this environment (repeatable)" },
 		{ "repo", 0, CLI_LIST, &repos, "URL=DIR", "the checkout of another repository (repeatable)" },
@@ -278,7 +278,8 @@ static int run(int argc, char **argv)
 	if (!rc && jobs && (atoi(jobs) < 1 || atoi(jobs) > 1024))
 		rc = cli_usage_error(&cmd_render, "--jobs must be a number from 1 to 1024");
 	int status = EXIT_OK;
-	if (!rc) {
+	bool to_stdout = output && !strcmp(output, "-");
+	if (!rc && !to_stdout) {
 		int e = check_out(output);
 		if (e) {
 			fprintf(stderr, "manifestc render: error: %s: %s\n", output, e == EEXIST
@@ -291,7 +292,7 @@ static int run(int argc, char **argv)
 	if (!rc) {
 		/* The output inside the repository is not part of it. */
 		char cwd[4096], *repo_real = NULL;
-		if (getcwd(cwd, sizeof cwd) && (repo_real = realpath(o.repo, NULL))) {
+		if (!to_stdout && getcwd(cwd, sizeof cwd) && (repo_real = realpath(o.repo, NULL))) {
 			char *abs = path_clean(cwd, output);
 			if (path_within(abs, repo_real) && strcmp(abs, repo_real))
 				exclude = xstrdup(path_rel(repo_real, abs));
@@ -311,6 +312,21 @@ static int run(int argc, char **argv)
 		fputs(res.diags, stderr);
 		if (res.nerrors) {
 			status = EXIT_FINDINGS;
+		} else if (to_stdout) {
+			/* Every file, as `head` prints several: a preview, a pipe. */
+			struct sbuf sb = SBUF_INIT;
+			for (size_t i = 0; i < res.napps; i++) {
+				sbuf_printf(&sb, "==> %s <==\n", res.apps[i].file);
+				sbuf_add(&sb, res.apps[i].bytes, res.apps[i].len);
+			}
+			size_t len;
+			char *idx = build_index(&res, &len);
+			sbuf_adds(&sb, "==> index.json <==\n");
+			sbuf_add(&sb, idx, len);
+			free(idx);
+			if (write_output(NULL, sb.buf, sb.len))
+				status = EXIT_USAGE;
+			sbuf_release(&sb);
 		} else {
 			struct sbuf tmp = SBUF_INIT;
 			sbuf_printf(&tmp, "%s.tmp-manifestc.%ld", output, (long)getpid());

@@ -435,10 +435,101 @@ static bool crd_cluster_scoped(const struct ir_reslist *all, const struct ir_res
 
 /* ------------------------------------------------------------ render */
 
+/* ------------------------------------------------------------ traces */
+
+void app_trace_add_value(struct app_job *j, const struct str *v, const struct srcpos *pos,
+	const char *what)
+{
+	struct app_trace *t = j->trace;
+	if (!t || !v)
+		return;
+	t->values = arena_grow(&j->ctx->arena, t->values, t->nvalues * sizeof *t->values,
+		(t->nvalues + 1) * sizeof *t->values);
+	t->values[t->nvalues++] = (struct app_trace_value){ v, pos ? *pos : SRCPOS_NONE, what };
+}
+
+void app_trace_add_remap(struct app_job *j, const char *path, uint32_t line,
+	const struct srcpos *orig, bool from_app)
+{
+	struct app_trace *t = j->trace;
+	if (!t)
+		return;
+	t->remap = arena_grow(&j->ctx->arena, t->remap, t->nremap * sizeof *t->remap,
+		(t->nremap + 1) * sizeof *t->remap);
+	t->remap[t->nremap++] = (struct app_trace_remap){ path, line, *orig, from_app };
+}
+
+static bool is_kustomization(const char *path)
+{
+	const char *b = strrchr(path, '/');
+	b = b ? b + 1 : path;
+	return !strcmp(b, "kustomization.yaml") || !strcmp(b, "kustomization.yml") ||
+		!strcmp(b, "Kustomization");
+}
+
+void app_trace_source(struct mc_ctx *ctx, const struct app_trace *t, const struct ir_node *img,
+	struct srcpos *pos, const char **what)
+{
+	*pos = img->pos;
+	*what = "manifest";
+	const struct srcfile *f = img->pos.file;
+	if (f && t) {
+		for (size_t i = 0; i < t->nremap; i++) {
+			/* The rewritten kustomization is a memory file with the
+			 * real file's name: not the file the vfs holds. */
+			int e;
+			if (strcmp(t->remap[i].path, f->path) || t->remap[i].line != img->pos.line ||
+				vfs_load(ctx->fs, f->path, f->path, &e) == f)
+				continue;
+			*pos = t->remap[i].orig;
+			*what = t->remap[i].from_app ? "Application kustomize.images" : "kustomization images";
+			return;
+		}
+	}
+	if (f && is_kustomization(f->path)) {
+		*what = "kustomization images";
+		return;
+	}
+	if (!t || !t->nvalues)
+		return;
+	/* Helm: the value the chart saw that makes up the image. */
+	const struct str *s = img->s.text;
+	const char *p = s->s, *end = s->s + s->len;
+	const char *slash = memchr(p, '/', s->len);
+	const char *from = slash ? slash : p;
+	const char *at = memchr(from, '@', (size_t)(end - from));
+	const char *colon = memchr(from, ':', (size_t)((at ? at : end) - from));
+	const char *tag = colon ? colon + 1 : NULL;
+	size_t tl = colon ? (size_t)((at ? at : end) - tag) : 0;
+	size_t nl = (size_t)((colon ? colon : at ? at : end) - p);
+	for (int pass = 0; pass < 3; pass++) {
+		for (size_t i = 0; i < t->nvalues; i++) {
+			const struct str *v = t->values[i].value;
+			bool m = pass == 0 ? str_eq(v, s)
+				: pass == 1 ? (tag && v->len == tl && !memcmp(v->s, tag, tl)) ||
+					(at && v->len == (size_t)(end - at - 1) && !memcmp(v->s, at + 1, v->len))
+				: v->len == nl && !memcmp(v->s, p, nl);
+			if (m) {
+				*pos = t->values[i].pos;
+				*what = t->values[i].what;
+				return;
+			}
+		}
+	}
+}
+
 int app_render(struct mc_ctx *ctx, struct appset_world *w, const struct app_config *cfg,
 	const struct ir_node *app, struct ir_reslist *out)
 {
-	struct app_job j = { .ctx = ctx, .world = w, .cfg = cfg, .app = app };
+	return app_render_traced(ctx, w, cfg, app, out, NULL);
+}
+
+int app_render_traced(struct mc_ctx *ctx, struct appset_world *w, const struct app_config *cfg,
+	const struct ir_node *app, struct ir_reslist *out, struct app_trace *trace)
+{
+	struct app_job j = { .ctx = ctx, .world = w, .cfg = cfg, .app = app, .trace = trace };
+	if (trace)
+		trace->app_file = app->pos.file;
 	j.name = ir_path_cstr(app, "metadata/name");
 	if (!j.name || !*j.name)
 		return diag_error(&ctx->diag, &app->pos, "an Application needs metadata.name");

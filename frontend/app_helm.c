@@ -80,7 +80,9 @@ static char *resolve(struct app_job *j, const struct ir_node *at, const char *ra
 		p = sb.buf[0] == '/' ? path_clean(root, sb.buf + 1) : path_clean(j->app_path, sb.buf);
 	}
 	char *croot = path_clean(NULL, root);
-	if (!path_within(p, croot)) {
+	bool inside = !strcmp(croot, ".") ? p[0] != '/' && strcmp(p, "..") && strncmp(p, "../", 3)
+		: path_within(p, croot);
+	if (!inside) {
 		diag_error(&ctx->diag, &at->pos, "Application %s: value file %s resolved to outside "
 			"repository root", j->name, raw);
 		free(p);
@@ -272,12 +274,54 @@ static int split_output(struct app_job *j, const struct sbuf *text, struct ir_re
 	return errors;
 }
 
+static void trace_leaves(struct app_job *j, const struct ir_node *n, const char *what, int depth)
+{
+	if (depth > 64)
+		return;
+	if (ir_is_str(n)) {
+		app_trace_add_value(j, n->s.text, &n->pos, what);
+	} else if (ir_is_map(n)) {
+		for (uint32_t i = 0; i < n->map.len; i++)
+			trace_leaves(j, n->map.items[i].value, what, depth + 1);
+	} else if (ir_is_seq(n)) {
+		for (uint32_t i = 0; i < n->seq.len; i++)
+			trace_leaves(j, n->seq.items[i], what, depth + 1);
+	}
+}
+
+/* Values the chart sees, highest precedence first, for `images`. */
+static void trace_values(struct app_job *j, const struct helm_call *c, const struct ir_node *values)
+{
+	struct mc_ctx *ctx = j->ctx;
+	for (size_t k = 0; k < 2; k++) {
+		const char **set = k ? c->set : c->set_string;
+		size_t n = k ? c->nset : c->nset_string;
+		const struct srcpos **pos = k ? c->set_pos : c->set_string_pos;
+		for (size_t i = n; i-- > 0;) {
+			const char *eq = strchr(set[i], '=');
+			if (eq)
+				app_trace_add_value(j, mc_intern0(ctx, eq + 1), pos[i], "Helm parameter");
+		}
+	}
+	trace_leaves(j, values, "Helm values", 0);
+	char *defaults = path_clean(c->chart_dir, "values.yaml");
+	int e;
+	const struct srcfile *f = vfs_load(ctx->fs, defaults, defaults, &e);
+	free(defaults);
+	struct ir_node *doc = NULL;
+	struct yaml_opts yo = { .schema = YAML_V2, .flags = YAML_DUPKEYS_OK | YAML_JSON_NUMBERS };
+	if (f && !yaml_load_one(ctx, f, &yo, &doc))
+		trace_leaves(j, doc, "Helm chart values", 0);
+}
+
 static int call_helm(struct app_job *j, struct helm_call *c, struct ir_reslist *out)
 {
 	struct mc_ctx *ctx = j->ctx;
 	struct ir_node *values = merged_values(j, c);
 	if (!values)
 		return 1;
+	if (j->trace)
+		trace_values(j, c, values);
 	struct helm_template_opts o = { 0 };
 	o.chart = c->chart_dir;
 	o.release_name = c->release;

@@ -514,8 +514,47 @@ int app_render_kustomize(struct app_job *j, const struct ir_node *opts, struct i
 			sbuf_release(&text);
 			return errors;
 		}
+		if (j->trace) {
+			/* Where each images entry of the rewritten file came from. */
+			const struct srcfile *mf = srcfile_mem(ctx, file, text.buf, text.len);
+			struct yaml_opts ryo = { .schema = YAML_V2, .flags = YAML_DUPKEYS_OK };
+			struct ir_node *re = NULL;
+			const struct ir_node *orig = ir_map_getc(d, "images");
+			if (!yaml_load_one(ctx, mf, &ryo, &re)) {
+				const struct ir_node *now = ir_map_getc(re, "images");
+				for (uint32_t i = 0; ir_is_seq(now) && ir_is_seq(orig) && i < now->seq.len &&
+					i < orig->seq.len; i++) {
+					const struct srcpos *op = &orig->seq.items[i]->pos;
+					const char *op_path = op->file ? op->file->path : "";
+					const char *b = strrchr(op_path, '/');
+					b = b ? b + 1 : op_path;
+					bool from_kust = !strcmp(b, "kustomization.yaml") ||
+						!strcmp(b, "kustomization.yml") || !strcmp(b, "Kustomization");
+					app_trace_add_remap(j, arena_strdup(&ctx->arena, file),
+						now->seq.items[i]->pos.line, op, !from_kust);
+				}
+			}
+		}
+		size_t before = ctx->diag.len;
 		errors = kust_build_doc(ctx, j->app_path, base, text.buf, text.len, &ko, &res);
 		sbuf_release(&text);
+		/* kustomize's warnings about the rewritten file (commonLabels is
+		 * deprecated...) are about Argo CD's edit, which nobody can fix;
+		 * Argo CD drops kustomize's stderr. */
+		int ferr;
+		const struct srcfile *disk = vfs_load(ctx->fs, file, file, &ferr);
+		size_t w = before;
+		for (size_t i = before; i < ctx->diag.len; i++) {
+			struct diag_msg *m = &ctx->diag.msgs[i];
+			if (m->level == DIAG_WARNING && m->pos.file && m->pos.file != disk &&
+				!strcmp(m->pos.file->path, file)) {
+				free(m->msg);
+				ctx->diag.nwarnings--;
+				continue;
+			}
+			ctx->diag.msgs[w++] = *m;
+		}
+		ctx->diag.len = w;
 	} else {
 		errors = kust_build(ctx, j->app_path, &ko, &res);
 	}

@@ -232,7 +232,14 @@ struct app_job {
 	const char *repo_url, *src_path, *target_rev;
 	const char *repo_root;  /* the repository's directory */
 	const char *app_path;   /* repo_root/path, clean */
+	struct app_trace *trace; /* NULL: nothing recorded */
 };
+
+/* Record in j->trace (when there is one). */
+void app_trace_add_value(struct app_job *j, const struct str *v, const struct srcpos *pos,
+	const char *what);
+void app_trace_add_remap(struct app_job *j, const char *path, uint32_t line,
+	const struct srcpos *orig, bool from_app);
 
 /* os.Expand with Argo CD's build environment (ARGOCD_APP_NAME, ...):
  * unknown variables become empty, $$ is $. */

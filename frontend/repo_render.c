@@ -85,10 +85,16 @@ static char *xfmt_pos(const struct srcpos *p)
 	return sbuf_detach(&sb, NULL);
 }
 
+/* Formatted messages, each ended by a NUL (warnings marked with a leading
+ * 'W'), so that the same warning from many Applications of one base is
+ * printed once. */
 static void take_diags(struct diag *d, struct sbuf *out, size_t *nerr, size_t *nwarn)
 {
-	for (size_t i = 0; i < d->len; i++)
+	for (size_t i = 0; i < d->len; i++) {
+		sbuf_addc(out, d->msgs[i].level == DIAG_WARNING ? 'W' : 'E');
 		diag_format(&d->msgs[i], out, false);
+		sbuf_addc(out, '\0');
+	}
 	*nerr += d->nerrors;
 	*nwarn += d->nwarnings;
 	diag_release(d);
@@ -315,49 +321,34 @@ struct image_vec {
 	size_t len, cap;
 };
 
-static void walk_images(struct mc_ctx *ctx, const struct ir_node *n, const char *owner,
-	const struct job *j, const char *repo, struct image_vec *out, int depth);
-
-static const char *what_set(const struct srcfile *f, const struct ir_node *app)
-{
-	const char *base = strrchr(f->path, '/');
-	base = base ? base + 1 : f->path;
-	if (!strcmp(base, "kustomization.yaml") || !strcmp(base, "kustomization.yml") ||
-		!strcmp(base, "Kustomization"))
-		return "kustomization images";
-	if (app && app->pos.file == f)
-		return "Application kustomize.images";
-	return "manifest";
-}
-
 static void add_image(struct mc_ctx *ctx, const struct ir_node *img, const char *owner,
-	const char *container, const struct job *j, const char *repo, struct image_vec *out)
+	const char *container, const struct app_trace *t, const char *repo, struct image_vec *out)
 {
-	(void)ctx;
 	struct repo_image im = { 0 };
 	struct sbuf sb = SBUF_INIT;
 	sbuf_printf(&sb, "%s: %s", owner, container ? container : "");
 	im.container = sbuf_detach(&sb, NULL);
 	im.image = xstrdup(img->s.text->s);
-	if (img->pos.file) {
-		sbuf_printf(&sb, "%s:%u (%s)", path_rel(repo, img->pos.file->path), img->pos.line,
-			what_set(img->pos.file, j->app));
-	} else {
-		sbuf_adds(&sb, "generated");
-	}
+	struct srcpos pos;
+	const char *what;
+	app_trace_source(ctx, t, img, &pos, &what);
+	if (pos.file)
+		sbuf_printf(&sb, "%s:%u (%s)", path_rel(repo, pos.file->path), pos.line, what);
+	else
+		sbuf_printf(&sb, "(%s)", what);
 	im.source = sbuf_detach(&sb, NULL);
 	out->items = xrealloc(out->items, (out->len + 1) * sizeof *out->items);
 	out->items[out->len++] = im;
 }
 
 static void walk_images(struct mc_ctx *ctx, const struct ir_node *n, const char *owner,
-	const struct job *j, const char *repo, struct image_vec *out, int depth)
+	const struct app_trace *t, const char *repo, struct image_vec *out, int depth)
 {
 	if (depth > 64)
 		return;
 	if (ir_is_seq(n)) {
 		for (uint32_t i = 0; i < n->seq.len; i++)
-			walk_images(ctx, n->seq.items[i], owner, j, repo, out, depth + 1);
+			walk_images(ctx, n->seq.items[i], owner, t, repo, out, depth + 1);
 		return;
 	}
 	if (!ir_is_map(n))
@@ -370,11 +361,11 @@ static void walk_images(struct mc_ctx *ctx, const struct ir_node *n, const char 
 			for (uint32_t c = 0; c < v->seq.len; c++) {
 				const struct ir_node *img = ir_map_getc(v->seq.items[c], "image");
 				if (ir_is_str(img))
-					add_image(ctx, img, owner, ir_cstr(ir_map_getc(v->seq.items[c], "name")), j,
+					add_image(ctx, img, owner, ir_cstr(ir_map_getc(v->seq.items[c], "name")), t,
 						repo, out);
 			}
 		} else {
-			walk_images(ctx, v, owner, j, repo, out, depth + 1);
+			walk_images(ctx, v, owner, t, repo, out, depth + 1);
 		}
 	}
 }
@@ -384,7 +375,9 @@ static void render_now(struct run *r, struct job *j)
 	struct mc_ctx ctx;
 	mc_ctx_init(&ctx, r->fs);
 	struct ir_reslist res = { 0 };
-	int errors = app_render(&ctx, &r->world, &r->cfg.argo, j->app, &res);
+	struct app_trace trace = { 0 };
+	int errors = app_render_traced(&ctx, &r->world, &r->cfg.argo, j->app, &res,
+		r->o->images ? &trace : NULL);
 	if (!errors) {
 		const char *dest_ns = ir_path_cstr(j->app, "spec/destination/namespace");
 		struct sync_plan plan;
@@ -439,7 +432,7 @@ static void render_now(struct run *r, struct job *j)
 			if (r->o->images) {
 				struct sbuf owner = SBUF_INIT;
 				sbuf_printf(&owner, "%s/%s", x->id.kind->s, x->id.name->s);
-				walk_images(&ctx, x->body, owner.buf, j, r->o->repo, &images, 0);
+				walk_images(&ctx, x->body, owner.buf, &trace, r->o->repo, &images, 0);
 				sbuf_release(&owner);
 			}
 			/* App of apps: what this Application applies of Argo CD's own. */
@@ -558,7 +551,8 @@ static bool same_app(const struct ir_node *a, const struct ir_node *b)
 	return ir_equal(ir_map_getc(a, "spec"), ir_map_getc(b, "spec"));
 }
 
-static int adopt(struct run *r, const struct ir_node *app, int parent, char *origin)
+static int adopt(struct run *r, const struct ir_node *app, int parent, char *origin,
+	const struct srcpos *pos)
 {
 	struct mc_ctx *ctx = &r->main;
 	struct sbuf sb = SBUF_INIT;
@@ -571,7 +565,7 @@ static int adopt(struct run *r, const struct ir_node *app, int parent, char *ori
 		if (old->parent < 0 && parent >= 0)
 			old->parent = parent;
 		else if (old->parent >= 0 && parent >= 0 && old->parent != parent)
-			errors += diag_error(&ctx->diag, NULL, "Application %s is applied by two Applications, "
+			errors += diag_error(&ctx->diag, pos, "Application %s is applied by two Applications, "
 				"%s and %s", key, r->jobs[old->parent]->key, r->jobs[parent]->key);
 		free(origin);
 	} else if (old->parent < 0 && parent >= 0) {
@@ -579,8 +573,8 @@ static int adopt(struct run *r, const struct ir_node *app, int parent, char *ori
 		old->dropped = true;
 		add_job(r, app, origin, parent);
 	} else {
-		errors += diag_error(&ctx->diag, NULL, "duplicate Application %s: %s and %s", key,
-			old->origin, origin);
+		errors += diag_error(&ctx->diag, pos, "duplicate Application %s (also defined by %s)", key,
+			old->origin);
 		free(origin);
 	}
 	sbuf_release(&sb);
@@ -599,7 +593,8 @@ static int generate(struct run *r, const struct ir_node *set, const struct srcpo
 		char *at = xfmt_pos(origins[i].file ? &origins[i] : pos);
 		sbuf_printf(&o, "ApplicationSet %s (%s)", name ? name : "", at);
 		free(at);
-		errors += adopt(r, apps->seq.items[i], parent, sbuf_detach(&o, NULL));
+		errors += adopt(r, apps->seq.items[i], parent, sbuf_detach(&o, NULL),
+			origins[i].file ? &origins[i] : pos);
 	}
 	return errors;
 }
@@ -762,7 +757,7 @@ int repo_render(const struct repo_render_opts *o, struct repo_result *out)
 	if (!errors)
 		errors += discover(&r, &apps, &sets);
 	for (size_t i = 0; !errors && i < apps.len; i++)
-		errors += adopt(&r, apps.items[i].doc, -1, xfmt_pos(apps.items[i].pos));
+		errors += adopt(&r, apps.items[i].doc, -1, xfmt_pos(apps.items[i].pos), apps.items[i].pos);
 	for (size_t i = 0; !errors && i < sets.len; i++)
 		errors += generate(&r, sets.items[i].doc, sets.items[i].pos, -1);
 	size_t from = 0;
@@ -783,7 +778,7 @@ int repo_render(const struct repo_render_opts *o, struct repo_result *out)
 				struct sbuf sb = SBUF_INIT;
 				sbuf_printf(&sb, "rendered by Application %s", j->key);
 				if (str_eqc(ir_text(ir_map_getc(child, "kind")), "Application"))
-					errors += adopt(&r, child, (int)i, sbuf_detach(&sb, NULL));
+					errors += adopt(&r, child, (int)i, sbuf_detach(&sb, NULL), &child->pos);
 				else {
 					sbuf_release(&sb);
 					errors += generate(&r, child, &child->pos, (int)i);
@@ -793,13 +788,13 @@ int repo_render(const struct repo_render_opts *o, struct repo_result *out)
 		from = to;
 	}
 	/* Results: the main context's findings first, then each job's. */
-	struct sbuf diags = SBUF_INIT;
-	take_diags(&ctx->diag, &diags, &out->nerrors, &out->nwarnings);
+	struct sbuf raw = SBUF_INIT;
+	take_diags(&ctx->diag, &raw, &out->nerrors, &out->nwarnings);
 	out->apps = xcalloc(r.njobs + 1, sizeof *out->apps);
 	for (size_t i = 0; i < r.njobs; i++) {
 		struct job *j = r.jobs[i];
 		if (!j->dropped) {
-			sbuf_add(&diags, j->diags.buf, j->diags.len);
+			sbuf_add(&raw, j->diags.buf, j->diags.len);
 			out->nerrors += j->nerrors;
 			out->nwarnings += j->nwarnings;
 			fill_meta(&r, j);
@@ -821,6 +816,21 @@ int repo_render(const struct repo_render_opts *o, struct repo_result *out)
 	}
 	free(r.jobs);
 	qsort(out->apps, out->napps, sizeof *out->apps, cmp_apps);
+	struct sbuf diags = SBUF_INIT;
+	struct ir_node *seen = ir_map(ctx, NULL);
+	for (size_t i = 0; i < raw.len;) {
+		const char *m = raw.buf + i;
+		size_t n = strlen(m);
+		i += n + 1;
+		if (m[0] == 'W') {
+			const struct str *k = mc_intern(ctx, m + 1, n - 1);
+			if (ir_map_get(seen, k))
+				continue;
+			ir_map_set(ctx, seen, k, ir_null(ctx, NULL));
+		}
+		sbuf_add(&diags, m + 1, n - 1);
+	}
+	sbuf_release(&raw);
 	out->diags = sbuf_detach(&diags, NULL);
 	free(remotes);
 	appset_world_release(&r.world);

@@ -340,6 +340,41 @@ void app_config_default(struct app_config *c);
  * out in source order.  Errors go to ctx->diag; returns their number. */
 int app_render(struct mc_ctx *ctx, struct appset_world *w, const struct app_config *cfg,
 	const struct ir_node *app, struct ir_reslist *out);
+/* Where values of rendered manifests were set, for `manifestc images`:
+ * app_render_traced records the kustomization its kustomize edits rewrote
+ * (with the origin of each images entry) and, for Helm sources, the values
+ * the chart saw with their positions (parameters, inline values, value
+ * files, the chart's values.yaml). */
+struct app_trace_value {
+	const struct str *value;
+	struct srcpos pos;
+	const char *what; /* "Helm parameter", "Helm values", ... */
+};
+
+struct app_trace_remap {
+	const char *path;   /* the rewritten kustomization, as displayed */
+	uint32_t line;      /* of an images entry in the rewritten text */
+	struct srcpos orig; /* where that entry came from */
+	bool from_app;      /* the Application's kustomize.images */
+};
+
+struct app_trace {
+	struct app_trace_remap *remap;
+	size_t nremap;
+	struct app_trace_value *values; /* highest precedence first */
+	size_t nvalues;
+	const struct srcfile *app_file;
+};
+
+int app_render_traced(struct mc_ctx *ctx, struct appset_world *w, const struct app_config *cfg,
+	const struct ir_node *app, struct ir_reslist *out, struct app_trace *trace);
+/* Where the image string img (a node of a rendered resource) was set:
+ * the position and a short description ("kustomization images",
+ * "Application kustomize.images", "Helm parameter", "Helm values",
+ * "Helm chart values", "manifest"). */
+void app_trace_source(struct mc_ctx *ctx, const struct app_trace *t, const struct ir_node *img,
+	struct srcpos *pos, const char **what);
+
 /* Whether a kind (of a core or well-known group) is cluster-scoped. */
 bool app_cluster_scoped(const struct str *group, const struct str *kind);
 
