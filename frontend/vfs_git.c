@@ -336,6 +336,9 @@ struct vfs *vfs_git(const char *repo_dir, const char *rev, struct sbuf *err)
 		return NULL;
 	}
 	git_libgit2_init();
+	/* Every lookup walks trees from the root: keep them all inflated
+	 * (libgit2 caches only trees under 4 KiB by default). */
+	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, (size_t)1 << 20);
 	struct gitfs *g = xcalloc(1, sizeof *g);
 	g->magic = GITFS_MAGIC;
 	git_object *obj = NULL;
