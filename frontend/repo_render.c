@@ -858,21 +858,53 @@ static char *git_remote_urls(struct run *r)
 	git_libgit2_init();
 	git_repository *repo = NULL;
 	struct sbuf out = SBUF_INIT;
-	if (git_repository_open_ext(&repo, r->o->repo, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) == 0) {
-		git_strarray names = { 0 };
-		if (git_remote_list(&names, repo) == 0) {
-			for (size_t i = 0; i < names.count; i++) {
-				git_remote *rem = NULL;
-				if (git_remote_lookup(&rem, repo, names.strings[i]) == 0 && git_remote_url(rem)) {
-					sbuf_adds(&out, git_remote_url(rem));
-					sbuf_addc(&out, '\0');
-				}
-				git_remote_free(rem);
+	/* remote.NAME.url from the configuration, by name (git_remote_list's
+	 * order).  Read entry by entry: libgit2 1.5's regex matching of config
+	 * names (git_remote_list) leaks on every name that does not match. */
+	git_config *cfg = NULL;
+	git_config_iterator *it = NULL;
+	struct remote { char *name, *url; } *rems = NULL;
+	size_t nrems = 0;
+	if (git_repository_open_ext(&repo, r->o->repo, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) == 0 &&
+	    git_repository_config_snapshot(&cfg, repo) == 0 && git_config_iterator_new(&it, cfg) == 0) {
+		git_config_entry *e;
+		while (git_config_next(&e, it) == 0) {
+			size_t n = strlen(e->name);
+			if (strncmp(e->name, "remote.", 7) || n < 12 || strcmp(e->name + n - 4, ".url"))
+				continue;
+			char *name = xstrndup(e->name + 7, n - 11);
+			size_t i = 0;
+			while (i < nrems && strcmp(rems[i].name, name))
+				i++;
+			if (i == nrems) {
+				rems = xrealloc(rems, (nrems + 1) * sizeof *rems);
+				rems[nrems++] = (struct remote){ name, NULL };
+			} else {
+				free(name);
 			}
-			git_strarray_dispose(&names);
+			free(rems[i].url); /* the last value wins, as git_remote_lookup reads it */
+			rems[i].url = xstrdup(e->value ? e->value : "");
 		}
-		git_repository_free(repo);
 	}
+	git_config_iterator_free(it);
+	git_config_free(cfg);
+	git_repository_free(repo);
+	for (size_t i = 0; i < nrems; i++) /* by name; a handful of remotes */
+		for (size_t j = i + 1; j < nrems; j++)
+			if (strcmp(rems[j].name, rems[i].name) < 0) {
+				struct remote t = rems[i];
+				rems[i] = rems[j];
+				rems[j] = t;
+			}
+	for (size_t i = 0; i < nrems; i++) {
+		if (*rems[i].url) {
+			sbuf_adds(&out, rems[i].url);
+			sbuf_addc(&out, '\0');
+		}
+		free(rems[i].name);
+		free(rems[i].url);
+	}
+	free(rems);
 	git_libgit2_shutdown();
 	if (!out.len) {
 		sbuf_release(&out);
