@@ -172,6 +172,11 @@ static bool in_roots(const struct repo_config *c, const char *file)
 }
 
 /* Files inside a Helm chart (a directory holding Chart.yaml) are templates. */
+static int cmp_strp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 static bool in_chart(const struct repo_tree *t, const char *file)
 {
 	struct sbuf dir = SBUF_INIT;
@@ -185,19 +190,14 @@ static bool in_chart(const struct repo_tree *t, const char *file)
 		struct sbuf chart = SBUF_INIT;
 		sbuf_printf(&chart, "%s/Chart.yaml", dir.buf);
 		const char *key = chart.buf;
-		found = bsearch(&key, t->files, t->nfiles, sizeof *t->files,
-			(int (*)(const void *, const void *))(void *)strcmp) != NULL;
+		/* The elements are pointers: compare what they point to. */
+		found = bsearch(&key, t->files, t->nfiles, sizeof *t->files, cmp_strp) != NULL;
 		sbuf_release(&chart);
 		if (found)
 			break;
 	}
 	sbuf_release(&dir);
 	return found;
-}
-
-static int cmp_strp(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 struct found {
@@ -221,7 +221,6 @@ static int discover(struct run *r, struct found_vec *apps, struct found_vec *set
 		return e;
 	}
 	sbuf_release(&err);
-	(void)cmp_strp;
 	int errors = 0;
 	for (size_t i = 0; i < t->nfiles; i++) {
 		const char *f = t->files[i];
