@@ -15,7 +15,7 @@
  * compact JSON with sorted keys; an Application's over its resources'
  * canonical JSON, each followed by a newline, in sync order (so the YAML
  * and the JSON render of an Application have one digest); an environment's
- * over "file digest\n" of its Applications in index order; the index's over
+ * over "name digest\n" of its Applications in index order; the index's over
  * "name digest\n" of the environments.
  *
  * Nothing is written when anything fails.  The tree is written to a
@@ -154,7 +154,7 @@ static char *build_index(const struct repo_result *res, size_t *len)
 				ir_seq_push(&ctx, rs, rn);
 			}
 			ir_seq_push(&ctx, apps, an);
-			add_digest_line(&env, a->file, a->digest);
+			add_digest_line(&env, a->instance, a->digest);
 		}
 		repo_digest(env.buf, env.len, d);
 		edig->s.text = mc_intern0(&ctx, d);

@@ -547,9 +547,14 @@ int app_render_traced(struct mc_ctx *ctx, struct appset_world *w, const struct a
 	const struct ir_node *sources = ir_path(app, "spec/sources");
 	const struct ir_node *source = ir_path(app, "spec/source");
 	bool multi = ir_is_seq(sources) && sources->seq.len;
-	if (!multi && !ir_is_map(source))
+	if (!multi && !ir_is_map(source)) {
+		if (ir_path(app, "spec/sourceHydrator"))
+			return diag_error(&ctx->diag, &ir_path(app, "spec/sourceHydrator")->pos,
+				"Application %s: spec.sourceHydrator (manifests hydrated by Argo CD into another "
+				"branch) is not supported by manifestc", j.name);
 		return diag_error(&ctx->diag, &app->pos, "Application %s has no spec.source or "
 			"spec.sources", j.name);
+	}
 	int errors = 0;
 	struct ir_reslist raw = { 0 };
 	if (multi) {
@@ -602,7 +607,8 @@ int app_render_traced(struct mc_ctx *ctx, struct appset_world *w, const struct a
 		if (cluster && r->id.ns->len) {
 			ir_map_del(meta, ctx->s_namespace);
 			changed = true;
-		} else if (!cluster && !r->id.ns->len) {
+		} else if (!cluster && !r->id.ns->len && dest->len) {
+			/* (SetNamespace("") would remove the field: nothing to do.) */
 			ir_map_set(ctx, meta, ctx->s_namespace, ir_strs(ctx, dest, &meta->pos));
 			changed = true;
 		}
@@ -611,11 +617,19 @@ int app_render_traced(struct mc_ctx *ctx, struct appset_world *w, const struct a
 			set_tracking(&j, r);
 		}
 	}
+	/* The last of each group/kind/namespace/name (Argo CD's resource key
+	 * has no version). */
+	struct ir_node *last = ir_map(ctx, NULL);
+	const struct str **keys = arena_alloc(&ctx->arena, (raw.len + 1) * sizeof *keys);
+	for (size_t i = 0; i < raw.len; i++) {
+		const struct ir_resid *id = &raw.items[i]->id;
+		keys[i] = str_printf(&ctx->strs, "%s/%s/%s/%s", id->group->s, id->kind->s, id->ns->s,
+			id->name->s);
+		ir_map_set(ctx, last, keys[i], ir_int(ctx, (int64_t)i, NULL));
+	}
 	for (size_t i = 0; i < raw.len; i++) {
 		struct ir_resource *r = raw.items[i];
-		bool later = false;
-		for (size_t k = i + 1; k < raw.len && !later; k++)
-			later = ir_resid_eq(&raw.items[k]->id, &r->id);
+		bool later = ir_map_get(last, keys[i])->s.v.i != (int64_t)i;
 		if (later) {
 			diag_warn(&ctx->diag, &r->origin, "Application %s: resource %s appears more than once; "
 				"the last one is kept (RepeatedResourceWarning)", j.name, ir_resid_fmt(ctx, &r->id));

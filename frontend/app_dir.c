@@ -50,7 +50,9 @@ static int parse_quiet(struct mc_ctx *ctx, const struct srcfile *f, struct ir_do
 {
 	*saved = ctx->diag;
 	diag_init(&ctx->diag);
-	struct yaml_opts yo = { .schema = YAML_V2, .flags = YAML_JSON_NUMBERS };
+	/* As k8s.io/apimachinery decodes manifests: go-yaml v2 scalars, and
+	 * integers that stay int64. */
+	struct yaml_opts yo = { .schema = YAML_V2 };
 	return yaml_load(ctx, f, &yo, docs);
 }
 

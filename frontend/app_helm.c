@@ -256,7 +256,7 @@ static int split_output(struct app_job *j, const struct sbuf *text, struct ir_re
 	struct mc_ctx *ctx = j->ctx;
 	const struct srcfile *f = srcfile_mem(ctx, arena_printf(&ctx->arena, "helm template %s",
 		j->src_path), text->buf, text->len);
-	struct yaml_opts yo = { .schema = YAML_V2, .flags = YAML_JSON_NUMBERS };
+	struct yaml_opts yo = { .schema = YAML_V2 };
 	struct ir_docs docs = { 0 };
 	int errors = yaml_load(ctx, f, &yo, &docs);
 	for (size_t i = 0; !errors && i < docs.len; i++) {

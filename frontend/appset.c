@@ -24,9 +24,8 @@
 
 /* ------------------------------------------------------------- world */
 
-const char *appset_normalize_url(struct mc_ctx *ctx, const char *url)
+static void normalize_url(struct sbuf *sb, const char *url)
 {
-	struct sbuf sb = SBUF_INIT;
 	const char *p = url;
 	const char *schemes[] = { "https://", "http://", "ssh://", "git://", "git+ssh://" };
 	for (size_t i = 0; i < sizeof schemes / sizeof *schemes; i++)
@@ -38,27 +37,36 @@ const char *appset_normalize_url(struct mc_ctx *ctx, const char *url)
 	const char *at = strchr(p, '@'), *slash = strchr(p, '/');
 	if (at && (!slash || at < slash))
 		p = at + 1;
+	bool host = true;
 	for (; *p; p++) {
 		char c = *p;
 		if (c >= 'A' && c <= 'Z')
 			c = (char)(c - 'A' + 'a');
-		if (c == ':' && !strchr(sb.buf, '/')) {
-			/* host:path (scp form) or host:port */
+		if (c == ':' && host) {
+			/* host:port (dropped) or host:path (scp form) */
 			const char *q = p + 1;
 			while (*q >= '0' && *q <= '9')
 				q++;
 			if (q > p + 1 && (*q == '/' || !*q)) {
 				p = q - 1;
-				continue; /* drop a port */
+				continue;
 			}
 			c = '/';
 		}
-		sbuf_addc(&sb, c);
+		if (c == '/')
+			host = false;
+		sbuf_addc(sb, c);
 	}
-	while (sb.len && sb.buf[sb.len - 1] == '/')
-		sbuf_truncate(&sb, sb.len - 1);
-	if (sb.len > 4 && !strcmp(sb.buf + sb.len - 4, ".git"))
-		sbuf_truncate(&sb, sb.len - 4);
+	while (sb->len && sb->buf[sb->len - 1] == '/')
+		sbuf_truncate(sb, sb->len - 1);
+	if (sb->len > 4 && !strcmp(sb->buf + sb->len - 4, ".git"))
+		sbuf_truncate(sb, sb->len - 4);
+}
+
+const char *appset_normalize_url(struct mc_ctx *ctx, const char *url)
+{
+	struct sbuf sb = SBUF_INIT;
+	normalize_url(&sb, url);
 	const char *r = arena_strndup(&ctx->arena, sb.buf, sb.len);
 	sbuf_release(&sb);
 	return r;
@@ -66,10 +74,27 @@ const char *appset_normalize_url(struct mc_ctx *ctx, const char *url)
 
 static bool same_url(const char *a, const char *b)
 {
-	struct mc_ctx tmp;
-	mc_ctx_init(&tmp, NULL);
-	bool eq = !strcmp(appset_normalize_url(&tmp, a), appset_normalize_url(&tmp, b));
-	mc_ctx_release(&tmp);
+	struct sbuf x = SBUF_INIT, y = SBUF_INIT;
+	normalize_url(&x, a);
+	normalize_url(&y, b);
+	bool eq = x.len == y.len && !memcmp(x.buf, y.buf, x.len);
+	sbuf_release(&x);
+	sbuf_release(&y);
+	return eq;
+}
+
+/* The same repository name (the last segment of the normalised URL). */
+static bool same_name(const char *a, const char *b)
+{
+	struct sbuf x = SBUF_INIT, y = SBUF_INIT;
+	normalize_url(&x, a);
+	normalize_url(&y, b);
+	const char *na = strrchr(x.buf, '/'), *nb = strrchr(y.buf, '/');
+	na = na ? na + 1 : x.buf;
+	nb = nb ? nb + 1 : y.buf;
+	bool eq = *na && !strcmp(na, nb);
+	sbuf_release(&x);
+	sbuf_release(&y);
 	return eq;
 }
 
@@ -81,7 +106,7 @@ struct appset_repo *appset_world_repo(struct appset_world *w, const char *url, s
 	if (w->self && (w->self_any_url || !w->nself_urls))
 		return w->self;
 	for (size_t i = 0; w->self && i < w->nself_urls; i++)
-		if (same_url(w->self_urls[i], url))
+		if (same_url(w->self_urls[i], url) || (w->self_by_name && same_name(w->self_urls[i], url)))
 			return w->self;
 	sbuf_printf(err, "repository '%s' is neither the rendered repository", url);
 	if (w->nself_urls)
@@ -392,13 +417,15 @@ static int report(struct appset_gen *g, const struct ir_node *at)
 struct gen_app {
 	struct ir_node *app;
 	struct srcpos origin;
+	size_t index; /* generation order */
 };
 
 static int cmp_app_names(const void *a, const void *b)
 {
 	const struct gen_app *x = a, *y = b;
 	const char *nx = ir_path_cstr(x->app, "metadata/name"), *ny = ir_path_cstr(y->app, "metadata/name");
-	return strcmp(nx ? nx : "", ny ? ny : "");
+	int c = strcmp(nx ? nx : "", ny ? ny : "");
+	return c ? c : x->index < y->index ? -1 : x->index > y->index;
 }
 
 static struct ir_node *finish_app(struct mc_ctx *ctx, struct ir_node *app, const char *ns)
@@ -457,19 +484,23 @@ int appset_generate(struct mc_ctx *ctx, struct appset_world *w, const struct ir_
 			"ApplicationSet %s: spec.generators must be a list", g.name);
 	VEC(struct gen_app) apps = { 0 };
 	struct ir_node *base = ir_is_map(tmpl) ? (struct ir_node *)tmpl : ir_map(ctx, &spec->pos);
-	for (uint32_t i = 0; !errors && i < gens->seq.len; i++) {
+	/* Like the controller, go on after an error (all of them are worth
+	 * reporting); nothing is produced from an ApplicationSet with errors. */
+	for (uint32_t i = 0; ir_is_seq(gens) && i < gens->seq.len; i++) {
 		const struct ir_node *gen = gens->seq.items[i];
+		int unknown = 0;
 		for (uint32_t k = 0; ir_is_map(gen) && k < gen->map.len; k++) {
 			bool known = false;
 			for (size_t j = 0; j < sizeof generator_keys / sizeof *generator_keys && !known; j++)
 				known = str_eqc(gen->map.items[k].key->s.text, generator_keys[j]);
 			if (!known)
-				errors += diag_error(&ctx->diag, &gen->map.items[k].key->pos,
+				unknown += diag_error(&ctx->diag, &gen->map.items[k].key->pos,
 					"ApplicationSet %s contains unrecognized generators: %s", g.name,
 					gen->map.items[k].key->s.text->s);
 		}
-		if (errors)
-			break;
+		errors += unknown;
+		if (unknown)
+			continue;
 		struct appset_results res = { 0 };
 		g.err_pos = NULL;
 		if (appset_transform(&g, gen, base, NULL, &res)) {
@@ -505,14 +536,26 @@ int appset_generate(struct mc_ctx *ctx, struct appset_world *w, const struct ir_
 						continue;
 					}
 				}
-				struct gen_app ga = { finish_app(ctx, app, ns), ps->pos };
+				struct gen_app ga = { finish_app(ctx, app, ns), ps->pos, 0 };
 				if (!ga.origin.file)
 					ga.origin = res.items[r].origin->pos;
 				VEC_PUSH(&ctx->arena, &apps, ga);
 			}
 		}
 	}
-	if ((flags & APPSET_VALIDATE) && !errors) {
+	/* Generation errors: the controller applies nothing of this set. */
+	if (errors)
+		apps.len = 0;
+	if (flags & APPSET_VALIDATE) {
+		/* Sorted by name (stable: generation order within a name), the
+		 * first of each name is kept; the others and empty names are
+		 * invalid and reported; the valid ones stay sorted by name, as the
+		 * controller sorts them before applying. */
+		for (size_t i = 0; i < apps.len; i++)
+			apps.items[i].index = i;
+		if (apps.len)
+			qsort(apps.items, apps.len, sizeof *apps.items, cmp_app_names);
+		size_t kept = 0;
 		for (size_t i = 0; i < apps.len; i++) {
 			const char *an = ir_path_cstr(apps.items[i].app, "metadata/name");
 			if (!an || !*an) {
@@ -520,25 +563,23 @@ int appset_generate(struct mc_ctx *ctx, struct appset_world *w, const struct ir_
 					"ApplicationSet %s generates an Application with an empty name", g.name);
 				continue;
 			}
-			for (size_t j = 0; j < i; j++) {
-				const char *bn = ir_path_cstr(apps.items[j].app, "metadata/name");
-				if (bn && !strcmp(an, bn)) {
-					struct sbuf at = SBUF_INIT;
-					const struct srcpos *o = &apps.items[j].origin;
-					if (o->file)
-						sbuf_printf(&at, "%s:%u:%u", o->file->path, o->line, o->col);
-					else
-						sbuf_adds(&at, "an earlier generator");
-					errors += diag_error(&ctx->diag, &apps.items[i].origin,
-						"ApplicationSet %s contains applications with duplicate name: %s "
-						"(also generated from %s)", g.name, an, at.buf);
-					sbuf_release(&at);
-					break;
-				}
+			const char *prev = kept ? ir_path_cstr(apps.items[kept - 1].app, "metadata/name") : NULL;
+			if (prev && !strcmp(prev, an)) {
+				struct sbuf at = SBUF_INIT;
+				const struct srcpos *o = &apps.items[kept - 1].origin;
+				if (o->file)
+					sbuf_printf(&at, "%s:%u:%u", o->file->path, o->line, o->col);
+				else
+					sbuf_adds(&at, "an earlier generator");
+				errors += diag_error(&ctx->diag, &apps.items[i].origin,
+					"ApplicationSet %s contains applications with duplicate name: %s "
+					"(also generated from %s)", g.name, an, at.buf);
+				sbuf_release(&at);
+				continue;
 			}
+			apps.items[kept++] = apps.items[i];
 		}
-		if (apps.len)
-			qsort(apps.items, apps.len, sizeof *apps.items, cmp_app_names);
+		apps.len = kept;
 	}
 	struct ir_node *seq = ir_seq(ctx, &appset->pos);
 	struct srcpos *origins = arena_alloc(&ctx->arena, (apps.len + 1) * sizeof *origins);

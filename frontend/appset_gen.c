@@ -164,7 +164,8 @@ static int gen_list(struct appset_gen *g, const struct ir_node *spec, struct ir_
 	if (yaml && *yaml) {
 		const struct srcfile *f = srcfile_mem(ctx, "elementsYaml", yaml, strlen(yaml));
 		struct yaml_opts yo = { .schema = YAML_V2, .flags = YAML_JSON_NUMBERS,
-			.pos_file = ey->pos.file, .line_offset = ey->pos.line ? ey->pos.line : 0 };
+			.pos_file = ey->pos.file, .line_offset = ey->pos.line ? ey->pos.line - 1 : 0,
+			.col_offset = ey->pos.col };
 		struct ir_node *doc = NULL;
 		if (yaml_load_one(ctx, f, &yo, &doc))
 			return fail(g, ey, "error unmarshling decoded ElementsYaml: invalid YAML");

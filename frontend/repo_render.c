@@ -85,9 +85,8 @@ static char *xfmt_pos(const struct srcpos *p)
 	return sbuf_detach(&sb, NULL);
 }
 
-/* Formatted messages, each ended by a NUL (warnings marked with a leading
- * 'W'), so that the same warning from many Applications of one base is
- * printed once. */
+/* Formatted messages, each ended by a NUL (and marked with its level), so
+ * that the same finding from many Applications is printed once. */
 static void take_diags(struct diag *d, struct sbuf *out, size_t *nerr, size_t *nwarn)
 {
 	for (size_t i = 0; i < d->len; i++) {
@@ -378,26 +377,13 @@ static void render_now(struct run *r, struct job *j)
 	int errors = app_render_traced(&ctx, &r->world, &r->cfg.argo, j->app, &res,
 		r->o->images ? &trace : NULL);
 	if (!errors) {
-		const char *dest_ns = ir_path_cstr(j->app, "spec/destination/namespace");
-		struct sync_plan plan;
-		sync_plan_build(&ctx, &res, dest_ns, &plan);
-		size_t n = plan.len + plan.nunsynced;
-		struct ir_resource **order = xcalloc(n + 1, sizeof *order);
-		int64_t *waves = xcalloc(n + 1, sizeof *waves);
-		size_t k = 0;
-		for (size_t i = 0; i < plan.len; i++) {
-			bool seen = false;
-			for (size_t s = 0; s < k && !seen; s++)
-				seen = order[s] == plan.tasks[i].res;
-			if (seen)
-				continue;
-			waves[k] = plan.tasks[i].wave;
-			order[k++] = plan.tasks[i].res;
-		}
-		for (size_t i = 0; i < plan.nunsynced; i++) {
-			waves[k] = sync_wave_of(plan.unsynced[i]->body);
-			order[k++] = plan.unsynced[i];
-		}
+		struct sync_unit su = { .dest_ns = ir_path_cstr(j->app, "spec/destination/namespace") };
+		struct ir_module m = { .ctx = &ctx, .res = res, .unit = &su };
+		static const struct ir_pass passes[] = { { "sync-order", sync_pass_order } };
+		pipeline_run(&m, passes, 1);
+		size_t k = m.res.len;
+		struct ir_resource **order = m.res.items;
+		int64_t *waves = su.waves;
 		struct sbuf out = SBUF_INIT, canon = SBUF_INIT, all = SBUF_INIT;
 		j->out.res = xcalloc(k + 1, sizeof *j->out.res);
 		struct ir_node *items = ir_seq(&ctx, NULL);
@@ -461,8 +447,6 @@ static void render_now(struct run *r, struct job *j)
 		j->out.nimages = images.len;
 		sbuf_release(&canon);
 		sbuf_release(&all);
-		free(order);
-		free(waves);
 	}
 	take_diags(&ctx.diag, &j->diags, &j->nerrors, &j->nwarnings);
 	if (errors && !j->nerrors)
@@ -748,19 +732,23 @@ int repo_render(const struct repo_render_opts *o, struct repo_result *out)
 	for (size_t i = 0; i < r.cfg.nself_urls; i++)
 		appset_world_self_url(&r.world, r.cfg.self_urls[i]);
 	char *remotes = r.cfg.nself_urls ? NULL : git_remote_urls(&r);
-	for (char *p = remotes; p && *p; p += strlen(p) + 1)
+	for (char *p = remotes; p && *p; p += strlen(p) + 1) {
 		appset_world_self_url(&r.world, p);
+		r.world.self_by_name = true;
+	}
 	errors += load_cluster_files(&r, r.cfg.cluster_files, r.cfg.ncluster_files, o->repo);
 	errors += load_cluster_files(&r, o->cluster_files, o->ncluster_files, NULL);
 	struct found_vec apps = { 0 }, sets = { 0 };
 	if (!errors)
 		errors += discover(&r, &apps, &sets);
-	for (size_t i = 0; !errors && i < apps.len; i++)
+	/* Every Application and ApplicationSet is looked at and rendered, so
+	 * that one run reports every problem (nothing is written after one). */
+	for (size_t i = 0; i < apps.len; i++)
 		errors += adopt(&r, apps.items[i].doc, -1, xfmt_pos(apps.items[i].pos), apps.items[i].pos);
-	for (size_t i = 0; !errors && i < sets.len; i++)
+	for (size_t i = 0; i < sets.len; i++)
 		errors += generate(&r, sets.items[i].doc, sets.items[i].pos, -1);
 	size_t from = 0;
-	for (int round = 0; !errors && from < r.njobs; round++) {
+	for (int round = 0; from < r.njobs; round++) {
 		size_t to = r.njobs;
 		if (round == MAX_ROUNDS) {
 			errors += diag_error(&ctx->diag, NULL, "Applications nest more than %d levels deep (app of "
@@ -821,12 +809,13 @@ int repo_render(const struct repo_render_opts *o, struct repo_result *out)
 		const char *m = raw.buf + i;
 		size_t n = strlen(m);
 		i += n + 1;
-		if (m[0] == 'W') {
-			const struct str *k = mc_intern(ctx, m + 1, n - 1);
-			if (ir_map_get(seen, k))
-				continue;
-			ir_map_set(ctx, seen, k, ir_null(ctx, NULL));
-		}
+		/* The same finding at the same place (a base shared by many
+		 * Applications, an ApplicationSet met again through its parent)
+		 * is printed once. */
+		const struct str *k = mc_intern(ctx, m + 1, n - 1);
+		if (ir_map_get(seen, k))
+			continue;
+		ir_map_set(ctx, seen, k, ir_null(ctx, NULL));
 		sbuf_add(&diags, m + 1, n - 1);
 	}
 	sbuf_release(&raw);

@@ -18,6 +18,7 @@
 
 #include "mc/passes.h"
 
+
 /* gitops-engine's kindOrder; kinds not listed sort after all of these. */
 static const char *const kind_order[] = {
 	"Namespace", "NetworkPolicy", "ResourceQuota", "LimitRange", "PodSecurityPolicy",
@@ -336,4 +337,33 @@ void sync_plan_build(struct mc_ctx *ctx, const struct ir_reslist *res, const cha
 	plan->unsynced = unsynced.items;
 	plan->nunsynced = unsynced.len;
 	free(k);
+}
+
+int sync_pass_order(struct ir_module *m)
+{
+	struct mc_ctx *ctx = m->ctx;
+	struct sync_unit *u = m->unit;
+	sync_plan_build(ctx, &m->res, u->dest_ns, &u->plan);
+	size_t n = m->res.len;
+	struct ir_resource **order = arena_alloc(&ctx->arena, (n + 1) * sizeof *order);
+	u->waves = arena_alloc(&ctx->arena, (n + 1) * sizeof *u->waves);
+	size_t k = 0;
+	/* A hook with two phases is one resource: listed at its first task. */
+	bool *placed = arena_calloc(&ctx->arena, n + 1, sizeof *placed);
+	for (size_t i = 0; i < u->plan.len; i++) {
+		if (placed[u->plan.tasks[i].index])
+			continue;
+		placed[u->plan.tasks[i].index] = true;
+		u->waves[k] = u->plan.tasks[i].wave;
+		order[k++] = u->plan.tasks[i].res;
+	}
+	for (size_t i = 0; i < u->plan.nunsynced; i++) {
+		u->waves[k] = sync_wave_of(u->plan.unsynced[i]->body);
+		order[k++] = u->plan.unsynced[i];
+	}
+	m->res.len = 0;
+	ir_reslist_touched(&m->res);
+	for (size_t i = 0; i < k; i++)
+		ir_reslist_push(ctx, &m->res, order[i]);
+	return 0;
 }

@@ -281,6 +281,9 @@ struct appset_world {
 	const char **self_urls;        /* URLs known to name it */
 	size_t nself_urls;
 	bool self_any_url;             /* every unmapped URL names it */
+	bool self_by_name;             /* self_urls come from git remotes: a URL
+	                                * with the same repository name (a fork,
+	                                * a mirror) names it too */
 	struct appset_cluster *clusters;
 	size_t nclusters;
 	bool new_globbing;             /* --enable-new-git-file-globbing */

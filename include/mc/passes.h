@@ -466,4 +466,15 @@ int64_t sync_wave_of(const struct ir_node *body);
 /* Bit (1 << phase) for each phase the object is synced in; 0 for none. */
 unsigned sync_phases_of(const struct ir_node *body);
 
+/* The sync order as a pass: module->unit is a struct sync_unit; the
+ * resources are reordered, each once at its first task, the unsynced ones
+ * last, and waves[i] is the effective wave of the i-th resource. */
+struct sync_unit {
+	const char *dest_ns;
+	struct sync_plan plan;
+	int64_t *waves; /* in ctx's arena */
+};
+
+int sync_pass_order(struct ir_module *m);
+
 #endif

@@ -401,3 +401,82 @@ Test(smp, application_patch)
 	sbuf_release(&err);
 	mc_ctx_release(&ctx);
 }
+
+Test(generators, clusters_in_cluster_and_flat_list)
+{
+	struct mc_ctx ctx;
+	mc_ctx_init(&ctx, NULL);
+	struct appset_world w;
+	appset_world_init(&w);
+	struct ir_node *secrets = parse(&ctx,
+		"[{kind: Secret, metadata: {name: s1, labels: {argocd.argoproj.io/secret-type: cluster, env: prod}},"
+		" stringData: {name: Prod_1, server: 'https://p1'}},"
+		" {kind: Secret, metadata: {name: s2, labels: {env: prod}}, stringData: {name: nope, server: x}}]");
+	cr_assert_eq(appset_world_add_clusters(&ctx, &w, secrets->seq.items, secrets->seq.len), 0);
+	cr_assert_eq(w.nclusters, 1);
+	struct appset_gen g = { .ctx = &ctx, .world = &w, .name = "t" };
+	sbuf_init(&g.err);
+	struct appset_results res = { 0 };
+	cr_assert_eq(appset_transform(&g, parse(&ctx, "{clusters: {values: {n: '{{nameNormalized}}'}}}"),
+		NULL, NULL, &res), 0, "%s", g.err.buf);
+	char *j = json(res.items[0].params);
+	/* the matched Secret, then the implicit in-cluster (no selector) */
+	cr_expect_str_eq(j, "[{\"metadata.labels.argocd.argoproj.io/secret-type\":\"cluster\","
+		"\"metadata.labels.env\":\"prod\",\"name\":\"Prod_1\",\"nameNormalized\":\"prod-1\","
+		"\"project\":\"\",\"server\":\"https://p1\",\"values.n\":\"prod-1\"},"
+		"{\"name\":\"in-cluster\",\"nameNormalized\":\"in-cluster\",\"project\":\"\","
+		"\"server\":\"https://kubernetes.default.svc\",\"values.n\":\"in-cluster\"}]");
+	free(j);
+	res.len = 0;
+	cr_assert_eq(appset_transform(&g, parse(&ctx,
+		"{clusters: {selector: {matchLabels: {env: prod}}, flatList: true}}"), NULL, NULL, &res), 0);
+	cr_expect_eq(res.items[0].params->seq.len, 1);
+	const struct ir_node *flat = ir_map_getc(res.items[0].params->seq.items[0], "clusters");
+	cr_expect(ir_is_seq(flat) && flat->seq.len == 1, "a selector drops in-cluster");
+	sbuf_release(&g.err);
+	appset_world_release(&w);
+	mc_ctx_release(&ctx);
+}
+
+Test(generators, git_directories_and_files)
+{
+	char dir[] = "/tmp/mc-gitgen-XXXXXX";
+	cr_assert_not_null(mkdtemp(dir));
+	const char *files[] = { "apps/a/x.yaml", "apps/b/c/y.yaml", "apps/.hid/z.yaml", "config.json",
+		"cfg/config.json" };
+	for (size_t i = 0; i < 5; i++)
+		write_file(dir, files[i]);
+	struct mc_ctx ctx;
+	struct vfs *fs = vfs_disk(NULL);
+	mc_ctx_init(&ctx, fs);
+	struct appset_world w;
+	appset_world_init(&w);
+	appset_world_map_repo(&w, NULL, dir);
+	w.self_any_url = true;
+	struct appset_gen g = { .ctx = &ctx, .world = &w, .name = "t" };
+	sbuf_init(&g.err);
+	struct appset_results res = { 0 };
+	cr_assert_eq(appset_transform(&g, parse(&ctx,
+		"{git: {repoURL: r, directories: [{path: 'apps/*'}, {path: apps/b, exclude: true}]}}"),
+		NULL, NULL, &res), 0, "%s", g.err.buf);
+	char *j = json(res.items[0].params);
+	cr_expect_str_eq(j, "[{\"path\":\"apps/a\",\"path.basename\":\"a\",\"path.basenameNormalized\":\"a\","
+		"\"path[0]\":\"apps\",\"path[1]\":\"a\"}]");
+	free(j);
+	res.len = 0;
+	cr_assert_eq(appset_transform(&g, parse(&ctx, "{git: {repoURL: r, files: [{path: '**/config.json'}]}}"),
+		NULL, NULL, &res), 0, "%s", g.err.buf);
+	cr_expect_eq(res.items[0].params->seq.len, 1, "pathspec **/x needs a directory");
+	w.new_globbing = true;
+	res.len = 0;
+	cr_assert_eq(appset_transform(&g, parse(&ctx, "{git: {repoURL: r, files: [{path: '**/config.json'}]}}"),
+		NULL, NULL, &res), 0, "%s", g.err.buf);
+	cr_expect_eq(res.items[0].params->seq.len, 2, "doublestar ** matches no directory too");
+	sbuf_release(&g.err);
+	appset_world_release(&w);
+	mc_ctx_release(&ctx);
+	vfs_destroy(fs);
+	char cmd[600];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	cr_expect_eq(system(cmd), 0);
+}
