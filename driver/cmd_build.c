@@ -14,7 +14,7 @@
 static int run(int argc, char **argv)
 {
 	const char *restrictor = NULL, *reorder = NULL, *output = NULL;
-	bool managed_by = false;
+	bool managed_by = false, enable_helm = false;
 	const struct cli_opt opts[] = {
 		{ "load-restrictor", 0, CLI_STR, &restrictor, "RESTRICTOR",
 		  "LoadRestrictionsRootOnly (default) or LoadRestrictionsNone" },
@@ -22,6 +22,8 @@ static int run(int argc, char **argv)
 		  "legacy (default) or none: the order of the output when the kustomization has no sortOptions" },
 		{ "enable-managedby-label", 0, CLI_BOOL, &managed_by, NULL,
 		  "add app.kubernetes.io/managed-by: kustomize-(devel) to every resource" },
+		{ "enable-helm", 0, CLI_BOOL, &enable_helm, NULL,
+		  "render helmCharts (local charts, through manifestc's Helm renderer)" },
 		{ "output", 'o', CLI_STR, &output, "FILE", "write the output to FILE instead of stdout" },
 		{ 0 },
 	};
@@ -40,6 +42,7 @@ static int run(int argc, char **argv)
 
 	struct kust_opts ko = { 0 };
 	ko.managed_by_label = managed_by;
+	ko.enable_helm = enable_helm;
 	if (restrictor) {
 		if (!strcmp(restrictor, "LoadRestrictionsNone") || !strcmp(restrictor, "none"))
 			ko.load_restrict_none = true;

@@ -483,6 +483,21 @@ static const char *generator_origin(struct mc_ctx *ctx, struct kust *k, const ch
 		"configuredIn: %s\nconfiguredBy:\n  apiVersion: builtin\n  kind: %s\n", in, kind);
 }
 
+/* helmCharts: kustomize refuses them unless --enable-helm is given; with
+ * it, charts render through the Helm frontend (local charts only). */
+int kust_helm_chart(struct ir_module *m, struct kust *k, const struct ir_node *chart,
+	const struct ir_node *globals)
+{
+	(void)globals;
+	struct mc_ctx *ctx = m->ctx;
+	if (!k->opts->enable_helm)
+		return diag_error(&ctx->diag, &chart->pos,
+			"trouble configuring builtin HelmChartInflationGenerator: must specify --enable-helm");
+	return diag_error(&ctx->diag, &chart->pos,
+		"helmCharts are not supported yet by manifestc build: the Helm chart renderer has not "
+		"landed in this build");
+}
+
 /* Generate and absorb one entry (also used for builtin generator plugin
  * configs). */
 int kust_generate(struct ir_module *m, struct kust *k, const struct ir_node *g, bool secret,
@@ -519,9 +534,8 @@ int kust_pass_generators(struct ir_module *m)
 		}
 	}
 	const struct ir_node *helm = ir_map_getc(k->doc, "helmCharts");
-	if (!errors && ir_is_seq(helm) && helm->seq.len)
-		errors += diag_error(&ctx->diag, &helm->pos,
-			"helmCharts are not supported yet by manifestc build (the Helm renderer has not landed)");
+	for (uint32_t i = 0; !errors && ir_is_seq(helm) && i < helm->seq.len; i++)
+		errors += kust_helm_chart(m, k, helm->seq.items[i], ir_map_getc(k->doc, "helmGlobals"));
 	if (!errors)
 		errors += kust_plugins_generators(m, k);
 	return errors;

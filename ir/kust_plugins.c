@@ -316,8 +316,8 @@ static int run_generator(struct ir_module *m, struct kust *k, struct ir_resource
 				"id %s exists; behavior must be merge or replace", kust_id_str(ctx, &r->id));
 		return kust_acc_append(m, k, r, &p->origin);
 	}
-	return diag_error(&ctx->diag, &p->origin,
-		"helmCharts are not supported yet by manifestc build (the Helm renderer has not landed)");
+	/* HelmChartInflationGenerator: the chart args sit at the top. */
+	return kust_helm_chart(m, k, c, NULL);
 }
 
 int kust_plugins_generators(struct ir_module *m, struct kust *k)

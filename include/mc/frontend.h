@@ -130,6 +130,7 @@ struct kust_opts {
 	bool load_restrict_none;  /* --load-restrictor LoadRestrictionsNone */
 	enum kust_reorder reorder;
 	bool managed_by_label;    /* --enable-managedby-label */
+	bool enable_helm;         /* --enable-helm: helmCharts may render */
 };
 
 /* Build the kustomization in dir (a path as the user gave it): the

@@ -292,6 +292,9 @@ int kust_replica_apply(struct ir_module *m, struct kust *k, const struct str *na
 int kust_generate(struct ir_module *m, struct kust *k, const struct ir_node *args, bool secret,
 	const struct ir_node *global_opts, const char *origin);
 int kust_plugins_generators(struct ir_module *m, struct kust *k);
+/* One helmCharts entry (or HelmChartInflationGenerator config). */
+int kust_helm_chart(struct ir_module *m, struct kust *k, const struct ir_node *chart,
+	const struct ir_node *globals);
 int kust_hash_apply(struct ir_module *m, struct kust *k);
 /* The JSON kustomize hashes for a resource, and the 10-character suffix. */
 void kust_hash_encode(const struct ir_node *body, const struct str *kind, struct sbuf *out);
