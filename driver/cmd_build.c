@@ -4,12 +4,82 @@
  * Output goes to stdout (or -o FILE) only when the whole build succeeded,
  * as kustomize does: a failed build prints diagnostics and nothing else.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "driver.h"
 #include "mc/backend.h"
 #include "mc/frontend.h"
+#include "mc/passes.h"
+
+/* kustomize's file name for a resource written into an -o directory:
+ * group_version_kind_name.yaml, lower case, empty parts left out, with
+ * the (effective) namespace in front when the build spans several. */
+static void file_name(struct mc_ctx *ctx, const struct ir_resource *r, bool with_ns,
+	struct sbuf *out)
+{
+	const struct ir_resid *id = &r->id;
+	size_t start = out->len;
+	if (with_ns)
+		sbuf_printf(out, "%s_", kust_effective_ns(ctx, id)->s);
+	const struct str *parts[3] = { id->group, id->version, id->kind };
+	bool first = true;
+	for (int i = 0; i < 3; i++) {
+		if (!parts[i]->len)
+			continue;
+		if (!first)
+			sbuf_addc(out, '_');
+		sbuf_addstr(out, parts[i]);
+		first = false;
+	}
+	sbuf_printf(out, "_%s.yaml", id->name->s);
+	for (size_t i = start; i < out->len; i++)
+		out->buf[i] = (char)tolower((unsigned char)out->buf[i]);
+}
+
+/* -o DIR: one file per resource (kustomize's WriteIndividualFiles). */
+static int write_dir(struct mc_ctx *ctx, const char *dir, struct ir_reslist *res)
+{
+	/* Are the namespaced resources in more than one namespace? */
+	const struct str *ns = NULL;
+	bool several = false;
+	for (size_t i = 0; i < res->len; i++) {
+		struct ir_resource *r = res->items[i];
+		ir_resource_sync(ctx, r);
+		if (kust_cluster_scoped(ctx, r->id.group, r->id.version, r->id.kind))
+			continue;
+		const struct str *e = kust_effective_ns(ctx, &r->id);
+		if (ns && !str_eq(ns, e))
+			several = true;
+		ns = e;
+	}
+	struct sbuf name = SBUF_INIT, yaml = SBUF_INIT;
+	int rc = 0;
+	for (size_t i = 0; i < res->len && !rc; i++) {
+		struct ir_resource *r = res->items[i];
+		bool cluster = kust_cluster_scoped(ctx, r->id.group, r->id.version, r->id.kind);
+		sbuf_reset(&name);
+		sbuf_printf(&name, "%s/", dir);
+		file_name(ctx, r, several && !cluster, &name);
+		sbuf_reset(&yaml);
+		const char *err = NULL;
+		if (emit_yaml(&yaml, r->body, &err)) {
+			diag_error(&ctx->diag, &r->origin, "%s", err);
+			rc = EXIT_FINDINGS;
+			break;
+		}
+		int e = write_output(name.buf, yaml.buf, yaml.len);
+		if (e) {
+			fprintf(stderr, "manifestc build: error: writing %s: %s\n", name.buf, strerror(e));
+			rc = EXIT_USAGE;
+		}
+	}
+	sbuf_release(&name);
+	sbuf_release(&yaml);
+	return rc;
+}
 
 static int run(int argc, char **argv)
 {
@@ -24,7 +94,8 @@ static int run(int argc, char **argv)
 		  "add app.kubernetes.io/managed-by: kustomize-(devel) to every resource" },
 		{ "enable-helm", 0, CLI_BOOL, &enable_helm, NULL,
 		  "render helmCharts (local charts, through manifestc's Helm renderer)" },
-		{ "output", 'o', CLI_STR, &output, "FILE", "write the output to FILE instead of stdout" },
+		{ "output", 'o', CLI_STR, &output, "PATH",
+		  "write the output to PATH instead of stdout; a directory gets one file per resource" },
 		{ 0 },
 	};
 	struct strvec pos = { 0 };
@@ -65,7 +136,11 @@ static int run(int argc, char **argv)
 	mc_ctx_init(&ctx, fs);
 	struct ir_reslist res = { 0 };
 	int status = EXIT_OK;
-	if (kust_build(&ctx, dir, &ko, &res) == 0 && !diag_errors(&ctx.diag)) {
+	struct stat st;
+	bool outdir = output && stat(output, &st) == 0 && S_ISDIR(st.st_mode);
+	if (kust_build(&ctx, dir, &ko, &res) == 0 && !diag_errors(&ctx.diag) && outdir) {
+		status = write_dir(&ctx, output, &res);
+	} else if (!diag_errors(&ctx.diag)) {
 		struct sbuf out = SBUF_INIT;
 		const char *err = NULL;
 		for (size_t i = 0; i < res.len; i++) {
