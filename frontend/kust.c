@@ -731,6 +731,13 @@ static int accumulate(struct mc_ctx *ctx, struct kust *k, struct kust *parent,
 		int errors = run_passes(&m, k, accumulate_passes, COUNT(accumulate_passes));
 		out->res = m.res;
 		kust_acc_touched(parent);
+		/* kustomize then merges that accumulator into an empty one, which
+		 * re-deduplicates the transformer config in its sorted order. */
+		if (!errors) {
+			struct kust_tconfig fresh = { 0 };
+			errors += kust_tconfig_merge(ctx, &fresh, &parent->acc->tc, from);
+			parent->acc->tc = fresh;
+		}
 		return errors;
 	}
 	k->acc = arena_calloc(&ctx->arena, 1, sizeof *k->acc);

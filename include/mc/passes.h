@@ -248,6 +248,8 @@ int kust_fs_merge(struct mc_ctx *ctx, struct kust_fslist *into, const struct kus
 	const struct srcpos *at);
 /* The builtin configuration (builtinpluginconsts), built once per context. */
 const struct kust_tconfig *kust_tconfig_default(struct mc_ctx *ctx);
+/* A deep copy (the lists are not shared). */
+void kust_tconfig_copy(struct mc_ctx *ctx, struct kust_tconfig *dst, const struct kust_tconfig *src);
 /* TransformerConfig.Merge: into := into + from, then sorted by GVK. */
 int kust_tconfig_merge(struct mc_ctx *ctx, struct kust_tconfig *into,
 	const struct kust_tconfig *from, const struct srcpos *at);
