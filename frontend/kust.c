@@ -880,7 +880,7 @@ const struct srcfile *kust_load_file(struct mc_ctx *ctx, struct kust *k, const c
 		diag_error(&ctx->diag, at, "'%s' must resolve to a file", path);
 	} else if (!k->opts->load_restrict_none && !path_within(real, k->realdir)) {
 		diag_error(&ctx->diag, at, "security; file '%s' is not in or below '%s'", path,
-			k->realdir);
+			k->dir);
 	} else {
 		int err;
 		f = vfs_load(ctx->fs, path, path, &err);

@@ -174,7 +174,7 @@ static int accumulate(struct ir_module *m, struct kust *k, const struct ir_node 
 	if (!rc && kind == VFS_FILE) {
 		if (!k->opts->load_restrict_none && !path_within(real, k->realdir)) {
 			errors = diag_error(&ctx->diag, &entry->pos,
-				"security; file '%s' is not in or below '%s'", path, k->realdir);
+				"security; file '%s' is not in or below '%s'", path, k->dir);
 		} else {
 			int err;
 			const struct srcfile *f = vfs_load(ctx->fs, path, path, &err);
