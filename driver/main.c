@@ -12,6 +12,9 @@
 
 static const struct cli_cmd *const commands[] = {
 	&cmd_build,
+	&cmd_template,
+	&cmd_tpl,
+	&cmd_diff,
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "mc/frontend.h"
+#include "vfs_rec.h"
 
 struct cache_entry {
 	const char *key;
@@ -28,6 +29,7 @@ struct cache_entry {
 
 struct vfs {
 	const struct vfs_ops *ops;
+	void *priv; /* the backing store's state (vfs_new) */
 	char *root; /* clean absolute path, or NULL */
 	pthread_mutex_t lock;
 	struct arena arena; /* srcfiles and their bytes; guarded by lock */
@@ -231,8 +233,14 @@ static const struct vfs_ops disk_ops = {
 
 struct vfs *vfs_disk(const char *root)
 {
+	return vfs_new(&disk_ops, root, NULL);
+}
+
+struct vfs *vfs_new(const struct vfs_ops *ops, const char *root, void *priv)
+{
 	struct vfs *fs = xcalloc(1, sizeof *fs);
-	fs->ops = &disk_ops;
+	fs->ops = ops;
+	fs->priv = priv;
 	if (root) {
 		char cwd[PATH_MAX];
 		if (!getcwd(cwd, sizeof cwd))
@@ -263,6 +271,11 @@ const char *vfs_root(const struct vfs *fs)
 	return fs->root;
 }
 
+void *vfs_priv(const struct vfs *fs)
+{
+	return fs->priv;
+}
+
 /* Absolute, clean form of path, and whether the root allows it. */
 static char *absolute(struct vfs *fs, const char *path, int *err)
 {
@@ -290,6 +303,7 @@ int vfs_stat(struct vfs *fs, const char *path, enum vfs_kind *kind)
 		return err;
 	}
 	err = fs->ops->stat(fs, abs, kind);
+	vfs_rec_note(fs, VFS_OP_STAT, abs, err, (const char *)kind, sizeof *kind);
 	free(abs);
 	return err;
 }
@@ -301,6 +315,13 @@ int vfs_list(struct vfs *fs, const char *path, char ***names, size_t *n)
 	if (!abs)
 		return err;
 	err = fs->ops->list(fs, abs, names, n);
+	if (vfs_rec_active(fs)) {
+		struct sbuf all = SBUF_INIT;
+		for (size_t i = 0; !err && i < *n; i++)
+			sbuf_add(&all, (*names)[i], strlen((*names)[i]) + 1);
+		vfs_rec_note(fs, VFS_OP_LIST, abs, err, all.buf, all.len);
+		sbuf_release(&all);
+	}
 	free(abs);
 	return err;
 }
@@ -319,12 +340,16 @@ int vfs_realpath(struct vfs *fs, const char *path, char **out)
 	if (!abs)
 		return err;
 	err = fs->ops->realpath(fs, abs, out);
-	free(abs);
 	if (!err && fs->root && !path_within(*out, fs->root)) {
 		free(*out);
 		*out = NULL;
-		return EACCES;
+		err = EACCES;
 	}
+	if (vfs_rec_active(fs)) {
+		const char *rel = err ? "" : path_rel(fs->root, *out);
+		vfs_rec_note(fs, VFS_OP_REALPATH, abs, err, rel, strlen(rel));
+	}
+	free(abs);
 	return err;
 }
 
@@ -348,18 +373,30 @@ static void cache_grow(struct vfs *fs)
 	free(old);
 }
 
+static const struct srcfile *load(struct vfs *fs, const char *abs, const char *path,
+	const char *display, int *err);
+
 const struct srcfile *vfs_load(struct vfs *fs, const char *path, const char *display, int *err)
 {
 	char *abs = absolute(fs, path, err);
 	if (!abs)
 		return NULL;
+	const struct srcfile *f = load(fs, abs, path, display, err);
+	if (vfs_rec_active(fs))
+		vfs_rec_note(fs, VFS_OP_LOAD, abs, *err, f ? f->data : NULL, f ? f->len : 0);
+	free(abs);
+	return f;
+}
+
+static const struct srcfile *load(struct vfs *fs, const char *abs, const char *path,
+	const char *display, int *err)
+{
 	pthread_mutex_lock(&fs->lock);
 	struct cache_entry *e = cache_slot(fs, abs);
 	if (e->key) {
 		struct srcfile *f = e->file;
 		*err = e->err;
 		pthread_mutex_unlock(&fs->lock);
-		free(abs);
 		return f;
 	}
 	/* Read under the lock: simple, and a file is read once either way. */
@@ -385,7 +422,6 @@ const struct srcfile *vfs_load(struct vfs *fs, const char *path, const char *dis
 	struct srcfile *f = r->file;
 	*err = r->err;
 	pthread_mutex_unlock(&fs->lock);
-	free(abs);
 	return f;
 }
 

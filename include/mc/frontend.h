@@ -1,18 +1,24 @@
 /*
  * frontend.h - reading inputs into the IR.
  *
- * vfs:     the file system every frontend reads through (disk or, later, a
- *          git tree), with a thread-safe cache so each file is read once,
- *          and an optional root outside which nothing is read.
+ * vfs:     the file system every frontend reads through (disk or a git
+ *          revision), with a thread-safe cache so each file is read once,
+ *          an optional root outside which nothing is read, and a recorder
+ *          of what a computation read (render caching).
  * yaml:    the YAML loader (libfyaml's event parser) with the scalar
  *          resolution of the Go libraries the anchor tools use.
  * kust:    the Kustomize frontend (`manifestc build`).
+ * helm:    Helm charts (`manifestc template`; kustomize's helmCharts and
+ *          Argo CD's helm sources render through helm_render_chart).
+ * Go templates (text/template, Sprig, Helm's functions) have their own
+ * header, gotmpl.h.
  */
 #ifndef MC_FRONTEND_H
 #define MC_FRONTEND_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "mc/ir.h"
 
@@ -64,6 +70,62 @@ const struct srcfile *vfs_load(struct vfs *fs, const char *path,
  * template output), owned by ctx. */
 const struct srcfile *srcfile_mem(struct mc_ctx *ctx, const char *name,
 	const char *data, size_t len);
+
+/* A vfs over another backing store: ops work on absolute, clean paths that
+ * the root already allowed; priv is the store's state (vfs_priv). */
+struct vfs *vfs_new(const struct vfs_ops *ops, const char *root, void *priv);
+void *vfs_priv(const struct vfs *fs);
+
+/* A vfs over the tree of a git revision, read straight from the object
+ * database (no checkout, no work tree, no temporary file).  repo_dir is a
+ * directory inside a repository's work tree (or a bare repository); it is
+ * the root: paths below it are read from the same place in rev's tree, and
+ * anything else is refused.  rev is any rev-parse expression (HEAD~1, a
+ * branch, a tag, a full or short sha).  Symlinks inside the tree are
+ * followed within the tree; one leading outside it is refused (EACCES).
+ * Returns NULL with a message in err.  Thread-safe like every vfs. */
+struct vfs *vfs_git(const char *repo_dir, const char *rev, struct sbuf *err);
+/* The full hex id of the commit (or tree) a git vfs reads; NULL for other
+ * stores. */
+const char *vfs_git_id(const struct vfs *fs);
+
+/* ---- recording what a computation reads (to cache its result) ----
+ *
+ * Between vfs_record_begin and vfs_record_end, every vfs_stat, vfs_list,
+ * vfs_realpath and vfs_load made by this thread on fs adds one dependency:
+ * the operation, the path (relative to fs's root when below it) and an
+ * XXH3 of the outcome (the bytes, the entry names, the resolved path, the
+ * kind, or the error).  Each (operation, path) is kept once, in first-use
+ * order, so a deterministic computation records a deterministic list.
+ * vfs_deps_check replays the list against another vfs (another revision):
+ * when every outcome is the same, the computation would read the same
+ * inputs and give the same result.  A cache kept above the vfs (parsed
+ * documents shared between Applications) must still call vfs_load for each
+ * use, or the recording misses the file. */
+enum vfs_op { VFS_OP_STAT, VFS_OP_LIST, VFS_OP_REALPATH, VFS_OP_LOAD };
+
+struct vfs_dep {
+	uint8_t op;    /* enum vfs_op */
+	uint64_t hash; /* of the outcome */
+	char *path;    /* malloc'd */
+};
+
+struct vfs_deps {
+	struct vfs_dep *items;
+	size_t len, cap;
+	uint32_t *set; /* (op, path) -> index + 1, open addressing */
+	size_t setcap;
+};
+
+/* Start recording this thread's reads on fs into deps (not nested). */
+void vfs_record_begin(struct vfs *fs, struct vfs_deps *deps);
+void vfs_record_end(void);
+/* Add one dependency (used when reading a stored list back); a repeated
+ * (op, path) is ignored. */
+void vfs_deps_add(struct vfs_deps *d, enum vfs_op op, const char *path, uint64_t hash);
+void vfs_deps_release(struct vfs_deps *d);
+/* True when every dependency has the same outcome on fs. */
+bool vfs_deps_check(struct vfs *fs, const struct vfs_deps *d);
 
 /* ----------------------------------------------------------------- yaml */
 
@@ -142,5 +204,48 @@ int kust_build(struct mc_ctx *ctx, const char *dir, const struct kust_opts *opts
  * Argo CD modified with `kustomize edit`; every other file comes from dir. */
 int kust_build_doc(struct mc_ctx *ctx, const char *dir, const char *name, const char *data,
 	size_t len, const struct kust_opts *opts, struct ir_reslist *out);
+
+/* ---------------------------------------------------------------- helm */
+
+/*
+ * One `helm template` run.  Everything a caller may leave zero has Helm's
+ * default (release "release-name", namespace "default", Kubernetes
+ * v1.20.0, Helm 3 output).  Values are applied in Helm's order: `values`
+ * (an IR map, as if it were the first -f file), value_files, then
+ * set_json, set, set_string, set_file, set_literal.
+ */
+struct helm_template_opts {
+	const char *chart;         /* a chart directory or .tgz archive */
+	const char *release_name;  /* NULL: "release-name" (or name_template) */
+	const char *name_template; /* --name-template (a Sprig template) */
+	const char *namespace_;    /* NULL: "default" */
+	const struct ir_node *values;
+	const char *const *value_files;
+	size_t nvalue_files;
+	const char *const *set, *const *set_string, *const *set_file, *const *set_json,
+		*const *set_literal;
+	size_t nset, nset_string, nset_file, nset_json, nset_literal;
+	const char *kube_version;  /* NULL: v1.20.0 */
+	const char *const *api_versions; /* added to the default set */
+	size_t napi_versions;
+	bool include_crds, skip_tests, no_hooks, is_upgrade, skip_schema_validation, debug;
+	const char *const *show_only;
+	size_t nshow_only;
+	const char *output_dir;    /* write files there instead of printing */
+	bool use_release_name;     /* --release-name: output_dir/NAME */
+	int helm_major;            /* 3 (default) or 4 */
+};
+
+/* Run `helm template`: what helm prints on stdout goes to out (with
+ * --debug, also what it prints before failing).  Errors are reported to
+ * ctx->diag; returns their number. */
+int helm_template(struct mc_ctx *ctx, const struct helm_template_opts *o, struct sbuf *out);
+
+/* helm_template, then the printed stream parsed into resources (go-yaml
+ * v3 scalars, as kustomize's kyaml reads helm's output), for kustomize's
+ * helmCharts and Argo CD's helm sources.  out_text may be NULL.  Returns
+ * the number of errors. */
+int helm_render_chart(struct mc_ctx *ctx, const struct helm_template_opts *o,
+	struct sbuf *out_text, struct ir_reslist *out);
 
 #endif

@@ -1,0 +1,42 @@
+/*
+ * sprig_impl.h - private to the Sprig function families (frontend/sprig*.c)
+ * and Helm's functions (frontend/gotmpl_helmfuncs.c).
+ */
+#ifndef MC_SPRIG_IMPL_H
+#define MC_SPRIG_IMPL_H
+
+#include "gotmpl_impl.h"
+
+#define SP_FN(name) static int name(struct gt_call *c, struct gt_value *a, size_t n, \
+	struct gt_value *ret)
+#define UNUSED_ARGS (void)c, (void)a, (void)n, (void)ret
+
+extern const struct gt_func sprig_string_funcs[], sprig_list_funcs[], sprig_math_funcs[];
+extern const size_t sprig_string_nfuncs, sprig_list_nfuncs, sprig_math_nfuncs;
+
+/* spf13/cast: ToInt64 and ToFloat64 (0 and *ok false when not convertible). */
+int64_t sp_to_int64(struct gt_value v, bool *ok);
+double sp_to_float64(struct gt_value v, bool *ok);
+/* strconv.ParseInt(s, 0, 64). */
+bool sp_parse_int0(const char *s, size_t n, int64_t *out);
+/* Go's float64 to int64 conversion (amd64 semantics out of range). */
+int64_t sp_f2i(double f);
+
+/* Families of non-reproducible functions (one warning each per set). */
+enum { SP_NONDET_RAND, SP_NONDET_CLOCK, SP_NONDET_CRYPTO, SP_NONDET_UUID };
+
+int sp_ret_sbuf(struct gt_call *c, struct gt_value *ret, struct sbuf *sb);
+bool sp_b64_decode_go(struct sbuf *out, const char *src, size_t len, size_t *bad);
+struct gt_value sp_trim_space(struct gt_value s);
+void sp_replace_all(struct sbuf *sb, struct gt_value src, struct gt_value old, struct gt_value nw);
+struct gt_value sp_split(struct arena *ar, struct gt_value s, struct gt_value sep, long nmax);
+struct gt_value sp_strslice(struct arena *ar, struct gt_value v);
+/* Sprig's empty(): the zero value of its type (nil, 0, "", empty list/map). */
+bool sp_empty(struct gt_value v);
+
+/* Sprig's strval / cast.ToString: a value as a string. */
+struct gt_value sp_strval(struct arena *a, struct gt_value v);
+/* A Go string value's bytes as an arena C string. */
+const char *sp_cstr(struct gt_call *c, struct gt_value v);
+
+#endif

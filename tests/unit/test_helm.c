@@ -1,0 +1,581 @@
+/* Unit tests: the Helm frontend's pieces that need no template engine:
+ * --set parsing, coalescing, .helmignore and filepath.Match, chart
+ * archives, manifest splitting and install order, semver.  Expected values
+ * come from Helm's and Masterminds/semver's own test tables (cited per
+ * test), re-expressed as JSON. */
+#include <zlib.h>
+
+#include "mc/helm.h"
+#include "mc/semver.h"
+#include "testutil.h"
+
+static char *to_json(const struct ir_node *n)
+{
+	struct sbuf out = SBUF_INIT;
+	const char *err = NULL;
+	cr_assert_eq(emit_json(&out, n, EMIT_JSON_COMPACT, &err), 0);
+	return sbuf_detach(&out, NULL);
+}
+
+/* Parse s with kind into a fresh map (or into `into`, JSON); compare. */
+static void set_case(enum helm_set_kind kind, const char *into, const char *s, const char *want)
+{
+	struct mc_ctx ctx;
+	mc_ctx_init(&ctx, NULL);
+	struct ir_node *m = ir_map(&ctx, NULL);
+	if (into) {
+		const char *err;
+		cr_assert_eq(helm_json_parse(&ctx, into, strlen(into), false, &m, &err), 0);
+	}
+	const char *err = NULL;
+	int rc = helm_strvals_parse(&ctx, s, kind, m, &err);
+	if (!want) {
+		cr_assert_neq(rc, 0, "%s: expected an error", s);
+	} else {
+		cr_assert_eq(rc, 0, "%s: %s", s, err ? err : "");
+		char *got = to_json(m);
+		cr_assert_str_eq(got, want, "%s", s);
+		free(got);
+	}
+	mc_ctx_release(&ctx);
+}
+
+/* pkg/strvals/parser_test.go TestParseSet */
+Test(helm_strvals, parse_set)
+{
+	set_case(HELM_SET_STRING, NULL, "long_int_string=1234567890", "{\"long_int_string\":\"1234567890\"}");
+	set_case(HELM_SET_STRING, NULL, "is_null=null", "{\"is_null\":\"null\"}");
+	set_case(HELM_SET_STRING, NULL, "zero=0", "{\"zero\":\"0\"}");
+	set_case(HELM_SET, NULL, "name1=null,f=false,t=true", "{\"f\":false,\"name1\":null,\"t\":true}");
+	set_case(HELM_SET, NULL, "name1=value1,name2=value2,", "{\"name1\":\"value1\",\"name2\":\"value2\"}");
+	set_case(HELM_SET, NULL, "name1=value1,,,,name2=value2,", NULL);
+	set_case(HELM_SET, NULL, "name1=,name2=value2", "{\"name1\":\"\",\"name2\":\"value2\"}");
+	set_case(HELM_SET, NULL, "leading_zeros=00009", "{\"leading_zeros\":\"00009\"}");
+	set_case(HELM_SET, NULL, "zero_int=0", "{\"zero_int\":0}");
+	set_case(HELM_SET, NULL, "long_int=1234567890", "{\"long_int\":1234567890}");
+	set_case(HELM_SET, NULL, "name1,name2=", NULL);
+	set_case(HELM_SET, NULL, "name1,name2=value2\\", NULL);
+	set_case(HELM_SET, NULL, "name1,name2", NULL);
+	set_case(HELM_SET, NULL, "name1=one\\,two,name2=three\\,four", "{\"name1\":\"one,two\",\"name2\":\"three,four\"}");
+	set_case(HELM_SET, NULL, "name1=one\\=two,name2=three\\=four", "{\"name1\":\"one=two\",\"name2\":\"three=four\"}");
+	set_case(HELM_SET, NULL, "outer.inner1=value,outer.middle.inner=value",
+		"{\"outer\":{\"inner1\":\"value\",\"middle\":{\"inner\":\"value\"}}}");
+	set_case(HELM_SET, NULL, "name1.name2", NULL);
+	set_case(HELM_SET, NULL, "name1.name2=", "{\"name1\":{\"name2\":\"\"}}");
+	set_case(HELM_SET, NULL, "name1.=name2", NULL);
+	set_case(HELM_SET, NULL, "name1.,name2", NULL);
+	set_case(HELM_SET, NULL, "name1={value1,value2},name2={value1,value2}",
+		"{\"name1\":[\"value1\",\"value2\"],\"name2\":[\"value1\",\"value2\"]}");
+	set_case(HELM_SET, NULL, "name1={1021,902}", "{\"name1\":[1021,902]}");
+	set_case(HELM_SET, NULL, "name1={1021,902", NULL);
+	set_case(HELM_SET, NULL, "list[0].foo=bar,list[0].hello=world", "{\"list\":[{\"foo\":\"bar\",\"hello\":\"world\"}]}");
+	set_case(HELM_SET, NULL, "list[0].foo=bar,list[-30].hello=world", NULL);
+	set_case(HELM_SET, NULL, "list[0]=foo,list[3]=bar", "{\"list\":[\"foo\",null,null,\"bar\"]}");
+	set_case(HELM_SET, NULL, "illegal[0]name.foo=bar", NULL);
+	set_case(HELM_SET, NULL, "noval[0]", "{\"noval\":[]}");
+	set_case(HELM_SET, NULL, "noval[0]=", "{\"noval\":[\"\"]}");
+	set_case(HELM_SET, NULL, "nested[1][1]=1", "{\"nested\":[null,[null,1]]}");
+	set_case(HELM_SET, NULL, "name1.name2[1].foo=bar,name1.name2[0].foo=bar",
+		"{\"name1\":{\"name2\":[{\"foo\":\"bar\"},{\"foo\":\"bar\"}]}}");
+	set_case(HELM_SET, NULL, "]={}].", NULL);
+}
+
+/* TestParseInto, TestParseJSON, literal_parser_test.go */
+Test(helm_strvals, into_json_literal)
+{
+	set_case(HELM_SET, "{\"outer\":{\"inner1\":\"overwrite\",\"inner2\":\"value2\"}}",
+		"outer.inner1=value1,outer.inner3=value3,outer.inner4=4",
+		"{\"outer\":{\"inner1\":\"value1\",\"inner2\":\"value2\",\"inner3\":\"value3\",\"inner4\":4}}");
+	set_case(HELM_SET, "{\"listOuter\":[[[{\"exited\":\"old\"}]]]}", "listOuter[0][0][1].status=alive",
+		"{\"listOuter\":[[[{\"exited\":\"old\"},{\"status\":\"alive\"}]]]}");
+	set_case(HELM_SET_JSON, "{\"outer\":{\"inner1\":\"overwrite\",\"inner2\":\"value2\"}}",
+		"outer.inner1=\"1\",outer.inner3=3,outer.inner4=true,outer.inner5=\"true\"",
+		"{\"outer\":{\"inner1\":\"1\",\"inner2\":\"value2\",\"inner3\":3,\"inner4\":true,\"inner5\":\"true\"}}");
+	set_case(HELM_SET_JSON, "{\"outer\":{\"inner1\":{\"x\":\"overwrite\"},\"inner2\":\"value2\"}}",
+		"outer.inner1=,outer.inner3={\"aa\":\"1\",\"bb\":2,\"cc\":[1,2,3]},outer.inner3.cc[1]=null",
+		"{\"outer\":{\"inner1\":null,\"inner2\":\"value2\",\"inner3\":{\"aa\":\"1\",\"bb\":2,\"cc\":[1,null,3]}}}");
+	set_case(HELM_SET_JSON, NULL,
+		"outer.inner1={\"a\":\"1\"},outer.inner5={\"A\":\"1\",\"B\":2,\"C\":[1,2,3]}]", NULL);
+	set_case(HELM_SET_LITERAL, NULL, "name", NULL);
+	set_case(HELM_SET_LITERAL, NULL, "name1=null,name2=value2", "{\"name1\":\"null,name2=value2\"}");
+	set_case(HELM_SET_LITERAL, NULL, "name1={value1,value2}", "{\"name1\":\"{value1,value2}\"}");
+	set_case(HELM_SET_LITERAL, NULL, "list[3]=bar", "{\"list\":[null,null,null,\"bar\"]}");
+	set_case(HELM_SET_LITERAL, NULL, "name1.,name2", NULL);
+	/* indexing into a scalar is Go's recovered panic */
+	set_case(HELM_SET, "{\"a\":\"x\"}", "a[0]=1", NULL);
+	set_case(HELM_SET, "{\"a\":\"x\"}", "a.b=1", NULL);
+}
+
+/* TestParseSetNestedLevels: 30 levels at most */
+Test(helm_strvals, nesting_cap)
+{
+	char buf[256] = "";
+	for (int i = 0; i < 31; i++)
+		strcat(buf, "a.");
+	strcat(buf, "b=1");
+	struct mc_ctx c2;
+	mc_ctx_init(&c2, NULL);
+	const char *e2 = NULL;
+	cr_assert_neq(helm_strvals_parse(&c2, buf, HELM_SET, ir_map(&c2, NULL), &e2), 0);
+	cr_assert_str_eq(e2, "value name nested level is greater than maximum supported nested level of 30");
+	mc_ctx_release(&c2);
+	buf[0] = '\0';
+	for (int i = 0; i < 30; i++)
+		strcat(buf, "a.");
+	strcat(buf, "b=1");
+	struct mc_ctx ctx;
+	mc_ctx_init(&ctx, NULL);
+	const char *err;
+	cr_assert_eq(helm_strvals_parse(&ctx, buf, HELM_SET, ir_map(&ctx, NULL), &err), 0);
+	mc_ctx_release(&ctx);
+}
+
+/* ------------------------------------------------------------ ignore */
+
+static bool ignored(const char *rules, const char *path, bool dir)
+{
+	struct arena a = ARENA_INIT;
+	const char *err;
+	struct helm_ignore *r = helm_ignore_parse(&a, rules, strlen(rules), &err);
+	cr_assert_not_null(r, "%s: %s", rules, err);
+	bool m = helm_ignore_match(r, path, dir);
+	arena_release(&a);
+	return m;
+}
+
+/* pkg/ignore/rules_test.go TestIgnore */
+Test(helm_ignore, rules)
+{
+	cr_assert(ignored("helm.txt", "helm.txt", false));
+	cr_assert(ignored("helm.*", "helm.txt", false));
+	cr_assert(!ignored("helm.*", "rudder.txt", false));
+	cr_assert(ignored("*.txt", "tiller.txt", false));
+	cr_assert(ignored("*.txt", "cargo/a.txt", false));
+	cr_assert(ignored("cargo/*.txt", "cargo/a.txt", false));
+	cr_assert(ignored("cargo/*.*", "cargo/a.txt", false));
+	cr_assert(!ignored("cargo/*.txt", "mast/a.txt", false));
+	cr_assert(ignored("ru[c-e]?er.txt", "rudder.txt", false));
+	cr_assert(ignored("templates/.?*", "templates/.dotfile", false));
+	cr_assert(!ignored(".*", ".", true));
+	cr_assert(!ignored(".*", "./", true));
+	cr_assert(ignored(".*", ".joonix", false));
+	cr_assert(!ignored(".*", "helm.txt", false));
+	cr_assert(!ignored(".*", "", false));
+	cr_assert(ignored("cargo/", "cargo", true));
+	cr_assert(ignored("cargo/", "cargo/", true));
+	cr_assert(!ignored("cargo/", "mast/", true));
+	cr_assert(!ignored("helm.txt/", "helm.txt", false));
+	cr_assert(!ignored("!helm.txt", "helm.txt", false));
+	cr_assert(ignored("!helm.txt", "tiller.txt", false));
+	cr_assert(ignored("!*.txt", "cargo", true));
+	cr_assert(ignored("!cargo/", "mast/", true));
+	cr_assert(ignored("/a.txt", "a.txt", false));
+	cr_assert(!ignored("/a.txt", "cargo/a.txt", false));
+	cr_assert(ignored("/*/a.txt", "cargo/a.txt", false));
+	/* the default rule: dotfiles under templates/ */
+	cr_assert(ignored("", "templates/.hidden.yaml", false));
+	cr_assert(!ignored("", "charts/x/templates/.hidden.yaml", false));
+}
+
+/* TestParseFail */
+Test(helm_ignore, bad_rules)
+{
+	struct arena a = ARENA_INIT;
+	const char *err;
+	cr_assert_null(helm_ignore_parse(&a, "foo/**/bar", 10, &err));
+	cr_assert_null(helm_ignore_parse(&a, "[z-", 3, &err));
+	struct helm_ignore *r = helm_ignore_parse(&a, "\xEF\xBB\xBF#c\n\nfoo\n  bar/*  \n", 22, &err);
+	cr_assert_not_null(r);
+	cr_assert(helm_ignore_match(r, "foo", false));
+	cr_assert(helm_ignore_match(r, "bar/x", false));
+	arena_release(&a);
+}
+
+/* path/filepath match_test.go */
+Test(helm_ignore, filepath_match)
+{
+	cr_assert_eq(helm_path_match("abc", "abc"), 1);
+	cr_assert_eq(helm_path_match("*", "abc"), 1);
+	cr_assert_eq(helm_path_match("*c", "abc"), 1);
+	cr_assert_eq(helm_path_match("a*", "a"), 1);
+	cr_assert_eq(helm_path_match("a*", "ab/c"), 0);
+	cr_assert_eq(helm_path_match("a*/b", "abc/b"), 1);
+	cr_assert_eq(helm_path_match("a*/b", "a/c/b"), 0);
+	cr_assert_eq(helm_path_match("a*b*c*d*e*/f", "axbxcxdxe/f"), 1);
+	cr_assert_eq(helm_path_match("a*b*c*d*e*/f", "axbxcxdxexxx/f"), 1);
+	cr_assert_eq(helm_path_match("a*b*c*d*e*/f", "axbxcxdxe/xxx/f"), 0);
+	cr_assert_eq(helm_path_match("a*b?c*x", "abxbbxdbxebxczzx"), 1);
+	cr_assert_eq(helm_path_match("a*b?c*x", "abxbbxdbxebxczzy"), 0);
+	cr_assert_eq(helm_path_match("ab[c]", "abc"), 1);
+	cr_assert_eq(helm_path_match("ab[b-d]", "abc"), 1);
+	cr_assert_eq(helm_path_match("ab[e-g]", "abc"), 0);
+	cr_assert_eq(helm_path_match("ab[^c]", "abc"), 0);
+	cr_assert_eq(helm_path_match("ab[^b-d]", "abc"), 0);
+	cr_assert_eq(helm_path_match("ab[^e-g]", "abc"), 1);
+	cr_assert_eq(helm_path_match("a\\*b", "a*b"), 1);
+	cr_assert_eq(helm_path_match("a\\*b", "ab"), 0);
+	cr_assert_eq(helm_path_match("a?b", "a\xe2\x98\xba" "b"), 1);
+	cr_assert_eq(helm_path_match("a[^a]b", "a\xe2\x98\xba" "b"), 1);
+	cr_assert_eq(helm_path_match("a???b", "a\xe2\x98\xba" "b"), 0);
+	cr_assert_eq(helm_path_match("*x", "xxx"), 1);
+	cr_assert_eq(helm_path_match("[\\]a]", "]"), 1);
+	cr_assert_eq(helm_path_match("[\\-]", "-"), 1);
+	cr_assert_eq(helm_path_match("[x\\-]", "z"), 0);
+	cr_assert_eq(helm_path_match("[", "a"), -1);
+	cr_assert_eq(helm_path_match("[^", "a"), -1);
+	cr_assert_eq(helm_path_match("[^bc", "a"), -1);
+	cr_assert_eq(helm_path_match("a[", "a"), -1);
+	cr_assert_eq(helm_path_match("a[", "ab"), -1);
+	cr_assert_eq(helm_path_match("a[", "x"), -1);
+	cr_assert_eq(helm_path_match("a/b[", "x"), -1);
+	cr_assert_eq(helm_path_match("*x", "xxx"), 1);
+	cr_assert_eq(helm_path_match("[-]", "-"), -1);
+	cr_assert_eq(helm_path_match("[x-]", "x"), -1);
+	cr_assert_eq(helm_path_match("a/*", "a/b"), 1);
+	cr_assert_eq(helm_path_match("templates/subdir/role*", "templates/subdir/rolebinding.yaml"), 1);
+}
+
+/* ------------------------------------------------------------ archives */
+
+/* A .tgz made in memory: ustar headers, gzip through zlib. */
+static void tar_add(struct sbuf *t, const char *name, const char *data, char type)
+{
+	unsigned char h[512] = { 0 };
+	size_t n = strlen(data);
+	snprintf((char *)h, 100, "%s", name);
+	snprintf((char *)h + 100, 8, "0000644");
+	snprintf((char *)h + 108, 8, "0000000");
+	snprintf((char *)h + 116, 8, "0000000");
+	snprintf((char *)h + 124, 12, "%011lo", type == '5' ? 0UL : (unsigned long)(n & 07777777777));
+	snprintf((char *)h + 136, 12, "%011o", 0);
+	h[156] = (unsigned char)type;
+	memcpy(h + 257, "ustar\0" "00", 8);
+	memset(h + 148, ' ', 8);
+	unsigned sum = 0;
+	for (int i = 0; i < 512; i++)
+		sum += h[i];
+	snprintf((char *)h + 148, 8, "%06o", sum);
+	sbuf_add(t, h, 512);
+	if (type != '5') {
+		sbuf_add(t, data, n);
+		static const char zero[512];
+		sbuf_add(t, zero, (512 - n % 512) % 512);
+	}
+}
+
+static void gzip_buf(const struct sbuf *in, struct sbuf *out)
+{
+	z_stream zs = { 0 };
+	cr_assert_eq(deflateInit2(&zs, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
+	sbuf_grow(out, in->len + 1024);
+	zs.next_in = (Bytef *)in->buf;
+	zs.avail_in = (uInt)in->len;
+	zs.next_out = (Bytef *)out->buf;
+	zs.avail_out = (uInt)(out->cap - 1);
+	cr_assert_eq(deflate(&zs, Z_FINISH), Z_STREAM_END);
+	out->len = zs.total_out;
+	deflateEnd(&zs);
+}
+
+Test(helm_archive, reads_files_and_strips_the_top_directory)
+{
+	struct sbuf t = SBUF_INIT, z = SBUF_INIT;
+	tar_add(&t, "mychart/", "", '5');
+	tar_add(&t, "mychart/Chart.yaml", "name: mychart\nversion: 1.0.0\n", '0');
+	tar_add(&t, "mychart/templates/cm.yaml", "\xEF\xBB\xBFkind: ConfigMap\n", '0');
+	static const char zero[1024];
+	sbuf_add(&t, zero, 1024);
+	gzip_buf(&t, &z);
+	struct arena a = ARENA_INIT;
+	struct helm_files files = { 0 };
+	const char *err = NULL;
+	cr_assert_eq(helm_archive_files(&a, z.buf, z.len, &files, &err), 0, "%s", err);
+	cr_assert_eq(files.len, 2);
+	cr_assert_str_eq(files.items[0].name, "Chart.yaml");
+	cr_assert_str_eq(files.items[1].name, "templates/cm.yaml");
+	cr_assert_str_eq(files.items[1].data, "kind: ConfigMap\n", "the BOM is dropped");
+	/* a corrupted checksum is an invalid header */
+	t.buf[600] ^= 1;
+	sbuf_reset(&z);
+	gzip_buf(&t, &z);
+	files.len = 0;
+	cr_assert_neq(helm_archive_files(&a, z.buf, z.len, &files, &err), 0);
+	/* not gzip */
+	cr_assert_neq(helm_archive_files(&a, "hello", 5, &files, &err), 0);
+	cr_assert_str_eq(err, "gzip: invalid header");
+	arena_release(&a);
+	sbuf_release(&t);
+	sbuf_release(&z);
+}
+
+Test(helm_archive, refuses_escaping_names)
+{
+	struct sbuf t = SBUF_INIT, z = SBUF_INIT;
+	tar_add(&t, "mychart/../../etc/passwd", "x", '0');
+	gzip_buf(&t, &z);
+	struct arena a = ARENA_INIT;
+	struct helm_files files = { 0 };
+	const char *err = NULL;
+	cr_assert_neq(helm_archive_files(&a, z.buf, z.len, &files, &err), 0);
+	cr_assert_str_eq(err, "chart illegally references parent directory");
+	sbuf_reset(&t);
+	sbuf_reset(&z);
+	tar_add(&t, "Chart.yaml", "name: x\n", '0');
+	gzip_buf(&t, &z);
+	cr_assert_neq(helm_archive_files(&a, z.buf, z.len, &files, &err), 0);
+	arena_release(&a);
+	sbuf_release(&t);
+	sbuf_release(&z);
+}
+
+/* ---------------------------------------------------- manifests, order */
+
+static void sort_case(const char *const *names, const char *const *texts, size_t n, int major,
+	const char *want)
+{
+	struct mc_ctx ctx;
+	mc_ctx_init(&ctx, NULL);
+	struct helm_rendered *files = arena_calloc(&ctx.arena, n, sizeof *files);
+	for (size_t i = 0; i < n; i++) {
+		files[i].name = names[i];
+		files[i].text = texts[i];
+		files[i].len = strlen(texts[i]);
+	}
+	struct helm_sorted s = { 0 };
+	cr_assert_eq(helm_sort_manifests(&ctx, files, n, major, &s), 0);
+	struct helm_print_opts po = { .major = major };
+	struct sbuf out = SBUF_INIT;
+	struct helm_chart chart = { 0 };
+	cr_assert_eq(helm_print(&ctx, &chart, &s, &po, &out), 0);
+	cr_assert_str_eq(out.buf, want);
+	sbuf_release(&out);
+	mc_ctx_release(&ctx);
+}
+
+/* releaseutil: files sorted by name, documents split and trimmed, kinds in
+ * InstallOrder (unknown kinds last, by name), hooks after everything. */
+Test(helm_output, split_sort_and_print)
+{
+	const char *names[] = { "c/templates/b.yaml", "c/templates/a.yaml", "c/templates/_h.tpl",
+		"c/templates/blank.yaml" };
+	const char *texts[] = {
+		"\n\nkind: Deployment\nmetadata:\n  name: d\n---\nkind: Zeta\n---   \n\n"
+		"kind: Alpha\n",
+		"kind: Service\n---\n# only a comment\n---\nkind: Job\nmetadata:\n  annotations:\n"
+		"    helm.sh/hook: pre-install\n---\nkind: Namespace\n",
+		"kind: Secret\n",
+		"  \n\t\n",
+	};
+	sort_case(names, texts, 4, 3,
+		"---\n# Source: c/templates/a.yaml\nkind: Namespace\n"
+		"---\n# Source: c/templates/a.yaml\nkind: Service\n"
+		"---\n# Source: c/templates/b.yaml\nkind: Deployment\nmetadata:\n  name: d\n"
+		"---\n# Source: c/templates/a.yaml\n# only a comment\n"
+		"---\n# Source: c/templates/b.yaml\nkind: Alpha\n"
+		"---\n# Source: c/templates/b.yaml\nkind: Zeta\n"
+		"---\n# Source: c/templates/a.yaml\nkind: Job\nmetadata:\n  annotations:\n"
+		"    helm.sh/hook: pre-install\n");
+}
+
+/* Helm 4 splits at line-start "---" and keeps each document's tail;
+ * documents without a kind sort first among the kinds not listed. */
+Test(helm_output, split_helm4)
+{
+	const char *names[] = { "c/templates/a.yaml" };
+	const char *texts[] = { "\nkind: A\n\n---\nkind: B\n---x: 1\n" };
+	sort_case(names, texts, 1, 4,
+		"---\n# Source: c/templates/a.yaml\nx: 1\n\n"
+		"---\n# Source: c/templates/a.yaml\nkind: A\n\n\n"
+		"---\n# Source: c/templates/a.yaml\nkind: B\n");
+}
+
+/* kind_sorter_test.go: the order of the known kinds */
+Test(helm_output, install_order)
+{
+	cr_assert_eq(helm_install_rank("PriorityClass", 3), 0);
+	cr_assert_eq(helm_install_rank("Namespace", 3), 1);
+	cr_assert_lt(helm_install_rank("ConfigMap", 3), helm_install_rank("Deployment", 3));
+	cr_assert_lt(helm_install_rank("CustomResourceDefinition", 3), helm_install_rank("ClusterRole", 3));
+	cr_assert_eq(helm_install_rank("APIService", 3), 35);
+	cr_assert_eq(helm_install_rank("MutatingWebhookConfiguration", 3), -1);
+	cr_assert_eq(helm_install_rank("MutatingWebhookConfiguration", 4), 36);
+	cr_assert_eq(helm_install_rank("ValidatingWebhookConfiguration", 4), 37);
+	cr_assert_eq(helm_install_rank("FooBar", 4), -1);
+}
+
+Test(helm_output, yaml_errors_name_the_file)
+{
+	struct mc_ctx ctx;
+	mc_ctx_init(&ctx, NULL);
+	struct helm_rendered f = { "c/templates/bad.yaml", "kind: Pod\nspec:\n  a: b\ninvalid\n", 0, SRCPOS_NONE };
+	f.len = strlen(f.text);
+	struct helm_sorted s = { 0 };
+	cr_assert_eq(helm_sort_manifests(&ctx, &f, 1, 3, &s), 1);
+	char *msg = tu_first_diag(&ctx);
+	cr_assert(strstr(msg, "YAML parse error on c/templates/bad.yaml"), "%s", msg);
+	free(msg);
+	mc_ctx_release(&ctx);
+}
+
+/* ---------------------------------------------------------- coalescing */
+
+static struct ir_node *json(struct mc_ctx *ctx, const char *s)
+{
+	struct ir_node *n;
+	const char *err;
+	cr_assert_eq(helm_json_parse(ctx, s, strlen(s), true, &n, &err), 0, "%s", err);
+	return n;
+}
+
+/* coalesce_test.go TestCoalesceTables and TestMergeTables */
+Test(helm_values, coalesce_and_merge_tables)
+{
+	struct mc_ctx ctx;
+	mc_ctx_init(&ctx, NULL);
+	const char *dst = "{\"name\":\"Ishmael\",\"address\":{\"street\":\"123 Spouter Inn Ct.\",\"city\":\"Nantucket\",\"country\":null},"
+		"\"details\":{\"friends\":[\"Tashtego\"]},\"boat\":\"pequod\",\"hole\":null}";
+	const char *src = "{\"occupation\":\"whaler\",\"address\":{\"state\":\"MA\",\"street\":\"234 Spouter Inn Ct.\",\"country\":\"US\"},"
+		"\"details\":\"empty\",\"boat\":{\"mast\":true},\"hole\":\"black\"}";
+	struct ir_node *c = helm_coalesce_tables(&ctx, json(&ctx, dst), json(&ctx, src), "", false);
+	char *got = to_json(c);
+	cr_assert_str_eq(got, "{\"address\":{\"city\":\"Nantucket\",\"state\":\"MA\",\"street\":\"123 Spouter Inn Ct.\"},"
+		"\"boat\":\"pequod\",\"details\":{\"friends\":[\"Tashtego\"]},\"name\":\"Ishmael\",\"occupation\":\"whaler\"}");
+	free(got);
+	struct ir_node *m = helm_coalesce_tables(&ctx, json(&ctx, dst), json(&ctx, src), "", true);
+	got = to_json(m);
+	cr_assert_str_eq(got, "{\"address\":{\"city\":\"Nantucket\",\"country\":null,\"state\":\"MA\",\"street\":\"123 Spouter Inn Ct.\"},"
+		"\"boat\":\"pequod\",\"details\":{\"friends\":[\"Tashtego\"]},\"hole\":null,\"name\":\"Ishmael\",\"occupation\":\"whaler\"}");
+	free(got);
+	mc_ctx_release(&ctx);
+}
+
+static struct helm_chart *mini_chart(struct mc_ctx *ctx, const char *name, const char *values)
+{
+	struct helm_chart *c = arena_calloc(&ctx->arena, 1, sizeof *c);
+	c->meta.name = name;
+	c->meta.version = "0.1.0";
+	c->meta.type = c->meta.condition = c->meta.tags = c->meta.app_version = "";
+	c->values = values ? json(ctx, values) : NULL;
+	return c;
+}
+
+static void add_dep(struct mc_ctx *ctx, struct helm_chart *p, struct helm_chart *c)
+{
+	struct helm_chart **d = arena_calloc(&ctx->arena, p->ndeps + 2, sizeof *d);
+	if (p->ndeps)
+		memcpy(d, p->deps, p->ndeps * sizeof *d);
+	d[p->ndeps++] = c;
+	p->deps = d;
+	c->parent = p;
+}
+
+/* Globals reach subcharts, parent values win, null deletes defaults,
+ * lists are replaced (coalesce_test.go TestCoalesceValues, reduced). */
+Test(helm_values, coalesce_values_with_subcharts)
+{
+	struct mc_ctx ctx;
+	mc_ctx_init(&ctx, NULL);
+	struct helm_chart *top = mini_chart(&ctx, "top",
+		"{\"a\":1,\"gone\":\"x\",\"list\":[1,2],\"global\":{\"g\":\"top\"},\"sub\":{\"s\":\"fromtop\"}}");
+	struct helm_chart *sub = mini_chart(&ctx, "sub",
+		"{\"s\":\"default\",\"t\":\"default\",\"global\":{\"g\":\"sub\",\"h\":\"sub\"}}");
+	add_dep(&ctx, top, sub);
+	struct ir_node *v = helm_coalesce_values(&ctx, top,
+		json(&ctx, "{\"gone\":null,\"list\":[3],\"sub\":{\"t\":null}}"), false);
+	cr_assert_not_null(v);
+	char *got = to_json(v);
+	cr_assert_str_eq(got, "{\"a\":1,\"global\":{\"g\":\"top\"},\"list\":[3],"
+		"\"sub\":{\"global\":{\"g\":\"top\",\"h\":\"sub\"},\"s\":\"fromtop\"}}");
+	free(got);
+	mc_ctx_release(&ctx);
+}
+
+/* -------------------------------------------------------------- semver */
+
+static bool check(const char *c, const char *v)
+{
+	struct arena a = ARENA_INIT;
+	bool r = semver_compatible(&a, c, v);
+	arena_release(&a);
+	return r;
+}
+
+/* Masterminds/semver constraints_test.go TestConstraintCheck (a sample) */
+Test(helm_semver, constraints)
+{
+	cr_assert(check("=2.0.0", "2.0.0"));
+	cr_assert(!check("=2.0.0", "1.2.3"));
+	cr_assert(check(">1.1", "4.1.0"));
+	cr_assert(!check(">1.1", "1.1.0"));
+	cr_assert(check(">=1.1", "1.1.0"));
+	cr_assert(!check(">=1.1", "0.0.9"));
+	cr_assert(check("<1.1", "0.1.0"));
+	cr_assert(!check("<1.1", "1.1.0"));
+	cr_assert(check("<=1.1", "1.1.1"));
+	cr_assert(!check("<=1.1", "1.2.0"));
+	cr_assert(check("~1.2.3", "1.2.4"));
+	cr_assert(!check("~1.2.3", "1.3.4"));
+	cr_assert(check("^1.2.3", "1.8.9"));
+	cr_assert(!check("^1.2.3", "2.8.9"));
+	cr_assert(check("^0.2.3", "0.2.5"));
+	cr_assert(!check("^0.2.3", "0.5.6"));
+	cr_assert(check("1.2 - 1.3", "1.2.5"));
+	cr_assert(!check("1.2 - 1.3", "1.4.0"));
+	cr_assert(check(">=1.1 <2 || >=3", "3.1.0"));
+	cr_assert(!check(">=1.1 <2 || >=3", "2.5.0"));
+	cr_assert(check("2.x", "2.5.0"));
+	cr_assert(!check("2.x", "3.0.0"));
+	cr_assert(check("*", "1.2.3"));
+	cr_assert(!check(">1.0", "1.1.0-beta"), "prereleases need a prerelease constraint");
+	cr_assert(check(">=1.20.0-0", "1.20.0"));
+	cr_assert(check(">=1.21.0-0", "v1.22.0"));
+	cr_assert(!check(">=1.21.0-0", "v1.20.0"));
+	cr_assert(check(">= 1.21-0", "v1.29"));
+	cr_assert(!check("", "1.0.0"), "an empty constraint is improper");
+	cr_assert(!check("1.0.0", "not a version"));
+}
+
+Test(helm_semver, parse_and_compare)
+{
+	struct arena a = ARENA_INIT;
+	struct semver x, y;
+	cr_assert(semver_parse(&a, "v1.2", &x, NULL));
+	cr_assert_eq(x.major, 1);
+	cr_assert_eq(x.minor, 2);
+	cr_assert_eq(x.patch, 0);
+	cr_assert(semver_parse(&a, "1.2.3-alpha.1+build.5", &y, NULL));
+	cr_assert_str_eq(y.pre, "alpha.1");
+	cr_assert_str_eq(y.meta, "build.5");
+	cr_assert(semver_parse(&a, "1.2.3-alpha.2", &x, NULL));
+	cr_assert_lt(semver_cmp(&y, &x), 0);
+	cr_assert(semver_parse(&a, "1.2.3", &x, NULL));
+	cr_assert_gt(semver_cmp(&x, &y), 0, "a release follows its prereleases");
+	struct sbuf err = SBUF_INIT;
+	cr_assert(!semver_parse(&a, "1.2.3.4", &x, &err));
+	cr_assert_str_eq(err.buf, "invalid semantic version");
+	sbuf_reset(&err);
+	cr_assert(!semver_parse(&a, "1.2.3-01", &x, &err));
+	cr_assert_str_eq(err.buf, "version segment starts with 0");
+	sbuf_release(&err);
+	arena_release(&a);
+}
+
+/* -------------------------------------------------------- capabilities */
+
+Test(helm_caps, kube_versions)
+{
+	struct arena a = ARENA_INIT;
+	struct helm_kube_version k;
+	const char *err;
+	cr_assert_eq(helm_parse_kube_version(&a, "1.29", &k, &err), 0);
+	cr_assert_str_eq(k.version, "v1.29");
+	cr_assert_str_eq(k.major, "1");
+	cr_assert_str_eq(k.minor, "29");
+	cr_assert_eq(helm_parse_kube_version(&a, "v1.16.0", &k, &err), 0);
+	cr_assert_str_eq(k.version, "v1.16.0");
+	cr_assert_eq(helm_parse_kube_version(&a, "1.20.0-rc.1", &k, &err), 0);
+	cr_assert_str_eq(k.version, "v1.20.0");
+	cr_assert_neq(helm_parse_kube_version(&a, "1", &k, &err), 0);
+	cr_assert_neq(helm_parse_kube_version(&a, "x1.2", &k, &err), 0);
+	arena_release(&a);
+}
