@@ -255,6 +255,8 @@ static int run_transformer(struct ir_module *m, struct kust *k, struct ir_resour
 		errors += kust_plugin_json6902(m, k, c);
 	} else if (str_eqc(kind, "ReplacementTransformer")) {
 		errors += kust_plugin_replacement(m, k, c);
+	} else if (str_eqc(kind, "ValueAddTransformer")) {
+		errors += kust_plugin_valueadd(m, k, c);
 	} else {
 		errors += diag_error(&ctx->diag, at, "the builtin plugin %s is not supported by manifestc",
 			kind->s);

@@ -282,6 +282,11 @@ void kust_set_annotation(struct mc_ctx *ctx, struct ir_node *body, const char *k
 int kust_namespace_apply(struct ir_module *m, struct kust *k, const struct str *ns,
 	const struct kust_fslist *specs, bool unset_only, const char *subjects_mode,
 	const struct srcpos *at);
+/* The namespace filter alone (no field specs, no previous id). */
+int kust_namespace_set(struct mc_ctx *ctx, struct ir_resource *r, const struct str *ns,
+	const struct srcpos *at);
+/* ValueAddTransformer, from its plugin config. */
+int kust_plugin_valueadd(struct ir_module *m, struct kust *k, struct ir_node *cfg);
 int kust_affix_apply(struct ir_module *m, struct kust *k, const struct str *value, bool suffix,
 	const struct kust_fslist *specs, const struct srcpos *at);
 int kust_pairs_apply(struct ir_module *m, struct kust *k, const struct ir_node *pairs,
