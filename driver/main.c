@@ -12,6 +12,9 @@
 
 static const struct cli_cmd *const commands[] = {
 	&cmd_build,
+	&cmd_render,
+	&cmd_images,
+	&cmd_appset,
 	&cmd_template,
 	&cmd_tpl,
 	&cmd_diff,

@@ -49,6 +49,9 @@ static void node_context(const struct gt_node *n, struct sbuf *out)
 }
 
 static int verrorf(struct gt_state *st, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
+static int verrorf(struct gt_state *st, const char *fmt, va_list ap)
 {
 	if (st->failed)
 		return -1;
@@ -917,6 +920,9 @@ static int walk_template(struct gt_state *st, struct gt_value dot, const struct 
 static int walk(struct gt_state *st, struct gt_value dot, const struct gt_node *n)
 {
 	st->node = n;
+	if (st->opts->max_steps && ++*st->steps > st->opts->max_steps)
+		return errorf(st, "template execution exceeded %llu steps",
+			(unsigned long long)st->opts->max_steps);
 	switch (n->type) {
 	case GN_ACTION: {
 		struct gt_value v;
@@ -953,7 +959,7 @@ static int walk(struct gt_state *st, struct gt_value dot, const struct gt_node *
 
 /* ---- entry points ---- */
 
-static const struct gt_exec_opts default_opts = { GT_MISSING_DEFAULT, NULL, NULL, 0 };
+static const struct gt_exec_opts default_opts = { GT_MISSING_DEFAULT, NULL, NULL, 0, 0 };
 
 int gt_exec(struct gt_set *s, const char *name, struct gt_value dot,
 	const struct gt_exec_opts *opts, struct sbuf *out, struct gt_error *err)
@@ -980,6 +986,7 @@ int gt_exec(struct gt_set *s, const char *name, struct gt_value dot,
 		return -1;
 	}
 	struct varstack vs = { 0 };
+	uint64_t steps = 0;
 	struct xstate root;
 	memset(&root, 0, sizeof root);
 	root.pub.set = s;
@@ -988,6 +995,7 @@ int gt_exec(struct gt_set *s, const char *name, struct gt_value dot,
 	root.pub.arena = opts->arena ? opts->arena : s->arena;
 	root.pub.out = out;
 	root.pub.err = err;
+	root.pub.steps = &steps;
 	root.vs = &vs;
 	/* run_tree adds one level: start at -1 so the top template is depth 0 */
 	root.pub.depth = (unsigned)-1;

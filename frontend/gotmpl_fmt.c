@@ -671,6 +671,24 @@ static bool stringer(struct gt_value v, struct sbuf *out)
 		duration_string(out, v.i);
 		return true;
 	}
+	if (v.t == &gt_t_month) {
+		static const char *const m[] = { "January", "February", "March", "April", "May", "June",
+			"July", "August", "September", "October", "November", "December" };
+		if (v.i >= 1 && v.i <= 12)
+			sbuf_adds(out, m[v.i - 1]);
+		else
+			sbuf_printf(out, "%%!Month(%lld)", (long long)v.i);
+		return true;
+	}
+	if (v.t == &gt_t_weekday) {
+		static const char *const d[] = { "Sunday", "Monday", "Tuesday", "Wednesday", "Thursday",
+			"Friday", "Saturday" };
+		if (v.i >= 0 && v.i <= 6)
+			sbuf_adds(out, d[v.i]);
+		else
+			sbuf_printf(out, "%%!Weekday(%lld)", (long long)v.i);
+		return true;
+	}
 	if (v.t->kind == GT_OBJ) {
 		const struct gt_class *cls = (const struct gt_class *)v.t;
 		if (cls->format && (v.o || v.t->name[0] != '*')) {
@@ -1215,8 +1233,6 @@ static void duration_string(struct sbuf *out, int64_t d)
 	}
 	sbuf_add(out, buf + w, sizeof buf - w);
 }
-
-void gt_duration_string(struct sbuf *out, int64_t d);
 
 void gt_duration_string(struct sbuf *out, int64_t d)
 {

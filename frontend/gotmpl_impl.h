@@ -113,6 +113,8 @@ struct gt_set {
 	uint64_t text_hash; /* of everything parsed, for the default seed */
 	uint32_t warned;    /* non-reproducible warnings given (bit per family) */
 	const struct str *s_dollar;
+	uint64_t rng[4];    /* seeded generator for rand/uuid functions */
+	bool rng_init;
 };
 
 const void *gt_table_get(const struct gt_table *t, const struct str *key, bool *found);
@@ -156,6 +158,7 @@ struct gt_state {
 	unsigned depth;
 	struct gt_error *err;
 	bool failed;
+	uint64_t *steps;             /* shared by nested states */
 };
 
 struct gt_call {
@@ -198,6 +201,10 @@ bool gt_unquote(struct arena *a, const char *s, size_t n, const char **out, size
 size_t gt_unquote_char(const char *s, size_t n, char quote, uint32_t *r, bool *multibyte);
 
 /* ---- helpers for function families ---- */
+
+/* time.Month and time.Weekday (ints printed by name) */
+extern const struct gt_type gt_t_month, gt_t_weekday;
+void gt_duration_string(struct sbuf *out, int64_t d);
 
 /* A string of the arena. */
 char *gt_arena_str(struct arena *a, const char *p, size_t n);

@@ -17,6 +17,12 @@ static const struct {
 	{ sprig_string_funcs, &sprig_string_nfuncs },
 	{ sprig_list_funcs, &sprig_list_nfuncs },
 	{ sprig_math_funcs, &sprig_math_nfuncs },
+	{ sprig_regex_funcs, &sprig_regex_nfuncs },
+	{ sprig_json_funcs, &sprig_json_nfuncs },
+	{ sprig_misc_funcs, &sprig_misc_nfuncs },
+	{ sprig_semver_funcs, &sprig_semver_nfuncs },
+	{ sprig_date_funcs, &sprig_date_nfuncs },
+	{ sprig_crypto_funcs, &sprig_crypto_nfuncs },
 };
 
 void gt_sprig_register(struct gt_set *s, enum gt_funcset base)

@@ -11,8 +11,44 @@
 	struct gt_value *ret)
 #define UNUSED_ARGS (void)c, (void)a, (void)n, (void)ret
 
-extern const struct gt_func sprig_string_funcs[], sprig_list_funcs[], sprig_math_funcs[];
-extern const size_t sprig_string_nfuncs, sprig_list_nfuncs, sprig_math_nfuncs;
+extern const struct gt_func sprig_string_funcs[], sprig_list_funcs[], sprig_math_funcs[],
+	sprig_regex_funcs[], sprig_json_funcs[], sprig_misc_funcs[], sprig_semver_funcs[], sprig_date_funcs[], sprig_crypto_funcs[];
+extern const size_t sprig_string_nfuncs, sprig_list_nfuncs, sprig_math_nfuncs,
+	sprig_regex_nfuncs, sprig_json_nfuncs, sprig_misc_nfuncs, sprig_semver_nfuncs, sprig_date_nfuncs, sprig_crypto_nfuncs;
+
+/* time.ParseDuration (sprig_date.c) */
+bool sp_parse_duration(struct arena *a, const char *s, size_t n, int64_t *out, char **err);
+
+/* The set's seeded generator (sprig_misc.c). */
+uint64_t sp_rand_u64(struct gt_call *c);
+uint64_t sp_rand_n(struct gt_call *c, uint64_t n);
+void sp_rand_bytes(struct gt_call *c, unsigned char *buf, size_t n);
+/* Go regexps for other families (sprig_regex.c): NULL if pat is invalid.
+ * exec fills ov[2*ncap] (unset groups: (size_t)-1); all() is FindAll. */
+struct sp_regex;
+struct sp_regex *sp_regex_new(const char *pattern);
+void sp_regex_free(struct sp_regex *r);
+uint32_t sp_regex_ncap(const struct sp_regex *r);
+int sp_regex_exec(struct sp_regex *r, const char *s, size_t n, size_t pos, size_t *ov);
+int sp_regex_all(struct sp_regex *r, const char *s, size_t n, long nmax,
+	void (*deliver)(void *, const size_t *), void *arg);
+
+/* TOML (gotmpl_toml.c) */
+int gt_toml_encode(struct mc_ctx *ctx, struct sbuf *out, struct gt_value v, const char **err);
+int gt_toml_decode(struct arena *a, const char *s, size_t n, struct gt_value *out, char **err);
+
+/* path.Clean */
+struct gt_value sp_path_clean(struct arena *ar, struct gt_value p);
+
+/* encoding/json (gotmpl_json.c) */
+enum { GT_JSON_HTML = 1, GT_JSON_INDENT = 2 };
+void gt_json_string(struct sbuf *out, const char *s, size_t n, bool html);
+int gt_json_marshal(struct mc_ctx *ctx, struct sbuf *out, struct gt_value v, unsigned flags,
+	const char **err);
+/* json.Unmarshal into interface{}: numbers are float64. */
+int gt_json_unmarshal(struct arena *a, const char *s, size_t n, struct gt_value *out, char **err);
+/* "object", "array", ... as json's UnmarshalTypeError names a value. */
+const char *gt_json_kind(struct gt_value v);
 
 /* spf13/cast: ToInt64 and ToFloat64 (0 and *ok false when not convertible). */
 int64_t sp_to_int64(struct gt_value v, bool *ok);

@@ -396,6 +396,9 @@ struct gt_exec_opts {
 	struct arena *arena; /* values made while executing; NULL: the set's context arena */
 	void *user;          /* for functions: gt_call_user() */
 	unsigned max_depth;  /* 0: GT_MAX_DEPTH */
+	/* Stop with an error after this many actions and loop iterations
+	 * (0: no limit), for untrusted templates. */
+	uint64_t max_steps;
 };
 
 /*

@@ -1,0 +1,853 @@
+/*
+ * gotmpl_toml.c - TOML for Helm's toToml and fromToml (BurntSushi/toml).
+ *
+ * The encoder writes BurntSushi's layout: plain keys first, then tables
+ * ([a], nested ones indented by two spaces per level) and arrays of
+ * tables ([[a]]), keys sorted, nil values skipped, floats always with a
+ * decimal point.  The decoder reads TOML 1.0 (strings of the four kinds,
+ * integers in every base, floats, booleans, date-times, arrays, inline
+ * tables, dotted keys, [tables] and [[arrays of tables]]) into maps,
+ * []interface{}, int64, float64 and time.Time values.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sprig_impl.h"
+
+/* ---- encoding ---- */
+
+static bool bare_key(const char *k, size_t n)
+{
+	if (n == 0)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = k[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+		      c == '-'))
+			return false;
+	}
+	return true;
+}
+
+static void toml_quoted(struct sbuf *o, const char *s, size_t n)
+{
+	sbuf_addc(o, '"');
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		switch (c) {
+		case '"': sbuf_adds(o, "\\\""); break;
+		case '\\': sbuf_adds(o, "\\\\"); break;
+		case '\b': sbuf_adds(o, "\\b"); break;
+		case '\t': sbuf_adds(o, "\\t"); break;
+		case '\n': sbuf_adds(o, "\\n"); break;
+		case '\f': sbuf_adds(o, "\\f"); break;
+		case '\r': sbuf_adds(o, "\\r"); break;
+		default:
+			if (c < 0x20 || c == 0x7f)
+				sbuf_printf(o, "\\u%04X", c);
+			else
+				sbuf_addc(o, (char)c);
+		}
+	}
+	sbuf_addc(o, '"');
+}
+
+static void key_part(struct sbuf *o, const char *k, size_t n)
+{
+	if (bare_key(k, n))
+		sbuf_add(o, k, n);
+	else
+		toml_quoted(o, k, n);
+}
+
+struct tenc {
+	struct mc_ctx *ctx;
+	struct sbuf *out;
+	bool written;
+	const char **err;
+	VEC(struct gt_mapent *) path; /* the current table's key */
+};
+
+static bool is_nil(struct gt_value v)
+{
+	return !v.t || v.t->kind == GT_NIL || (v.t->kind == GT_MAP && !v.m) ||
+		(v.t->kind == GT_LIST && !v.l);
+}
+
+static bool is_table(struct gt_value v)
+{
+	return v.t && v.t->kind == GT_MAP;
+}
+
+static bool is_table_array(struct gt_value v)
+{
+	if (!v.t || v.t->kind != GT_LIST || !v.l || v.l->len == 0)
+		return false;
+	for (uint32_t i = 0; i < v.l->len; i++)
+		if (!is_table(v.l->items[i]))
+			return false;
+	return true;
+}
+
+static void wf(struct tenc *e, const char *s, size_t n)
+{
+	sbuf_add(e->out, s, n);
+	e->written = true;
+}
+
+static void newline(struct tenc *e)
+{
+	if (e->written)
+		wf(e, "\n", 1);
+}
+
+static void indent(struct tenc *e, size_t depth)
+{
+	for (size_t i = 1; i < depth; i++)
+		wf(e, "  ", 2);
+}
+
+static void key_string(struct tenc *e, struct sbuf *o)
+{
+	for (size_t i = 0; i < e->path.len; i++) {
+		if (i)
+			sbuf_addc(o, '.');
+		key_part(o, e->path.items[i]->k, e->path.items[i]->klen);
+	}
+}
+
+static int element(struct tenc *e, struct gt_value v, int depth);
+
+static int inline_table(struct tenc *e, struct gt_value v, int depth)
+{
+	wf(e, "{", 1);
+	size_t n;
+	struct arena tmp = ARENA_INIT;
+	struct gt_mapent *const *ents = gt_map_sorted(&tmp, v.m, &n);
+	bool first = true;
+	int rc = 0;
+	for (size_t i = 0; i < n && !rc; i++) {
+		if (is_nil(ents[i]->v))
+			continue;
+		if (!first)
+			wf(e, ", ", 2);
+		first = false;
+		struct sbuf k = SBUF_INIT;
+		key_part(&k, ents[i]->k, ents[i]->klen);
+		wf(e, k.buf, k.len);
+		sbuf_release(&k);
+		wf(e, " = ", 3);
+		rc = element(e, ents[i]->v, depth + 1);
+	}
+	v.m->sorted = NULL;
+	arena_release(&tmp);
+	wf(e, "}", 1);
+	return rc;
+}
+
+static int element(struct tenc *e, struct gt_value v, int depth)
+{
+	if (depth > 1000) {
+		*e->err = "toml: nesting too deep";
+		return -1;
+	}
+	struct sbuf b = SBUF_INIT;
+	switch (gt_kind(v)) {
+	case GT_STRING:
+		toml_quoted(&b, v.s.p, v.s.n);
+		break;
+	case GT_BOOL:
+		sbuf_adds(&b, v.b ? "true" : "false");
+		break;
+	case GT_INT:
+		sbuf_printf(&b, "%lld", (long long)v.i);
+		break;
+	case GT_UINT:
+		sbuf_printf(&b, "%llu", (unsigned long long)v.u);
+		break;
+	case GT_FLOAT:
+		if (isnan(v.f)) {
+			sbuf_adds(&b, signbit(v.f) ? "-nan" : "nan");
+		} else if (isinf(v.f)) {
+			sbuf_adds(&b, v.f > 0 ? "inf" : "-inf");
+		} else {
+			go_ftoa(&b, v.f, 'f', -1, v.t->bits == 32 ? 32 : 64);
+			if (!memchr(b.buf, '.', b.len))
+				sbuf_adds(&b, ".0");
+		}
+		break;
+	case GT_LIST:
+		wf(e, "[", 1);
+		for (uint32_t i = 0; v.l && i < v.l->len; i++) {
+			if (i)
+				wf(e, ", ", 2);
+			if (element(e, v.l->items[i], depth + 1)) {
+				sbuf_release(&b);
+				return -1;
+			}
+		}
+		wf(e, "]", 1);
+		break;
+	case GT_MAP:
+		sbuf_release(&b);
+		return inline_table(e, v, depth);
+	case GT_OBJ: {
+		const struct gt_class *cls = (const struct gt_class *)v.t;
+		if (cls->to_data) {
+			struct gt_value d = cls->to_data(v.o, &e->ctx->arena);
+			if (d.t && d.t->kind == GT_STRING) {
+				sbuf_add(&b, d.s.p, d.s.n); /* times: bare RFC 3339 */
+				break;
+			}
+			sbuf_release(&b);
+			return element(e, d, depth + 1);
+		}
+		*e->err = arena_printf(&e->ctx->arena, "toml: unsupported type: %s", v.t->name);
+		sbuf_release(&b);
+		return -1;
+	}
+	default:
+		*e->err = arena_printf(&e->ctx->arena, "toml: unsupported type: %s", gt_type_name(v));
+		sbuf_release(&b);
+		return -1;
+	}
+	wf(e, b.buf, b.len);
+	sbuf_release(&b);
+	return 0;
+}
+
+static int table(struct tenc *e, struct gt_value m, int depth);
+
+static int write_header(struct tenc *e, bool array)
+{
+	struct sbuf k = SBUF_INIT;
+	key_string(e, &k);
+	indent(e, e->path.len);
+	wf(e, array ? "[[" : "[", array ? 2 : 1);
+	wf(e, k.buf, k.len);
+	wf(e, array ? "]]" : "]", array ? 2 : 1);
+	sbuf_release(&k);
+	newline(e);
+	return 0;
+}
+
+static int table(struct tenc *e, struct gt_value m, int depth)
+{
+	if (depth > 1000) {
+		*e->err = "toml: nesting too deep";
+		return -1;
+	}
+	size_t n;
+	struct arena tmp = ARENA_INIT;
+	struct gt_mapent *const *s = gt_map_sorted(&tmp, m.m, &n);
+	struct gt_mapent **ents = arena_alloc(&tmp, (n ? n : 1) * sizeof *ents);
+	if (n)
+		memcpy(ents, s, n * sizeof *ents);
+	m.m->sorted = NULL;
+	int rc = 0;
+	/* direct values first */
+	for (size_t i = 0; i < n && !rc; i++) {
+		struct gt_value v = ents[i]->v;
+		if (is_nil(v) || is_table(v) || is_table_array(v))
+			continue;
+		indent(e, e->path.len + 1);
+		struct sbuf k = SBUF_INIT;
+		key_part(&k, ents[i]->k, ents[i]->klen);
+		wf(e, k.buf, k.len);
+		sbuf_release(&k);
+		wf(e, " = ", 3);
+		rc = element(e, v, depth + 1);
+		newline(e);
+	}
+	for (size_t i = 0; i < n && !rc; i++) {
+		struct gt_value v = ents[i]->v;
+		if (is_nil(v) || !(is_table(v) || is_table_array(v)))
+			continue;
+		VEC_PUSH(&tmp, &e->path, ents[i]);
+		if (is_table(v)) {
+			if (e->path.len == 1)
+				newline(e);
+			write_header(e, false);
+			rc = table(e, v, depth + 1);
+		} else {
+			for (uint32_t k = 0; k < v.l->len && !rc; k++) {
+				newline(e);
+				write_header(e, true);
+				rc = table(e, v.l->items[k], depth + 1);
+			}
+		}
+		e->path.len--;
+	}
+	arena_release(&tmp);
+	return rc;
+}
+
+int gt_toml_encode(struct mc_ctx *ctx, struct sbuf *out, struct gt_value v, const char **err)
+{
+	struct tenc e = { ctx, out, false, err, { 0 } };
+	*err = NULL;
+	if (!v.t || v.t->kind != GT_MAP) {
+		*err = arena_printf(&ctx->arena, "toml: top-level values must be Go maps or structs");
+		return -1;
+	}
+	if (!v.m)
+		return 0;
+	struct gt_value copy = v;
+	int rc = table(&e, copy, 0);
+	return rc;
+}
+
+/* ---- decoding ---- */
+
+struct tdec {
+	struct arena *a;
+	const char *s;
+	size_t n, i;
+	int line;
+	char *err;
+	int depth;
+};
+
+static bool terrf(struct tdec *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static bool terrf(struct tdec *d, const char *fmt, ...)
+{
+	if (d->err)
+		return false;
+	va_list ap;
+	va_start(ap, fmt);
+	char *m = arena_vprintf(d->a, fmt, ap);
+	va_end(ap);
+	d->err = arena_printf(d->a, "toml: line %d: %s", d->line, m);
+	return false;
+}
+
+static void skip_ws(struct tdec *d)
+{
+	while (d->i < d->n && (d->s[d->i] == ' ' || d->s[d->i] == '\t'))
+		d->i++;
+}
+
+static void skip_comment(struct tdec *d)
+{
+	if (d->i < d->n && d->s[d->i] == '#')
+		while (d->i < d->n && d->s[d->i] != '\n')
+			d->i++;
+}
+
+/* whitespace, comments and newlines (inside arrays) */
+static void skip_all(struct tdec *d)
+{
+	for (;;) {
+		skip_ws(d);
+		skip_comment(d);
+		if (d->i < d->n && (d->s[d->i] == '\n' || d->s[d->i] == '\r')) {
+			if (d->s[d->i] == '\n')
+				d->line++;
+			d->i++;
+			continue;
+		}
+		break;
+	}
+}
+
+static bool peek(struct tdec *d, const char *w)
+{
+	size_t k = strlen(w);
+	return d->n - d->i >= k && !memcmp(d->s + d->i, w, k);
+}
+
+static bool basic_string(struct tdec *d, bool multi, struct sbuf *sb)
+{
+	d->i += multi ? 3 : 1;
+	if (multi && d->i < d->n && d->s[d->i] == '\n') {
+		d->i++;
+		d->line++;
+	} else if (multi && peek(d, "\r\n")) {
+		d->i += 2;
+		d->line++;
+	}
+	for (;;) {
+		if (d->i >= d->n)
+			return terrf(d, "unterminated string");
+		char c = d->s[d->i];
+		if (multi && peek(d, "\"\"\"")) {
+			/* up to two extra quotes belong to the string */
+			size_t q = 3;
+			while (d->i + q < d->n && d->s[d->i + q] == '"' && q < 5)
+				q++;
+			sbuf_add(sb, "\"\"", q - 3);
+			d->i += q;
+			return true;
+		}
+		if (!multi && c == '"') {
+			d->i++;
+			return true;
+		}
+		if (c == '\n') {
+			if (!multi)
+				return terrf(d, "strings cannot contain newlines");
+			d->line++;
+		}
+		if (c == '\\') {
+			d->i++;
+			if (d->i >= d->n)
+				return terrf(d, "unterminated string");
+			char e = d->s[d->i];
+			switch (e) {
+			case 'b': sbuf_addc(sb, '\b'); d->i++; break;
+			case 't': sbuf_addc(sb, '\t'); d->i++; break;
+			case 'n': sbuf_addc(sb, '\n'); d->i++; break;
+			case 'f': sbuf_addc(sb, '\f'); d->i++; break;
+			case 'r': sbuf_addc(sb, '\r'); d->i++; break;
+			case 'e': sbuf_addc(sb, 27); d->i++; break;
+			case '"': sbuf_addc(sb, '"'); d->i++; break;
+			case '\\': sbuf_addc(sb, '\\'); d->i++; break;
+			case 'u': case 'U': {
+				size_t k = e == 'u' ? 4 : 8;
+				d->i++;
+				if (d->n - d->i < k)
+					return terrf(d, "invalid escape");
+				uint32_t v = 0;
+				for (size_t j = 0; j < k; j++) {
+					char h = d->s[d->i + j];
+					int x = h >= '0' && h <= '9' ? h - '0' : (h | 0x20) >= 'a' && (h | 0x20) <= 'f' ? (h | 0x20) - 'a' + 10 : -1;
+					if (x < 0)
+						return terrf(d, "invalid escape");
+					v = v * 16 + (uint32_t)x;
+				}
+				d->i += k;
+				if (v > 0x10ffff || (v >= 0xd800 && v < 0xe000))
+					return terrf(d, "invalid unicode escape");
+				char enc[4];
+				sbuf_add(sb, enc, utf8_encode(enc, v));
+				break;
+			}
+			default:
+				if (multi && (e == ' ' || e == '\t' || e == '\n' || e == '\r')) {
+					/* line-ending backslash: trim whitespace and newlines */
+					while (d->i < d->n && (d->s[d->i] == ' ' || d->s[d->i] == '\t' ||
+							       d->s[d->i] == '\n' || d->s[d->i] == '\r')) {
+						if (d->s[d->i] == '\n')
+							d->line++;
+						d->i++;
+					}
+					break;
+				}
+				return terrf(d, "invalid escape in string '\\%c'", e);
+			}
+			continue;
+		}
+		sbuf_addc(sb, c);
+		d->i++;
+	}
+}
+
+static bool literal_string(struct tdec *d, bool multi, struct sbuf *sb)
+{
+	d->i += multi ? 3 : 1;
+	if (multi && d->i < d->n && d->s[d->i] == '\n') {
+		d->i++;
+		d->line++;
+	}
+	for (;;) {
+		if (d->i >= d->n)
+			return terrf(d, "unterminated string");
+		if (multi && peek(d, "'''")) {
+			size_t q = 3;
+			while (d->i + q < d->n && d->s[d->i + q] == '\'' && q < 5)
+				q++;
+			sbuf_add(sb, "''", q - 3);
+			d->i += q;
+			return true;
+		}
+		char c = d->s[d->i];
+		if (!multi && c == '\'') {
+			d->i++;
+			return true;
+		}
+		if (c == '\n') {
+			if (!multi)
+				return terrf(d, "strings cannot contain newlines");
+			d->line++;
+		}
+		sbuf_addc(sb, c);
+		d->i++;
+	}
+}
+
+static bool key_segment(struct tdec *d, struct gt_value *out)
+{
+	skip_ws(d);
+	struct sbuf sb = SBUF_INIT;
+	bool ok;
+	if (d->i < d->n && d->s[d->i] == '"') {
+		ok = basic_string(d, false, &sb);
+	} else if (d->i < d->n && d->s[d->i] == '\'') {
+		ok = literal_string(d, false, &sb);
+	} else {
+		size_t st = d->i;
+		while (d->i < d->n && bare_key(d->s + d->i, 1))
+			d->i++;
+		if (d->i == st) {
+			sbuf_release(&sb);
+			return terrf(d, "expected a key");
+		}
+		sbuf_add(&sb, d->s + st, d->i - st);
+		ok = true;
+	}
+	if (ok)
+		*out = gt_sbuf_value(d->a, &sb);
+	sbuf_release(&sb);
+	skip_ws(d);
+	return ok;
+}
+
+/* a dotted key: fills keys[], returns the count (0 on error) */
+static size_t dotted_key(struct tdec *d, struct gt_value *keys, size_t max)
+{
+	size_t k = 0;
+	for (;;) {
+		if (k == max) {
+			terrf(d, "key too long");
+			return 0;
+		}
+		if (!key_segment(d, &keys[k++]))
+			return 0;
+		if (d->i < d->n && d->s[d->i] == '.') {
+			d->i++;
+			continue;
+		}
+		return k;
+	}
+}
+
+static bool value(struct tdec *d, struct gt_value *out);
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+struct gt_value sp_time_from(struct arena *a, int64_t sec, int32_t nsec, int32_t off, const char *zone);
+int64_t sp_days_from_civil(int64_t y, unsigned m, unsigned d);
+
+static bool datetime(struct tdec *d, struct gt_value *out)
+{
+	const char *p = d->s + d->i;
+	size_t rem = d->n - d->i;
+	int64_t y = 0;
+	unsigned mo = 1, da = 1, h = 0, mi = 0, se = 0;
+	int32_t ns = 0, off = 0;
+	size_t k = 0;
+	bool has_date = false, has_time = false, has_off = false;
+	if (rem >= 10 && is_digit(p[0]) && p[4] == '-' && p[7] == '-') {
+		y = (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0');
+		mo = (unsigned)((p[5] - '0') * 10 + (p[6] - '0'));
+		da = (unsigned)((p[8] - '0') * 10 + (p[9] - '0'));
+		k = 10;
+		has_date = true;
+		if (k < rem && (p[k] == 'T' || p[k] == 't' || (p[k] == ' ' && k + 1 < rem && is_digit(p[k + 1]))))
+			k++;
+	}
+	if (rem - k >= 8 && is_digit(p[k]) && p[k + 2] == ':' && p[k + 5] == ':') {
+		h = (unsigned)((p[k] - '0') * 10 + (p[k + 1] - '0'));
+		mi = (unsigned)((p[k + 3] - '0') * 10 + (p[k + 4] - '0'));
+		se = (unsigned)((p[k + 6] - '0') * 10 + (p[k + 7] - '0'));
+		k += 8;
+		has_time = true;
+		if (k < rem && p[k] == '.') {
+			k++;
+			int digits = 0;
+			while (k < rem && is_digit(p[k])) {
+				if (digits < 9) {
+					ns = ns * 10 + (p[k] - '0');
+					digits++;
+				}
+				k++;
+			}
+			while (digits++ < 9)
+				ns *= 10;
+		}
+		if (k < rem && (p[k] == 'Z' || p[k] == 'z')) {
+			k++;
+			has_off = true;
+		} else if (rem - k >= 6 && (p[k] == '+' || p[k] == '-') && p[k + 3] == ':') {
+			int sign = p[k] == '-' ? -1 : 1;
+			off = sign * (((p[k + 1] - '0') * 10 + (p[k + 2] - '0')) * 3600 +
+				((p[k + 4] - '0') * 10 + (p[k + 5] - '0')) * 60);
+			k += 6;
+			has_off = true;
+		}
+	} else if (has_date && k > 10) {
+		k = 10;
+	}
+	if (!has_date && !has_time)
+		return false;
+	if (mo < 1 || mo > 12 || da < 1 || da > 31 || h > 23 || mi > 59 || se > 60)
+		return terrf(d, "invalid datetime");
+	d->i += k;
+	int64_t days = has_date ? sp_days_from_civil(y, mo, da) : sp_days_from_civil(0, 1, 1);
+	int64_t local = days * 86400 + h * 3600 + mi * 60 + se;
+	*out = sp_time_from(d->a, local - off, ns, off, has_off && off == 0 ? "UTC" : has_off ? "" : "UTC");
+	return true;
+}
+
+static bool number(struct tdec *d, struct gt_value *out)
+{
+	size_t st = d->i;
+	while (d->i < d->n && (strchr("+-._xobeEabcdefABCDEFinft0123456789", d->s[d->i]) && d->s[d->i]))
+		d->i++;
+	size_t len = d->i - st;
+	const char *p = d->s + st;
+	char buf[128];
+	if (len == 0 || len >= sizeof buf)
+		return terrf(d, "invalid value");
+	/* inf / nan */
+	const char *q = p;
+	size_t ql = len;
+	bool neg = false;
+	if (*q == '+' || *q == '-') {
+		neg = *q == '-';
+		q++;
+		ql--;
+	}
+	if (ql == 3 && !memcmp(q, "inf", 3)) {
+		*out = gt_float(neg ? -INFINITY : INFINITY);
+		return true;
+	}
+	if (ql == 3 && !memcmp(q, "nan", 3)) {
+		*out = gt_float(NAN);
+		return true;
+	}
+	size_t k = 0;
+	for (size_t i = 0; i < len; i++)
+		if (p[i] != '_')
+			buf[k++] = p[i];
+	buf[k] = '\0';
+	bool prefixed = ql > 2 && q[0] == '0' && strchr("xob", q[1]);
+	bool is_float = !prefixed && (memchr(buf, '.', k) || memchr(buf, 'e', k) || memchr(buf, 'E', k));
+	if (is_float) {
+		double f;
+		if (!go_parse_float(buf, k, &f))
+			return terrf(d, "invalid float value %.*s", (int)len, p);
+		*out = gt_float(f);
+		return true;
+	}
+	if (!prefixed && ql > 1 && q[0] == '0')
+		return terrf(d, "invalid integer %.*s (leading zero)", (int)len, p);
+	int64_t v;
+	if (!sp_parse_int0(buf, k, &v))
+		return terrf(d, "invalid integer %.*s", (int)len, p);
+	*out = gt_int64(v);
+	return true;
+}
+
+static bool set_key(struct tdec *d, struct gt_map *m, struct gt_value k, struct gt_value v)
+{
+	if (gt_map_get(m, k.s.p, k.s.n))
+		return terrf(d, "key %.*s is already defined", (int)k.s.n, k.s.p);
+	gt_map_set(d->a, m, k.s.p, k.s.n, v);
+	return true;
+}
+
+/* the table a dotted key's prefix leads to, created if needed */
+static struct gt_map *descend(struct tdec *d, struct gt_map *m, const struct gt_value *keys, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct gt_value *v = gt_map_get(m, keys[i].s.p, keys[i].s.n);
+		if (!v) {
+			struct gt_value t = gt_map_new(d->a, &gt_t_map);
+			gt_map_set(d->a, m, keys[i].s.p, keys[i].s.n, t);
+			m = t.m;
+		} else if (v->t && v->t->kind == GT_MAP) {
+			m = v->m;
+		} else if (v->t && v->t->kind == GT_LIST && v->l && v->l->len &&
+			   v->l->items[v->l->len - 1].t && v->l->items[v->l->len - 1].t->kind == GT_MAP) {
+			m = v->l->items[v->l->len - 1].m;
+		} else {
+			terrf(d, "key %.*s is already defined", (int)keys[i].s.n, keys[i].s.p);
+			return NULL;
+		}
+	}
+	return m;
+}
+
+static bool keyval(struct tdec *d, struct gt_map *m)
+{
+	struct gt_value keys[64];
+	size_t nk = dotted_key(d, keys, 64);
+	if (!nk)
+		return false;
+	if (d->i >= d->n || d->s[d->i] != '=')
+		return terrf(d, "expected '=' after a key");
+	d->i++;
+	skip_ws(d);
+	struct gt_value v;
+	if (!value(d, &v))
+		return false;
+	struct gt_map *t = descend(d, m, keys, nk - 1);
+	return t && set_key(d, t, keys[nk - 1], v);
+}
+
+static bool value(struct tdec *d, struct gt_value *out)
+{
+	if (++d->depth > 500)
+		return terrf(d, "nesting too deep");
+	bool ok = true;
+	skip_ws(d);
+	if (d->i >= d->n) {
+		ok = terrf(d, "expected a value");
+	} else if (peek(d, "\"\"\"") || d->s[d->i] == '"') {
+		struct sbuf sb = SBUF_INIT;
+		ok = basic_string(d, peek(d, "\"\"\""), &sb);
+		if (ok)
+			*out = gt_sbuf_value(d->a, &sb);
+		sbuf_release(&sb);
+	} else if (peek(d, "'''") || d->s[d->i] == '\'') {
+		struct sbuf sb = SBUF_INIT;
+		ok = literal_string(d, peek(d, "'''"), &sb);
+		if (ok)
+			*out = gt_sbuf_value(d->a, &sb);
+		sbuf_release(&sb);
+	} else if (peek(d, "true")) {
+		d->i += 4;
+		*out = gt_bool(true);
+	} else if (peek(d, "false")) {
+		d->i += 5;
+		*out = gt_bool(false);
+	} else if (d->s[d->i] == '[') {
+		d->i++;
+		struct gt_value l = gt_list_new(d->a, &gt_t_list, 4);
+		for (;;) {
+			skip_all(d);
+			if (d->i < d->n && d->s[d->i] == ']') {
+				d->i++;
+				break;
+			}
+			struct gt_value v;
+			if (!value(d, &v)) {
+				ok = false;
+				break;
+			}
+			gt_list_push(d->a, l, v);
+			skip_all(d);
+			if (d->i < d->n && d->s[d->i] == ',') {
+				d->i++;
+				continue;
+			}
+			if (d->i < d->n && d->s[d->i] == ']') {
+				d->i++;
+				break;
+			}
+			ok = terrf(d, "expected ',' or ']' in an array");
+			break;
+		}
+		if (ok)
+			*out = l;
+	} else if (d->s[d->i] == '{') {
+		d->i++;
+		struct gt_value m = gt_map_new(d->a, &gt_t_map);
+		skip_ws(d);
+		if (d->i < d->n && d->s[d->i] == '}') {
+			d->i++;
+		} else {
+			for (;;) {
+				if (!keyval(d, m.m)) {
+					ok = false;
+					break;
+				}
+				skip_ws(d);
+				if (d->i < d->n && d->s[d->i] == ',') {
+					d->i++;
+					continue;
+				}
+				if (d->i < d->n && d->s[d->i] == '}') {
+					d->i++;
+					break;
+				}
+				ok = terrf(d, "expected ',' or '}' in an inline table");
+				break;
+			}
+		}
+		if (ok)
+			*out = m;
+	} else if (!datetime(d, out)) {
+		if (!d->err)
+			ok = number(d, out);
+		else
+			ok = false;
+	}
+	d->depth--;
+	return ok;
+}
+
+int gt_toml_decode(struct arena *a, const char *s, size_t n, struct gt_value *out, char **err)
+{
+	struct tdec d = { a, s ? s : "", n, 0, 1, NULL, 0 };
+	struct gt_value root = gt_map_new(a, &gt_t_map);
+	struct gt_map *cur = root.m;
+	*err = NULL;
+	for (;;) {
+		skip_all(&d);
+		if (d.i >= d.n)
+			break;
+		if (d.s[d.i] == '[') {
+			bool array = peek(&d, "[[");
+			d.i += array ? 2 : 1;
+			struct gt_value keys[64];
+			size_t nk = dotted_key(&d, keys, 64);
+			if (!nk)
+				break;
+			if (!peek(&d, array ? "]]" : "]")) {
+				terrf(&d, "expected ']' after a table name");
+				break;
+			}
+			d.i += array ? 2 : 1;
+			struct gt_map *parent = descend(&d, root.m, keys, nk - 1);
+			if (!parent)
+				break;
+			struct gt_value *v = gt_map_get(parent, keys[nk - 1].s.p, keys[nk - 1].s.n);
+			if (array) {
+				struct gt_value t = gt_map_new(a, &gt_t_map);
+				if (!v) {
+					struct gt_value l = gt_list_new(a, &gt_t_list, 4);
+					gt_list_push(a, l, t);
+					gt_map_set(a, parent, keys[nk - 1].s.p, keys[nk - 1].s.n, l);
+				} else if (v->t && v->t->kind == GT_LIST) {
+					gt_list_push(a, *v, t);
+				} else {
+					terrf(&d, "key %.*s is already defined", (int)keys[nk - 1].s.n, keys[nk - 1].s.p);
+					break;
+				}
+				cur = t.m;
+			} else {
+				if (!v) {
+					struct gt_value t = gt_map_new(a, &gt_t_map);
+					gt_map_set(a, parent, keys[nk - 1].s.p, keys[nk - 1].s.n, t);
+					cur = t.m;
+				} else if (v->t && v->t->kind == GT_MAP) {
+					cur = v->m;
+				} else {
+					terrf(&d, "key %.*s is already defined", (int)keys[nk - 1].s.n, keys[nk - 1].s.p);
+					break;
+				}
+			}
+		} else if (!keyval(&d, cur)) {
+			break;
+		}
+		skip_ws(&d);
+		skip_comment(&d);
+		if (d.i < d.n && d.s[d.i] != '\n' && d.s[d.i] != '\r') {
+			terrf(&d, "expected a newline after a value");
+			break;
+		}
+	}
+	if (d.err) {
+		*err = d.err;
+		return -1;
+	}
+	*out = root;
+	return 0;
+}

@@ -1,0 +1,195 @@
+/* Unit tests: Sprig v3.3.0 and Helm's functions, one group per family.
+ * Expected values come from Sprig's documentation and test tables and
+ * from the Go libraries the functions wrap (strings, regexp, encoding/json,
+ * mergo, cast, semver, time). */
+#include "testutil.h"
+
+#include "mc/gotmpl.h"
+
+static char *run(enum gt_funcset fs, const char *tpl, const char *yaml, int *rc)
+{
+	struct mc_ctx ctx;
+	mc_ctx_init(&ctx, NULL);
+	struct gt_value dot = gt_invalid();
+	if (yaml) {
+		struct ir_docs docs;
+		cr_assert_eq(tu_load(&ctx, yaml, YAML_V3, 0, &docs), 0);
+		dot = gt_from_ir(&ctx.arena, docs.items[0], GT_NUM_JSON);
+	}
+	struct gt_set *set = gt_set_new(&ctx, fs);
+	gt_set_clock(set, 1700000000);
+	struct gt_src src = { .name = "t", .text = tpl, .len = strlen(tpl) };
+	struct gt_error err;
+	struct sbuf out = SBUF_INIT;
+	*rc = gt_parse(set, &src, &err);
+	if (!*rc)
+		*rc = gt_exec(set, "t", dot, NULL, &out, &err);
+	char *r = *rc ? xstrdup(err.msg) : sbuf_detach(&out, NULL);
+	sbuf_release(&out);
+	mc_ctx_release(&ctx);
+	return r;
+}
+
+#define EQ(tpl, want) EQD(tpl, NULL, want)
+#define EQD(tpl, yaml, want) do { \
+		int rc_; \
+		char *o_ = run(GT_FUNCS_SPRIG, tpl, yaml, &rc_); \
+		cr_assert_eq(rc_, 0, "%s: %s", tpl, o_); \
+		cr_assert_str_eq(o_, want, "%s", tpl); \
+		free(o_); \
+	} while (0)
+#define HELM(tpl, yaml, want) do { \
+		int rc_; \
+		char *o_ = run(GT_FUNCS_HELM, tpl, yaml, &rc_); \
+		cr_assert_eq(rc_, 0, "%s: %s", tpl, o_); \
+		cr_assert_str_eq(o_, want, "%s", tpl); \
+		free(o_); \
+	} while (0)
+#define FAILS(tpl, substr) do { \
+		int rc_; \
+		char *o_ = run(GT_FUNCS_SPRIG, tpl, NULL, &rc_); \
+		cr_assert_neq(rc_, 0, "%s: expected an error, got %s", tpl, o_); \
+		cr_assert(strstr(o_, substr) != NULL, "%s: %s", tpl, o_); \
+		free(o_); \
+	} while (0)
+
+Test(sprig, strings)
+{
+	EQ("{{trunc 3 \"abcdef\"}}|{{trunc -2 \"abcdef\"}}|{{abbrev 5 \"hello world\"}}", "abc|ef|he...");
+	EQ("{{title \"hello wORLD\"}}|{{untitle \"Hello World\"}}|{{swapcase \"This Is A.Test\"}}",
+		"Hello WORLD|hello world|tHIS iS a.tEST");
+	EQ("{{snakecase \"HTTPServer\"}}|{{kebabcase \"FirstName\"}}|{{camelcase \"http_server\"}}",
+		"http_server|first-name|HttpServer");
+	EQ("{{indent 2 \"a\\nb\"}}|{{nindent 1 \"x\"}}", "  a\n  b|\n x");
+	EQ("{{quote \"a\" 1 nil}}|{{squote \"b\"}}|{{cat \"a\" nil 2}}", "\"a\" \"1\"|'b'|a 2");
+	EQ("{{wrap 5 \"Hello World\"}}|{{wrapWith 5 \"\\t\" \"HelloWorld\"}}", "Hello\nWorld|Hello\tWorld");
+	EQ("{{\"abc\" | replace \"b\" \"X\"}}|{{splitList \",\" \"a,b\"}}|{{join \"-\" (list 1 \"x\" nil)}}",
+		"aXc|[a b]|1-x");
+	EQ("{{$p := split \"$\" \"a$b\"}}{{$p._1}}|{{splitn \"$\" 2 \"a$b$c\"}}", "b|map[_0:a _1:b$c]");
+	EQ("{{b64enc \"hi\"}}|{{b64dec \"aGk=\"}}|{{b64dec \"!!\"}}|{{b32enc \"hi\"}}|{{b32dec \"NBUQ====\"}}",
+		"aGk=|hi|illegal base64 data at input byte 0|NBUQ====|hi");
+	FAILS("{{substr -1 10 \"abc\"}}", "slice bounds out of range");
+}
+
+Test(sprig, defaults_and_conversions)
+{
+	EQ("{{default \"d\" \"\"}}|{{default \"d\" 0}}|{{default \"d\" 3}}|{{empty (list)}}|{{coalesce 0 \"\" \"x\"}}",
+		"d|d|3|true|x");
+	EQ("{{int \"0x1F\"}}|{{int64 \"12.0\"}}|{{int 3.9}}|{{float64 \"1.5\"}}|{{atoi \"12x\"}}|{{toString 1.5}}",
+		"31|12|3|1.5|0|1.5");
+	EQ("{{ternary \"y\" \"n\" true}}|{{typeOf (list)}}|{{kindOf (dict)}}|{{typeIsLike \"int\" 3}}",
+		"y|[]interface {}|map|true");
+}
+
+Test(sprig, math)
+{
+	EQ("{{add 1 2 \"3\"}}|{{sub 1 5}}|{{mul 2 3 4}}|{{div 7 2}}|{{mod 7 3}}|{{max 1 9 3}}|{{min 4 2}}",
+		"6|-4|24|3|1|9|2");
+	EQ("{{addf 0.1 0.2}}|{{subf 1 0.9}}|{{mulf 1.1 3}}|{{divf 1 3}}|{{floor 1.7}}|{{ceil 1.2}}|{{round 2.345 2}}",
+		"0.3|0.1|3.3|0.3333333333333333|1|2|2.35");
+	EQ("{{until 3}}|{{untilStep 1 7 2}}|{{seq 3}}|{{seq 5 -1 3}}", "[0 1 2]|[1 3 5]|1 2 3|5 4 3");
+	FAILS("{{div 1 0}}", "integer divide by zero");
+}
+
+Test(sprig, lists)
+{
+	EQ("{{first (list 1 2)}}|{{last (list 1 2)}}|{{rest (list 1 2 3)}}|{{initial (list 1 2 3)}}",
+		"1|2|[2 3]|[1 2]");
+	EQ("{{uniq (list 1 1 \"a\" \"a\")}}|{{without (list 1 2 3) 2}}|{{has 2 (list 1 2)}}|{{reverse (list 1 2)}}",
+		"[1 a]|[1 3]|true|[2 1]");
+	EQ("{{compact (list 0 1 \"\" \"x\")}}|{{concat (list 1) (list 2 3)}}|{{chunk 2 (list 1 2 3)}}",
+		"[1 x]|[1 2 3]|[[1 2] [3]]");
+	EQ("{{sortAlpha (list \"b\" \"a\" 3)}}|{{slice (list 1 2 3) 1 2}}|{{prepend (list 2) 1}}",
+		"[3 a b]|[2]|[1 2]");
+	FAILS("{{first \"abc\"}}", "Cannot find first on type string");
+}
+
+Test(sprig, dicts)
+{
+	EQ("{{$d := dict \"a\" 1 \"b\" 2}}{{get $d \"a\"}}|{{hasKey $d \"b\"}}|{{keys $d}}|{{values $d}}",
+		"1|true|[a b]|[1 2]");
+	EQ("{{$d := dict \"a\" 1 \"b\" 2}}{{pick $d \"a\"}}|{{omit $d \"a\"}}|{{unset $d \"a\"}}|{{$d}}",
+		"map[a:1]|map[b:2]|map[b:2]|map[b:2]");
+	EQ("{{$dst := dict \"a\" 1 \"n\" (dict \"x\" 1)}}{{merge $dst (dict \"a\" 2 \"b\" 3 \"n\" (dict \"y\" 2))}}",
+		"map[a:1 b:3 n:map[x:1 y:2]]");
+	EQ("{{$dst := dict \"a\" 1 \"e\" \"\"}}{{mergeOverwrite $dst (dict \"a\" 2 \"e\" \"x\")}}",
+		"map[a:2 e:x]");
+	EQ("{{dig \"a\" \"b\" \"def\" (dict \"a\" (dict \"b\" 7))}}|{{dig \"a\" \"z\" \"def\" (dict \"a\" (dict))}}",
+		"7|def");
+	EQ("{{$a := dict \"x\" (list 1)}}{{$b := deepCopy $a}}{{$_ := set $b \"y\" 2}}{{$a}} {{$b}}",
+		"map[x:[1]] map[x:[1] y:2]");
+}
+
+Test(sprig, regex)
+{
+	EQ("{{regexMatch \"^[a-z]+\\\\d$\" \"abc1\"}}|{{regexFind \"[0-9]+\" \"ab12cd34\"}}|{{regexFindAll \"a.\" \"aXaYa\" -1}}",
+		"true|12|[aX aY]");
+	EQ("{{regexReplaceAll \"a(x*)b\" \"-ab-axxb-\" \"${1}W\"}}|{{regexReplaceAllLiteral \"a\" \"aa\" \"$1\"}}|{{regexSplit \"z+\" \"pizza\" -1}}",
+		"-W-xxW-|$1$1|[pi a]");
+	EQ("{{regexMatch \"a$\" \"a\\n\"}}|{{regexMatch \"(?i)ABC\" \"xabc\"}}|{{regexQuoteMeta \"1.2\"}}",
+		"false|true|1\\.2");
+	EQ("{{regexMatch \"(?=x)\" \"x\"}}", "false");
+	FAILS("{{regexFind \"a**\" \"a\"}}", "invalid nested repetition operator: `**`");
+	FAILS("{{mustRegexFind \"\\\\1\" \"a\"}}", "invalid escape sequence: `\\1`");
+}
+
+Test(sprig, json_paths_urls)
+{
+	EQ("{{toJson (dict \"b\" \"<x>\" \"a\" (list 1 1.5 nil))}}|{{toRawJson (dict \"h\" \"<&>\")}}",
+		"{\"a\":[1,1.5,null],\"b\":\"\\u003cx\\u003e\"}|{\"h\":\"<&>\"}");
+	EQ("{{toPrettyJson (dict \"a\" (list 1))}}", "{\n  \"a\": [\n    1\n  ]\n}");
+	EQ("{{(fromJson \"{\\\"a\\\": 1}\").a}}|{{typeOf (fromJson \"{\\\"a\\\": 1}\").a}}", "1|float64");
+	EQ("{{base \"a/b.txt\"}}|{{dir \"a/b/c\"}}|{{ext \"x.tar.gz\"}}|{{clean \"a//b/../c/\"}}|{{isAbs \"/x\"}}",
+		"b.txt|a/b|.gz|a/c|true");
+	EQ("{{$u := urlParse \"https://u:p@host:8080/p/a%20b?q=1#f\"}}{{$u.host}} {{$u.hostname}} {{$u.path}} {{$u.query}} {{$u.userinfo}}",
+		"host:8080 host /p/a b q=1 u:p");
+	EQ("{{urlJoin (dict \"scheme\" \"http\" \"host\" \"h\" \"path\" \"/a b\" \"query\" \"x=1\")}}",
+		"http://h/a%20b?x=1");
+}
+
+Test(sprig, semver_and_dates)
+{
+	EQ("{{semverCompare \">=1.21.0-0\" \"v1.20.0\"}}|{{semverCompare \"^1.2\" \"1.9.0\"}}|{{(semver \"1.2.3\").Minor}}",
+		"false|true|2");
+	EQ("{{now | date \"2006-01-02 15:04 MST\"}}|{{date \"Jan 2, 2006\" 86400}}|{{toDate \"2006-01-02\" \"2020-02-29\" | unixEpoch}}",
+		"2023-11-14 22:13 UTC|Jan 2, 1970|1582934400");
+	EQ("{{duration \"3661\"}}|{{durationRound \"2h5s\"}}|{{dateModify \"-1h\" (toDate \"2006\" \"2001\")}}",
+		"1h1m1s|2h|2000-12-31 23:00:00 +0000 UTC");
+}
+
+Test(sprig, crypto_and_random)
+{
+	EQ("{{sha1sum \"abc\"}}|{{adler32sum \"abc\"}}", "a9993e364706816aba3e25717850c26c9cd0d89d|38600999");
+	EQ("{{\"secret\" | encryptAES \"k\" | decryptAES \"k\"}}", "secret");
+	/* seeded: the same template gives the same values */
+	int rc;
+	char *a = run(GT_FUNCS_SPRIG, "{{randAlphaNum 12}} {{uuidv4}}", NULL, &rc);
+	char *b = run(GT_FUNCS_SPRIG, "{{randAlphaNum 12}} {{uuidv4}}", NULL, &rc);
+	cr_assert_str_eq(a, b);
+	cr_assert_eq(strlen(a), 12 + 1 + 36);
+	cr_assert_eq(a[12 + 1 + 14], '4');
+	free(a);
+	free(b);
+	FAILS("{{getHostByName \"example.com\"}}", "not supported");
+}
+
+Test(helm, functions)
+{
+	HELM("{{toYaml .}}", "b: [1, {c: x}]\na: 1.5", "a: 1.5\nb:\n- 1\n- c: x");
+	HELM("{{(fromYaml \"a: 1\").a | typeOf}}|{{fromYaml \"- x\"}}", NULL,
+		"float64|map[Error:error unmarshaling JSON: while decoding JSON: json: cannot unmarshal array into Go value of type map[string]interface {}]");
+	HELM("{{fromYamlArray \"[1, b]\"}}|{{fromJsonArray \"[1]\"}}|{{(fromJson \"x\").Error}}", NULL,
+		"[1 b]|[1]|invalid character 'x' looking for beginning of value");
+	HELM("{{toToml (dict \"a\" 1 \"t\" (dict \"k\" \"v\"))}}", NULL, "a = 1\n\n[t]\n  k = \"v\"\n");
+	HELM("{{fromToml \"[[x]]\\ny = 1\\n[[x]]\\ny = 2\"}}", NULL, "map[x:[map[y:1] map[y:2]]]");
+	HELM("{{define \"h\"}}<{{.}}>{{end}}{{include \"h\" 3}}|{{tpl \"{{.a}}{{.b}}\" (dict \"a\" 1)}}|{{lookup \"v1\" \"Pod\" \"\" \"\"}}",
+		NULL, "<3>|1|map[]");
+	int rc;
+	char *o = run(GT_FUNCS_HELM, "{{required \"need x\" .x}}", "a: 1", &rc);
+	cr_assert_neq(rc, 0);
+	cr_assert(strstr(o, "error calling required: need x") != NULL, "%s", o);
+	free(o);
+	o = run(GT_FUNCS_HELM, "{{env \"HOME\"}}", NULL, &rc);
+	cr_assert_neq(rc, 0, "env is not in Helm's map");
+	free(o);
+}
