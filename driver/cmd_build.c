@@ -81,10 +81,18 @@ static int write_dir(struct mc_ctx *ctx, const char *dir, struct ir_reslist *res
 	return rc;
 }
 
+static int done(struct strvec *v, int status)
+{
+	strvec_release(v);
+	return status;
+}
+
 static int run(int argc, char **argv)
 {
 	const char *restrictor = NULL, *reorder = NULL, *output = NULL;
-	bool managed_by = false, enable_helm = false;
+	bool managed_by = false, enable_helm = false, helm_debug = false;
+	const char *helm_kube = NULL, *helm_command = NULL;
+	struct strvec helm_apis = { 0 };
 	const struct cli_opt opts[] = {
 		{ "load-restrictor", 0, CLI_STR, &restrictor, "RESTRICTOR",
 		  "LoadRestrictionsRootOnly (default) or LoadRestrictionsNone" },
@@ -94,6 +102,13 @@ static int run(int argc, char **argv)
 		  "add app.kubernetes.io/managed-by: kustomize-(devel) to every resource" },
 		{ "enable-helm", 0, CLI_BOOL, &enable_helm, NULL,
 		  "render helmCharts (local charts, through manifestc's Helm renderer)" },
+		{ "helm-kube-version", 0, CLI_STR, &helm_kube, "VERSION",
+		  "Kubernetes version helmCharts render for (.Capabilities.KubeVersion)" },
+		{ "helm-api-versions", 0, CLI_CSV, &helm_apis, "LIST",
+		  "API versions helmCharts see in .Capabilities.APIVersions (repeatable)" },
+		{ "helm-debug", 0, CLI_BOOL, &helm_debug, NULL, "render helmCharts with --debug" },
+		{ "helm-command", 0, CLI_STR, &helm_command, "PATH",
+		  "accepted for kubectl compatibility; charts render in process" },
 		{ "output", 'o', CLI_STR, &output, "PATH",
 		  "write the output to PATH instead of stdout; a directory gets one file per resource" },
 		{ 0 },
@@ -102,11 +117,12 @@ static int run(int argc, char **argv)
 	int rc = cli_parse(&cmd_build, opts, argc, argv, &pos);
 	if (rc) {
 		strvec_release(&pos);
-		return rc < 0 ? EXIT_OK : rc;
+		return done(&helm_apis, rc < 0 ? EXIT_OK : rc);
 	}
 	if (pos.len > 1) {
 		strvec_release(&pos);
-		return cli_usage_error(&cmd_build, "expected at most one directory, got %zu", pos.len);
+		return done(&helm_apis, cli_usage_error(&cmd_build,
+			"expected at most one directory, got %zu", pos.len));
 	}
 	const char *dir = pos.len ? pos.items[0] : ".";
 	strvec_release(&pos);
@@ -114,13 +130,18 @@ static int run(int argc, char **argv)
 	struct kust_opts ko = { 0 };
 	ko.managed_by_label = managed_by;
 	ko.enable_helm = enable_helm;
+	ko.helm_debug = helm_debug;
+	ko.helm_kube_version = helm_kube;
+	ko.helm_api_versions = (const char *const *)helm_apis.items;
+	ko.helm_napi_versions = helm_apis.len;
+	(void)helm_command;
 	if (restrictor) {
 		if (!strcmp(restrictor, "LoadRestrictionsNone") || !strcmp(restrictor, "none"))
 			ko.load_restrict_none = true;
 		else if (strcmp(restrictor, "LoadRestrictionsRootOnly") && strcmp(restrictor, "rootOnly"))
-			return cli_usage_error(&cmd_build,
+			return done(&helm_apis, cli_usage_error(&cmd_build,
 				"--load-restrictor must be LoadRestrictionsRootOnly or LoadRestrictionsNone, not '%s'",
-				restrictor);
+				restrictor));
 	}
 	if (reorder) {
 		if (!strcmp(reorder, "legacy"))
@@ -128,7 +149,8 @@ static int run(int argc, char **argv)
 		else if (!strcmp(reorder, "none"))
 			ko.reorder = KUST_REORDER_NONE;
 		else
-			return cli_usage_error(&cmd_build, "--reorder must be legacy or none, not '%s'", reorder);
+			return done(&helm_apis, cli_usage_error(&cmd_build,
+				"--reorder must be legacy or none, not '%s'", reorder));
 	}
 
 	struct vfs *fs = vfs_disk(NULL);
@@ -166,7 +188,7 @@ static int run(int argc, char **argv)
 		status = EXIT_FINDINGS;
 	mc_ctx_release(&ctx);
 	vfs_destroy(fs);
-	return status;
+	return done(&helm_apis, status);
 }
 
 const struct cli_cmd cmd_build = {

@@ -434,7 +434,7 @@ static void copy_merge_meta(struct mc_ctx *ctx, struct ir_resource *res, struct 
 static const char *origin_ann = "config.kubernetes.io/origin";
 
 /* AbsorbAll: append, merge or replace by the generated resource's id. */
-static int absorb(struct ir_module *m, struct kust *k, struct ir_resource *res,
+int kust_absorb(struct ir_module *m, struct kust *k, struct ir_resource *res,
 	const struct srcpos *at)
 {
 	struct mc_ctx *ctx = m->ctx;
@@ -483,21 +483,6 @@ static const char *generator_origin(struct mc_ctx *ctx, struct kust *k, const ch
 		"configuredIn: %s\nconfiguredBy:\n  apiVersion: builtin\n  kind: %s\n", in, kind);
 }
 
-/* helmCharts: kustomize refuses them unless --enable-helm is given; with
- * it, charts render through the Helm frontend (local charts only). */
-int kust_helm_chart(struct ir_module *m, struct kust *k, const struct ir_node *chart,
-	const struct ir_node *globals)
-{
-	(void)globals;
-	struct mc_ctx *ctx = m->ctx;
-	if (!k->opts->enable_helm)
-		return diag_error(&ctx->diag, &chart->pos,
-			"trouble configuring builtin HelmChartInflationGenerator: must specify --enable-helm");
-	return diag_error(&ctx->diag, &chart->pos,
-		"helmCharts are not supported yet by manifestc build: the Helm chart renderer has not "
-		"landed in this build");
-}
-
 /* Generate and absorb one entry (also used for builtin generator plugin
  * configs). */
 int kust_generate(struct ir_module *m, struct kust *k, const struct ir_node *g, bool secret,
@@ -512,7 +497,7 @@ int kust_generate(struct ir_module *m, struct kust *k, const struct ir_node *g, 
 		if (!ir_map_getc(ann, origin_ann))
 			kust_set_annotation(m->ctx, r->body, origin_ann, origin);
 	}
-	return absorb(m, k, r, &g->pos);
+	return kust_absorb(m, k, r, &g->pos);
 }
 
 int kust_pass_generators(struct ir_module *m)

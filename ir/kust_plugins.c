@@ -318,8 +318,9 @@ static int run_generator(struct ir_module *m, struct kust *k, struct ir_resource
 				"id %s exists; behavior must be merge or replace", kust_id_str(ctx, &r->id));
 		return kust_acc_append(m, k, r, &p->origin);
 	}
-	/* HelmChartInflationGenerator: the chart args sit at the top. */
-	return kust_helm_chart(m, k, c, NULL);
+	/* HelmChartInflationGenerator: the chart and global args sit at the
+	 * top of the document. */
+	return kust_helm_chart(m, k, c, c);
 }
 
 int kust_plugins_generators(struct ir_module *m, struct kust *k)

@@ -300,6 +300,10 @@ int kust_replica_apply(struct ir_module *m, struct kust *k, const struct str *na
 int kust_generate(struct ir_module *m, struct kust *k, const struct ir_node *args, bool secret,
 	const struct ir_node *global_opts, const char *origin);
 int kust_plugins_generators(struct ir_module *m, struct kust *k);
+/* AbsorbAll of one generated resource: append it, or merge or replace the
+ * one resource with its id as its generator behaviour says. */
+int kust_absorb(struct ir_module *m, struct kust *k, struct ir_resource *res,
+	const struct srcpos *at);
 /* One helmCharts entry (or HelmChartInflationGenerator config). */
 int kust_helm_chart(struct ir_module *m, struct kust *k, const struct ir_node *chart,
 	const struct ir_node *globals);
