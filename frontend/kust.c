@@ -310,7 +310,8 @@ static void check_value(struct vctx *v, struct ir_node **slot, const struct kstr
 			type_error(v, n, in, f, path);
 		return;
 	case T_INT:
-		if (n->type == IR_FLOAT && n->s.v.f == (double)(int64_t)n->s.v.f) {
+		if (n->type == IR_FLOAT && n->s.v.f >= -9223372036854775808.0 &&
+		    n->s.v.f < 9223372036854775808.0 && n->s.v.f == (double)(int64_t)n->s.v.f) {
 			*slot = ir_int(v->ctx, (int64_t)n->s.v.f, &n->pos);
 			return;
 		}

@@ -214,3 +214,13 @@ Test(kust, build_doc_in_memory)
 	unlink(p);
 	rmdir(dir);
 }
+
+/* libfyaml 0.7.12 decodes runs of '' in single-quoted scalars wrongly; the
+ * loader decodes those itself (go-yaml: 'a''''b' is a''b). */
+Test(kust, single_quoted_escapes)
+{
+	struct ir_node *d = parse("a: 'x''''''''x'\nb: 'it''s\n  folded\n\n  twice '' '\nc: ''''\n");
+	cr_assert_str_eq(ir_cstr(ir_map_getc(d, "a")), "x''''x");
+	cr_assert_str_eq(ir_cstr(ir_map_getc(d, "b")), "it's folded\ntwice ' ");
+	cr_assert_str_eq(ir_cstr(ir_map_getc(d, "c")), "'");
+}
