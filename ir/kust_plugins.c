@@ -62,8 +62,6 @@ static int want_specs(struct mc_ctx *ctx, struct ir_resource *r, const struct ir
 /* The plugin's origin for transformer annotations (OriginFromCustomPlugin). */
 static const char *plugin_origin(struct mc_ctx *ctx, struct ir_resource *r)
 {
-	const char *o = ir_path_cstr(r->body, "metadata/annotations");
-	(void)o;
 	const struct ir_node *ann = ir_path(r->body, "metadata/annotations");
 	const char *origin = ir_cstr(ir_map_getc(ann, "config.kubernetes.io/origin"));
 	if (!origin)
@@ -269,9 +267,7 @@ static int run_generator(struct ir_module *m, struct kust *k, struct ir_resource
 	struct mc_ctx *ctx = m->ctx;
 	struct ir_node *c = p->body;
 	const struct str *kind = p->id.kind;
-	const char *origin = p->ext ? NULL : NULL;
 	const char *po = plugin_origin(ctx, p);
-	(void)origin;
 	if (str_eqc(kind, "ConfigMapGenerator") || str_eqc(kind, "SecretGenerator")) {
 		/* The args sit at the top of the document; metadata supplies the
 		 * name and namespace when the args do not. */
