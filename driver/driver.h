@@ -64,5 +64,6 @@ extern const struct cli_cmd cmd_appset;
 extern const struct cli_cmd cmd_template;
 extern const struct cli_cmd cmd_tpl;
 extern const struct cli_cmd cmd_diff;
+extern const struct cli_cmd cmd_validate;
 
 #endif

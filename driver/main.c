@@ -18,6 +18,7 @@ static const struct cli_cmd *const commands[] = {
 	&cmd_template,
 	&cmd_tpl,
 	&cmd_diff,
+	&cmd_validate,
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

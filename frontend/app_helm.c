@@ -107,7 +107,7 @@ static void expand_glob(struct app_job *j, const char *pattern, const char *root
 	struct sbuf err = SBUF_INIT;
 	struct repo_tree t;
 	char *croot = path_clean(NULL, root);
-	if (repo_tree_load(&t, croot, &err) == 0) {
+	if (repo_tree_load_fs(&t, ctx->fs, croot, &err) == 0) {
 		size_t rl = strlen(croot);
 		const char *rel = pattern + rl + (pattern[rl] == '/');
 		for (size_t i = 0; i < t.nfiles; i++)

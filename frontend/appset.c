@@ -124,7 +124,7 @@ const struct repo_tree *appset_repo_tree(struct appset_world *w, struct appset_r
 	if (!r->tree && !r->load_err) {
 		struct repo_tree *t = xcalloc(1, sizeof *t);
 		struct sbuf msg = SBUF_INIT;
-		r->load_err = repo_tree_load(t, r->dir, &msg);
+		r->load_err = repo_tree_load_fs(t, w->fs, r->dir, &msg);
 		if (r->load_err) {
 			free(t);
 			r->load_msg = sbuf_detach(&msg, NULL);

@@ -112,7 +112,30 @@ struct repo_tree {
 
 /* Returns 0, or an errno value with a message in err. */
 int repo_tree_load(struct repo_tree *t, const char *root, struct sbuf *err);
+/* The same through fs: a git revision (vfs_git) lists its own tree, what a
+ * clone at that revision holds; any other fs (or NULL) gives
+ * repo_tree_load's list, which the vfs does not see, so a recording of
+ * reads in progress on this thread is marked incomplete. */
+int repo_tree_load_fs(struct repo_tree *t, struct vfs *fs, const char *root, struct sbuf *err);
 void repo_tree_release(struct repo_tree *t);
+
+/* ------------------------------------------------------ the render cache */
+
+/* The key of one Application's render (repo_cache.c): XXH3-128 over the
+ * manifestc version, the repository path, the output form, the Argo CD
+ * configuration, the world's repository mappings and the Application
+ * itself (canonical JSON).  False when the Application cannot be printed
+ * canonically (then it is not cached). */
+bool repo_cache_key(char out[33], const char *repo, bool json, const struct appset_world *w,
+	const struct app_config *cfg, const struct ir_node *app, const char *instance);
+/* An Application's render result (bytes, resources, digests) and its
+ * warnings, as stored in the cache, and back.  Decoding fills out (whose
+ * fields it allocates), appends to diags; false on a malformed blob, with
+ * nothing changed. */
+void repo_cache_encode(struct sbuf *sb, const struct repo_app *a, const char *diags, size_t dlen,
+	size_t nwarnings);
+bool repo_cache_decode(const char *blob, size_t len, struct repo_app *out, struct sbuf *diags,
+	size_t *nwarnings);
 
 /* ---------------------------------------------------------- the world */
 

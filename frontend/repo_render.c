@@ -25,10 +25,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <xxhash.h>
 
 #include "argocd.h"
+#include "mc/diff.h"
 #include "mc/backend.h"
 
 #define MAX_ROUNDS 16
@@ -169,6 +171,11 @@ static bool in_roots(const struct repo_config *c, const char *file)
 }
 
 /* Files inside a Helm chart (a directory holding Chart.yaml) are templates. */
+static int cmp_strp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 static bool in_chart(const struct repo_tree *t, const char *file)
 {
 	struct sbuf dir = SBUF_INIT;
@@ -182,19 +189,14 @@ static bool in_chart(const struct repo_tree *t, const char *file)
 		struct sbuf chart = SBUF_INIT;
 		sbuf_printf(&chart, "%s/Chart.yaml", dir.buf);
 		const char *key = chart.buf;
-		found = bsearch(&key, t->files, t->nfiles, sizeof *t->files,
-			(int (*)(const void *, const void *))(void *)strcmp) != NULL;
+		/* The elements are pointers: compare what they point to. */
+		found = bsearch(&key, t->files, t->nfiles, sizeof *t->files, cmp_strp) != NULL;
 		sbuf_release(&chart);
 		if (found)
 			break;
 	}
 	sbuf_release(&dir);
 	return found;
-}
-
-static int cmp_strp(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 struct found {
@@ -218,7 +220,6 @@ static int discover(struct run *r, struct found_vec *apps, struct found_vec *set
 		return e;
 	}
 	sbuf_release(&err);
-	(void)cmp_strp;
 	int errors = 0;
 	for (size_t i = 0; i < t->nfiles; i++) {
 		const char *f = t->files[i];
@@ -367,7 +368,7 @@ static void walk_images(struct mc_ctx *ctx, const struct ir_node *n, const char 
 	}
 }
 
-static void render_job(struct run *r, struct job *j)
+static void render_now(struct run *r, struct job *j)
 {
 	struct mc_ctx ctx;
 	mc_ctx_init(&ctx, r->fs);
@@ -451,6 +452,39 @@ static void render_job(struct run *r, struct job *j)
 	if (errors && !j->nerrors)
 		j->nerrors = (size_t)errors;
 	mc_ctx_release(&ctx);
+}
+
+/* With a cache (manifestc diff): reuse a render whose recorded reads give
+ * the same bytes on this revision, or render while recording and store.
+ * Not cached: renders with errors (reported afresh each time), renders
+ * that apply Applications of their own (their children keep source
+ * positions for messages), and renders that read around the vfs. */
+static void render_job(struct run *r, struct job *j)
+{
+	char key[33];
+	if (!r->o->cache || r->o->images ||
+	    !repo_cache_key(key, r->o->repo, r->o->json, &r->world, &r->cfg.argo, j->app, j->key)) {
+		render_now(r, j);
+		return;
+	}
+	size_t len = 0;
+	char *blob = rcache_get(r->o->cache, key, r->fs, &len);
+	if (blob && repo_cache_decode(blob, len, &j->out, &j->diags, &j->nwarnings)) {
+		free(blob);
+		return;
+	}
+	free(blob);
+	struct vfs_deps deps = { 0 };
+	vfs_record_begin(r->fs, &deps);
+	render_now(r, j);
+	vfs_record_end();
+	if (!deps.tainted && !j->nerrors && !j->nchildren) {
+		struct sbuf sb = SBUF_INIT;
+		repo_cache_encode(&sb, &j->out, j->diags.buf, j->diags.len, j->nwarnings);
+		rcache_put(r->o->cache, key, &deps, sb.buf, sb.len); /* best effort */
+		sbuf_release(&sb);
+	}
+	vfs_deps_release(&deps);
 }
 
 static void *worker(void *arg)
@@ -678,11 +712,12 @@ int repo_render(const struct repo_render_opts *o, struct repo_result *out)
 {
 	memset(out, 0, sizeof *out);
 	struct run r = { .o = o };
-	r.fs = vfs_disk(NULL);
+	r.fs = o->fs ? o->fs : vfs_disk(NULL);
 	mc_ctx_init(&r.main, r.fs);
 	struct mc_ctx *ctx = &r.main;
 	int errors = repo_config_load(ctx, o->repo, &r.cfg);
 	appset_world_init(&r.world);
+	r.world.fs = r.fs;
 	r.world.default_namespace = r.cfg.argo.control_ns;
 	r.world.new_globbing = o->new_globbing || r.cfg.new_globbing;
 	for (size_t i = 0; i < r.cfg.nmaps; i++)
@@ -788,7 +823,8 @@ int repo_render(const struct repo_render_opts *o, struct repo_result *out)
 	free(remotes);
 	appset_world_release(&r.world);
 	mc_ctx_release(ctx);
-	vfs_destroy(r.fs);
+	if (r.fs != o->fs)
+		vfs_destroy(r.fs);
 	return (int)out->nerrors;
 }
 
@@ -801,28 +837,62 @@ static char *git_remote_urls(struct run *r)
 	struct sbuf dotgit = SBUF_INIT;
 	sbuf_printf(&dotgit, "%s/.git", r->o->repo);
 	enum vfs_kind k;
-	bool top = vfs_stat(r->fs, dotgit.buf, &k) == 0;
+	struct stat st;
+	/* A revision's tree holds no .git: the configuration is on disk. */
+	bool top = vfs_git_id(r->fs) ? lstat(dotgit.buf, &st) == 0 : vfs_stat(r->fs, dotgit.buf, &k) == 0;
 	sbuf_release(&dotgit);
 	if (!top)
 		return NULL;
 	git_libgit2_init();
 	git_repository *repo = NULL;
 	struct sbuf out = SBUF_INIT;
-	if (git_repository_open_ext(&repo, r->o->repo, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) == 0) {
-		git_strarray names = { 0 };
-		if (git_remote_list(&names, repo) == 0) {
-			for (size_t i = 0; i < names.count; i++) {
-				git_remote *rem = NULL;
-				if (git_remote_lookup(&rem, repo, names.strings[i]) == 0 && git_remote_url(rem)) {
-					sbuf_adds(&out, git_remote_url(rem));
-					sbuf_addc(&out, '\0');
-				}
-				git_remote_free(rem);
+	/* remote.NAME.url from the configuration, by name (git_remote_list's
+	 * order).  Read entry by entry: libgit2 1.5's regex matching of config
+	 * names (git_remote_list) leaks on every name that does not match. */
+	git_config *cfg = NULL;
+	git_config_iterator *it = NULL;
+	struct remote { char *name, *url; } *rems = NULL;
+	size_t nrems = 0;
+	if (git_repository_open_ext(&repo, r->o->repo, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) == 0 &&
+	    git_repository_config_snapshot(&cfg, repo) == 0 && git_config_iterator_new(&it, cfg) == 0) {
+		git_config_entry *e;
+		while (git_config_next(&e, it) == 0) {
+			size_t n = strlen(e->name);
+			if (strncmp(e->name, "remote.", 7) || n < 12 || strcmp(e->name + n - 4, ".url"))
+				continue;
+			char *name = xstrndup(e->name + 7, n - 11);
+			size_t i = 0;
+			while (i < nrems && strcmp(rems[i].name, name))
+				i++;
+			if (i == nrems) {
+				rems = xrealloc(rems, (nrems + 1) * sizeof *rems);
+				rems[nrems++] = (struct remote){ name, NULL };
+			} else {
+				free(name);
 			}
-			git_strarray_dispose(&names);
+			free(rems[i].url); /* the last value wins, as git_remote_lookup reads it */
+			rems[i].url = xstrdup(e->value ? e->value : "");
 		}
-		git_repository_free(repo);
 	}
+	git_config_iterator_free(it);
+	git_config_free(cfg);
+	git_repository_free(repo);
+	for (size_t i = 0; i < nrems; i++) /* by name; a handful of remotes */
+		for (size_t j = i + 1; j < nrems; j++)
+			if (strcmp(rems[j].name, rems[i].name) < 0) {
+				struct remote t = rems[i];
+				rems[i] = rems[j];
+				rems[j] = t;
+			}
+	for (size_t i = 0; i < nrems; i++) {
+		if (*rems[i].url) {
+			sbuf_adds(&out, rems[i].url);
+			sbuf_addc(&out, '\0');
+		}
+		free(rems[i].name);
+		free(rems[i].url);
+	}
+	free(rems);
 	git_libgit2_shutdown();
 	if (!out.len) {
 		sbuf_release(&out);

@@ -158,6 +158,8 @@ static bool hidden_component(const char *p, size_t n)
 	return false;
 }
 
+static void finish(struct repo_tree *t, struct strlist files);
+
 int repo_tree_load(struct repo_tree *t, const char *root, struct sbuf *err)
 {
 	memset(t, 0, sizeof *t);
@@ -182,6 +184,77 @@ int repo_tree_load(struct repo_tree *t, const char *root, struct sbuf *err)
 			return rc;
 		}
 	}
+	finish(t, files);
+	return 0;
+}
+
+/* The files below root/rel through the vfs.  A symlink is a file (as git
+ * stores it), never followed into: realpath tells it from a directory. */
+static int walk_fs(struct vfs *fs, const char *root, struct sbuf *rel, struct strlist *files,
+	int depth)
+{
+	if (depth > 256)
+		return ELOOP;
+	char *dir = rel->len ? path_clean(root, rel->buf) : xstrdup(root);
+	char **names = NULL;
+	size_t n = 0;
+	int rc = vfs_list(fs, dir, &names, &n);
+	size_t base = rel->len;
+	for (size_t i = 0; !rc && i < n; i++) {
+		if (depth == 0 && !strcmp(names[i], ".git"))
+			continue;
+		if (base)
+			sbuf_addc(rel, '/');
+		sbuf_adds(rel, names[i]);
+		char *p = path_clean(root, rel->buf), *real = NULL;
+		enum vfs_kind k = VFS_MISSING;
+		bool link = vfs_realpath(fs, p, &real) != 0 || strcmp(real, p) != 0;
+		if (!link && vfs_stat(fs, p, &k) == 0 && k == VFS_DIR)
+			rc = walk_fs(fs, root, rel, files, depth + 1);
+		else if ((link || k == VFS_FILE) && files->len < MAX_FILES)
+			push(files, xstrndup(rel->buf, rel->len));
+		free(real);
+		free(p);
+		sbuf_truncate(rel, base);
+	}
+	if (names)
+		vfs_free_list(names, n);
+	free(dir);
+	return rc;
+}
+
+int repo_tree_load_fs(struct repo_tree *t, struct vfs *fs, const char *root, struct sbuf *err)
+{
+	if (!fs || !vfs_git_id(fs)) {
+		if (fs)
+			vfs_record_taint(fs);
+		return repo_tree_load(t, root, err);
+	}
+	memset(t, 0, sizeof *t);
+	t->root = xstrdup(root);
+	t->from_git = true;
+	struct strlist files = { 0 };
+	struct sbuf rel = SBUF_INIT;
+	char *croot = NULL; /* absolute, so realpaths compare */
+	int rc = vfs_realpath(fs, root, &croot);
+	if (!rc)
+		rc = walk_fs(fs, croot, &rel, &files, 0);
+	free(croot);
+	sbuf_release(&rel);
+	if (rc) {
+		sbuf_printf(err, "listing %s at %.12s: %s", root, vfs_git_id(fs), strerror(rc));
+		for (size_t i = 0; i < files.len; i++)
+			free(files.items[i]);
+		free(files.items);
+		repo_tree_release(t);
+		return rc;
+	}
+	finish(t, files);
+	return 0;
+}
+
+static void finish(struct repo_tree *t, struct strlist files)
+{
 	if (files.len)
 		qsort(files.items, files.len, sizeof *files.items, cmp_bytes);
 	t->files = files.items;
@@ -213,7 +286,6 @@ int repo_tree_load(struct repo_tree *t, const char *root, struct sbuf *err)
 		qsort(dirs.items, dirs.len, sizeof *dirs.items, cmp_walk);
 	t->dirs = dirs.items;
 	t->ndirs = dirs.len;
-	return 0;
 }
 
 void repo_tree_release(struct repo_tree *t)

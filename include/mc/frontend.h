@@ -115,11 +115,15 @@ struct vfs_deps {
 	size_t len, cap;
 	uint32_t *set; /* (op, path) -> index + 1, open addressing */
 	size_t setcap;
+	bool tainted;  /* something was read around the vfs: do not reuse */
 };
 
 /* Start recording this thread's reads on fs into deps (not nested). */
 void vfs_record_begin(struct vfs *fs, struct vfs_deps *deps);
 void vfs_record_end(void);
+/* Say that this thread's computation read fs's data some other way (e.g.
+ * the git index): a recording in progress is marked tainted. */
+void vfs_record_taint(struct vfs *fs);
 /* Add one dependency (used when reading a stored list back); a repeated
  * (op, path) is ignored. */
 void vfs_deps_add(struct vfs_deps *d, enum vfs_op op, const char *path, uint64_t hash);
@@ -290,6 +294,10 @@ struct appset_world {
 	bool new_globbing;             /* --enable-new-git-file-globbing */
 	const char *default_namespace; /* of ApplicationSets without one */
 	void *lock;                    /* guards lazy loads */
+	/* Where repository trees are listed: a git revision (vfs_git) lists
+	 * its tree; NULL or another vfs, the disk (the git index at the top of
+	 * a work tree). */
+	struct vfs *fs;
 };
 
 void appset_world_init(struct appset_world *w);
@@ -398,6 +406,11 @@ struct repo_render_opts {
 	int jobs;                     /* threads; 0: one per core */
 	const char *exclude;          /* a directory of the repository not to search
 	                               * (the output, when it lies inside) */
+	/* `manifestc diff`: read through this vfs (a git revision, or the disk
+	 * rooted at the repository; NULL: the disk), and reuse or store each
+	 * Application's render in this cache (NULL: none; see rcache in diff.h). */
+	struct vfs *fs;
+	struct rcache *cache;
 };
 
 struct repo_image {
