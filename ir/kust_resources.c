@@ -15,11 +15,15 @@
 
 #include "mc/passes.h"
 
+/* What kustomize would fetch (a URL, a git repository spec): manifestc
+ * never touches the network, so these are refused. */
 bool kust_is_remote(const char *p)
 {
 	return strstr(p, "://") || !strncmp(p, "github.com/", 11) ||
 		!strncmp(p, "git@", 4) || !strncmp(p, "gitlab.com/", 11) ||
-		!strncmp(p, "bitbucket.org/", 14);
+		!strncmp(p, "bitbucket.org/", 14) || !strncmp(p, "git::", 5) ||
+		!strncmp(p, "gh:", 3) || strstr(p, ".git//") || strstr(p, "_git/") ||
+		(strstr(p, ".git") && strstr(p, "?ref="));
 }
 
 static bool ends_with(const struct str *s, const char *suffix)
