@@ -867,6 +867,11 @@ int kust_build_doc(struct mc_ctx *ctx, const char *dir, const char *name, const 
 const struct srcfile *kust_load_file(struct mc_ctx *ctx, struct kust *k, const char *rel,
 	const struct srcpos *at)
 {
+	if (!strncmp(rel, "http://", 7) || !strncmp(rel, "https://", 8)) {
+		diag_error(&ctx->diag, at, "remote file '%s' is not supported: manifestc works offline",
+			rel);
+		return NULL;
+	}
 	char *path = path_clean(k->dir, rel);
 	char *real = NULL;
 	int rc = vfs_realpath(ctx->fs, path, &real);
