@@ -11,7 +11,7 @@
  * does so by reading the annotations as a map of strings (a scalar keeps
  * its source text, a collection becomes "") and writing them back, so
  * `happy: true` comes out as `happy: "true"`, and an annotations map left
- * empty disappears.
+ * empty disappears (kust_set_annotations_strings).
  */
 #include <string.h>
 
@@ -35,9 +35,10 @@ int kust_pass_local_config(struct ir_module *m)
 	return 0;
 }
 
-static void clean_annotations(struct mc_ctx *ctx, struct ir_node *body, bool keep_origin,
+static void clean_annotations(struct mc_ctx *ctx, struct ir_resource *r, bool keep_origin,
 	bool keep_transformations)
 {
+	struct ir_node *body = r->body;
 	struct ir_node *md = ir_map_get(body, ctx->s_metadata);
 	struct ir_pair *p = ir_map_find(md, ctx->s_annotations);
 	if (!p)
@@ -48,22 +49,25 @@ static void clean_annotations(struct mc_ctx *ctx, struct ir_node *body, bool kee
 			ir_map_del(md, ctx->s_annotations);
 		return;
 	}
+	/* RemoveBuildAnnotations: the map holds the build state too (kept
+	 * apart here), and a map that was not empty is written back. */
+	bool rewrite = ann->map.len || kust_buildann_any(r);
+	uint32_t w = 0;
+	for (uint32_t i = 0; i < ann->map.len; i++)
+		if (!kust_is_build_annotation(ann->map.items[i].key->s.text))
+			ann->map.items[w++] = ann->map.items[i];
+	if (w != ann->map.len) {
+		ann->map.len = w;
+		ir_map_touched(ann);
+	}
 	if (!keep_origin)
 		ir_map_delc(ann, "config.kubernetes.io/origin");
 	if (!keep_transformations)
 		ir_map_delc(ann, "alpha.config.kubernetes.io/transformations");
-	if (!ann->map.len) {
-		if (!keep_origin || !keep_transformations)
-			ir_map_del(md, ctx->s_annotations);
-		return;
-	}
-	for (uint32_t i = 0; i < ann->map.len; i++) {
-		struct ir_node *v = ann->map.items[i].value;
-		if (ir_is_str(v) && !(v->flags & IR_F_TIMESTAMP))
-			continue;
-		const struct str *text = ir_is_scalar(v) && v->type != IR_NULL ? v->s.text : ctx->s_empty;
-		ann->map.items[i].value = ir_strs(ctx, text, v ? &v->pos : &ann->pos);
-	}
+	if (!keep_origin || !keep_transformations)
+		rewrite = true;
+	if (rewrite)
+		kust_set_annotations_strings(ctx, body, NULL);
 }
 
 /* A key written plain (or made by a transformer) that reads back as a
@@ -113,7 +117,7 @@ int kust_pass_finish(struct ir_module *m)
 			ir_map_setc(ctx, labels, "app.kubernetes.io/managed-by",
 				ir_str0(ctx, "kustomize-(devel)", &body->pos));
 		}
-		clean_annotations(ctx, body, k->origin_annotations, k->transformer_annotations);
+		clean_annotations(ctx, m->res.items[i], k->origin_annotations, k->transformer_annotations);
 		const struct ir_node *bad = bad_key(body, 0);
 		if (bad)
 			return diag_error(&ctx->diag, &bad->pos,

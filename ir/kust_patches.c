@@ -121,7 +121,7 @@ static int parse_sm(struct mc_ctx *ctx, const struct text *t, struct ir_reslist 
 	quiet_begin(ctx, &q);
 	struct yaml_opts yo = t->yo;
 	yo.schema = YAML_V3;
-	int e = kust_parse_resources(ctx, t->f, &yo, out);
+	int e = kust_parse_patches(ctx, t->f, &yo, out);
 	int n = quiet_end(ctx, &q, msg);
 	return e || n ? -1 : 0;
 }
@@ -215,6 +215,24 @@ static int apply_sm(struct ir_module *m, struct ir_resource *r, struct ir_node *
 	const struct str *k = top_str(ctx, r->body, ctx->s_kind);
 	if (allow_name || allow_kind)
 		kust_store_prev_id(ctx, r);
+	/* The merge sees (and may clear) the build annotations, and the
+	 * patch's own (allowNameChange, allowKindChange) merge in. */
+	struct kust_shown shown;
+	kust_buildann_show(ctx, r, &shown);
+	if ((allow_name || allow_kind) && ir_is_map(patch)) {
+		struct ir_node *pmd = ir_map_child(ctx, patch, "metadata");
+		struct ir_node *pann = ir_map_get(pmd, ctx->s_annotations);
+		if (!pann)
+			pann = ir_map_set(ctx, pmd, ctx->s_annotations, ir_map(ctx, &pmd->pos));
+		if (ir_is_map(pann)) {
+			if (allow_name)
+				ir_map_setc(ctx, pann, "internal.config.kubernetes.io/allowNameChange",
+					ir_str0(ctx, "enabled", &pann->pos));
+			if (allow_kind)
+				ir_map_setc(ctx, pann, "internal.config.kubernetes.io/allowKindChange",
+					ir_str0(ctx, "enabled", &pann->pos));
+		}
+	}
 	struct sbuf err = SBUF_INIT;
 	struct ir_node *out;
 	if (kust_smp_merge(ctx, kust_schemas_current(ctx, m->unit), r->body, patch, &out, &err)) {
@@ -233,6 +251,7 @@ static int apply_sm(struct ir_module *m, struct ir_resource *r, struct ir_node *
 	if (!allow_name)
 		set_meta(ctx, r->body, ctx->s_name, n);
 	set_meta(ctx, r->body, ctx->s_namespace, ns);
+	kust_buildann_absorb(ctx, r, &shown);
 	ir_resource_sync(ctx, r);
 	return 0;
 }
@@ -295,6 +314,12 @@ static int apply_json_set(struct ir_module *m, struct kust *k, struct ir_reslist
 		struct ir_resource *r = sel->items[i];
 		if (store_prev)
 			kust_store_prev_id(ctx, r);
+		/* The patch sees the build annotations; afterwards the internal
+		 * ones it had are put back and every annotation is rewritten as
+		 * a string (the transformers' GetAnnotations/SetAnnotations). */
+		struct kust_shown shown;
+		kust_buildann_show(ctx, r, &shown);
+		struct ir_node *internal = kust_buildann_internal(ctx, r);
 		struct sbuf err = SBUF_INIT;
 		struct ir_node *body = r->body;
 		if (kust_jpatch_apply(ctx, jp, &body, &err)) {
@@ -304,6 +329,8 @@ static int apply_json_set(struct ir_module *m, struct kust *k, struct ir_reslist
 		}
 		sbuf_release(&err);
 		r->body = body;
+		kust_set_annotations_strings(ctx, r->body, internal);
+		kust_buildann_absorb(ctx, r, &shown);
 		ir_resource_sync(ctx, r);
 	}
 	kust_acc_touched(k);
@@ -542,7 +569,7 @@ static int psmt_load(struct ir_module *m, struct kust *k, const struct ir_node *
 		return 1;
 	struct yaml_opts yo = { .schema = YAML_V3 };
 	got.len = 0;
-	int errors = kust_parse_resources(ctx, f, &yo, &got);
+	int errors = kust_parse_patches(ctx, f, &yo, &got);
 	for (size_t i = 0; i < got.len; i++)
 		ir_reslist_push(ctx, out, got.items[i]);
 	return errors;

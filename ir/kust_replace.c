@@ -1051,6 +1051,13 @@ static void release_all(repl_vec *rs)
 static int run_all(struct ir_module *m, struct kust *k, repl_vec *rs)
 {
 	int e = 0;
+	/* Sources and targets see the build annotations (a source
+	 * `metadata.annotations` copies them; a target there replaces them). */
+	struct kust_shown *shown = rs->len ? arena_calloc(&m->ctx->arena, m->res.len ? m->res.len : 1,
+		sizeof *shown) : NULL;
+	size_t nshown = rs->len ? m->res.len : 0;
+	for (size_t i = 0; i < nshown; i++)
+		kust_buildann_show(m->ctx, m->res.items[i], &shown[i]);
 	for (size_t i = 0; i < rs->len && !e; i++) {
 		struct repl *r = &rs->items[i];
 		if (!r->has_src || !r->has_targets)
@@ -1058,6 +1065,10 @@ static int run_all(struct ir_module *m, struct kust *k, repl_vec *rs)
 				"replacements must specify a source and at least one target");
 		else
 			e = apply_one(m, r);
+	}
+	for (size_t i = 0; i < nshown; i++) {
+		kust_buildann_absorb(m->ctx, m->res.items[i], &shown[i]);
+		ir_resource_sync(m->ctx, m->res.items[i]);
 	}
 	release_all(rs);
 	kust_acc_touched(k);

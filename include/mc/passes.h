@@ -267,6 +267,10 @@ const struct srcfile *kust_load_file(struct mc_ctx *ctx, struct kust *k, const c
  * dropped, Lists expanded) into new resources appended to out. */
 int kust_parse_resources(struct mc_ctx *ctx, const struct srcfile *f, const struct yaml_opts *yo,
 	struct ir_reslist *out);
+/* The same for strategic merge patches (kust3): the annotations field is
+ * kept as written. */
+int kust_parse_patches(struct mc_ctx *ctx, const struct srcfile *f, const struct yaml_opts *yo,
+	struct ir_reslist *out);
 
 /* Accumulate a list of resource paths (files or kustomization
  * directories) into m, as `resources:` does. */
@@ -362,6 +366,35 @@ void kust_after_plugin(struct ir_module *m, struct kust *k, const char *origin);
 void kust_sort_legacy(struct mc_ctx *ctx, struct ir_reslist *l,
 	const struct str *const *first, size_t nfirst,
 	const struct str *const *last, size_t nlast);
+
+/* ----------------------------- kustomize: build annotations (kust3) */
+
+/* kustomize keeps a resource's build state (struct kust_res) in
+ * "internal.config.kubernetes.io/..." annotations until the end of the
+ * build; operations that see the whole annotations map (JSON 6902 and
+ * strategic merge patches, replacements) see them too.  Show writes the
+ * state into metadata.annotations; absorb reads back what is there
+ * afterwards (the operation may have removed or changed it) and takes it
+ * out of the map again (removing a map that show created and that is now
+ * empty). */
+struct kust_shown {
+	bool created; /* show created the annotations map */
+	bool shown;
+};
+void kust_buildann_show(struct mc_ctx *ctx, struct ir_resource *r, struct kust_shown *s);
+void kust_buildann_absorb(struct mc_ctx *ctx, struct ir_resource *r, const struct kust_shown *s);
+/* Whether r has any build state (kustomize would hold build annotations). */
+bool kust_buildann_any(struct ir_resource *r);
+/* One of resource.BuildAnnotations (stripped by RemoveBuildAnnotations). */
+bool kust_is_build_annotation(const struct str *key);
+/* kioutil.GetInternalAnnotations of r's body as a map of strings (NULL
+ * when there is none). */
+struct ir_node *kust_buildann_internal(struct mc_ctx *ctx, struct ir_resource *r);
+/* RNode.SetAnnotations(GetAnnotations() + extra): every value becomes its
+ * string (a scalar's text, "" for a collection), an empty map disappears,
+ * metadata is created when missing. */
+void kust_set_annotations_strings(struct mc_ctx *ctx, struct ir_node *body,
+	const struct ir_node *extra);
 
 /* -------------------------------------- kustomize: selectors, patches */
 
