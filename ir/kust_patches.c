@@ -321,7 +321,9 @@ static int apply_json_set(struct ir_module *m, struct kust *k, struct ir_reslist
 		kust_buildann_show(ctx, r, &shown);
 		struct ir_node *internal = kust_buildann_internal(ctx, r);
 		struct sbuf err = SBUF_INIT;
-		struct ir_node *body = r->body;
+		/* The patch works on the resource as JSON: what comes back shares
+		 * no node (labels that shared one no longer do). */
+		struct ir_node *body = ir_clone(ctx, r->body);
 		if (kust_jpatch_apply(ctx, jp, &body, &err)) {
 			int e = diag_error(&ctx->diag, at, "%s", err.buf);
 			sbuf_release(&err);

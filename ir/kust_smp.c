@@ -381,7 +381,9 @@ static int walk_map(struct smp *W, struct ir_node *dest, struct ir_node *origin,
 			continue;
 		}
 		struct ir_pair *p = ir_map_find(d, key);
-		if (p)
+		if (p && p->value != val.n && ir_is_scalar(p->value) && ir_is_scalar(val.n))
+			*p->value = *val.n; /* FieldSetter: in place, aliases follow */
+		else if (p)
 			p->value = val.n;
 		else
 			ir_map_append(W->ctx, d, ir_strs(W->ctx, key, &val.n->pos), val.n);

@@ -396,6 +396,12 @@ struct ir_node *kust_buildann_internal(struct mc_ctx *ctx, struct ir_resource *r
 void kust_set_annotations_strings(struct mc_ctx *ctx, struct ir_node *body,
 	const struct ir_node *extra);
 
+/* Set key in map to a node kustomize's SetEntry shares (kust_labels.c):
+ * an existing entry's node is overwritten in place, a new entry gets the
+ * shared node itself. */
+void kust_set_entry(struct ir_node *map, struct ir_pair *existing, struct mc_ctx *ctx,
+	const struct str *key, struct ir_node *shared);
+
 /* -------------------------------------- kustomize: selectors, patches */
 
 /* A resource selector (kustomize's types.Selector): group, version, kind,
