@@ -17,9 +17,39 @@
 
 #include "mc/passes.h"
 
+/* GetValidatedMetadata, which IgnoreLocal runs on every resource: a
+ * transformer (a replacement, a patch) may have left a kind or a name that
+ * is not a non-empty scalar. */
+static const char *invalid_meta(struct mc_ctx *ctx, const struct ir_node *body)
+{
+	const struct ir_node *kind = ir_map_get(body, ctx->s_kind);
+	const struct str *k = ir_is_scalar(kind) && kind->type != IR_NULL ? kind->s.text : NULL;
+	if (!k || !k->len)
+		return "missing kind in object";
+	if (k->len >= 4 && !memcmp(k->s + k->len - 4, "List", 4))
+		return NULL;
+	const struct ir_node *name = ir_path(body, "metadata/name");
+	const struct str *n = ir_is_scalar(name) && name->type != IR_NULL ? name->s.text : NULL;
+	if (!n || !n->len)
+		return "missing metadata.name in object";
+	return NULL;
+}
+
 int kust_pass_local_config(struct ir_module *m)
 {
 	size_t kept = 0;
+	for (size_t i = 0; i < m->res.len; i++) {
+		const struct ir_node *body = m->res.items[i]->body;
+		const char *bad = invalid_meta(m->ctx, body);
+		if (bad) {
+			/* Point at the value a transformer left (it keeps the
+			 * position of the entry that wrote it). */
+			const struct ir_node *at = bad[8] == 'k' ? ir_map_get(body, m->ctx->s_kind)
+				: ir_path(body, "metadata/name");
+			return diag_error(&m->ctx->diag, at ? &at->pos : &body->pos, "%s %s", bad,
+				kust_id_str(m->ctx, &m->res.items[i]->id));
+		}
+	}
 	for (size_t i = 0; i < m->res.len; i++) {
 		const struct ir_node *ann = ir_path(m->res.items[i]->body, "metadata/annotations");
 		const struct ir_node *v = ir_map_getc(ann, "config.kubernetes.io/local-config");
@@ -114,7 +144,8 @@ int kust_pass_finish(struct ir_module *m)
 			struct ir_node *labels = ir_map_get(md, ctx->s_labels);
 			if (!ir_is_map(labels))
 				labels = ir_map_setc(ctx, md, "labels", ir_map(ctx, &md->pos));
-			ir_map_setc(ctx, labels, "app.kubernetes.io/managed-by",
+			const struct str *key = mc_intern0(ctx, "app.kubernetes.io/managed-by");
+			kust_set_entry(labels, ir_map_find(labels, key), ctx, key,
 				ir_str0(ctx, "kustomize-(devel)", &body->pos));
 		}
 		clean_annotations(ctx, m->res.items[i], k->origin_annotations, k->transformer_annotations);
