@@ -62,7 +62,9 @@ int kust_pass_local_config(struct ir_module *m)
 		ir_reslist_touched(&m->res);
 		kust_acc_touched(m->unit);
 	}
-	return 0;
+	/* FromResourceSlice appends what is left: ids must still be unique
+	 * (a patch may have renamed two resources alike). */
+	return kust_acc_check_unique(m, m->unit, NULL);
 }
 
 static void clean_annotations(struct mc_ctx *ctx, struct ir_resource *r, bool keep_origin,

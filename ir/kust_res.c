@@ -402,3 +402,21 @@ int kust_acc_append(struct ir_module *m, struct kust *k, struct ir_resource *r,
 	ix->indexed = m->res.len;
 	return 0;
 }
+
+int kust_acc_check_unique(struct ir_module *m, struct kust *k, const struct srcpos *at)
+{
+	kust_acc_touched(k);
+	for (size_t i = 0; i < m->res.len; i++) {
+		struct ir_resource *found[2];
+		if (kust_acc_find_cur(m, k, &m->res.items[i]->id, found, 2) > 1 &&
+		    found[1] == m->res.items[i]) {
+			/* Without an entry to blame, the name (a patch that renamed
+			 * it left its position there). */
+			const struct ir_node *name = ir_path(m->res.items[i]->body, "metadata/name");
+			return diag_error(&m->ctx->diag, at ? at : name ? &name->pos : &m->res.items[i]->origin,
+				"may not add resource with an already registered id: %s",
+				kust_id_str(m->ctx, &m->res.items[i]->id));
+		}
+	}
+	return 0;
+}

@@ -214,6 +214,9 @@ size_t kust_acc_find_cur(struct ir_module *m, struct kust *k, const struct ir_re
 /* Resources with any id (previous or current) Equals id. */
 size_t kust_acc_find_any(struct ir_module *m, struct kust *k, const struct ir_resid *id,
 	struct ir_resource **out, size_t max);
+/* Re-appending m's resources to an empty accumulator, as kustomize does
+ * after a component and at the end: two with the same current id fail. */
+int kust_acc_check_unique(struct ir_module *m, struct kust *k, const struct srcpos *at);
 /* Forget the index after identities changed (passes that rename call it;
  * the pass driver also calls it after every pass). */
 void kust_acc_touched(struct kust *k);
