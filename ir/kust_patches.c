@@ -90,10 +90,11 @@ static void inline_text(struct mc_ctx *ctx, const struct ir_node *n, const char 
 	t->f = srcfile_mem(ctx, arena_printf(&ctx->arena, "%s (%s)",
 		n->pos.file ? n->pos.file->path : "kustomization", what), t->data, t->len);
 	if (n->pos.file && (n->style == IR_STYLE_LITERAL) && n->pos.line) {
-		/* A block scalar: line i of the text is line pos.line + 1 + i of the
-		 * file, indented as its first line. */
+		/* A block scalar: its position is the line after the indicator
+		 * (where the loader's mark puts it), so line i of the text is line
+		 * pos.line + i of the file, indented as its first line. */
 		size_t len = 0;
-		uint32_t first = n->pos.line + 1 + lines;
+		uint32_t first = n->pos.line + lines;
 		const char *l = srcfile_line(n->pos.file, first, &len);
 		uint32_t ind = 0;
 		while (l && ind < len && l[ind] == ' ')

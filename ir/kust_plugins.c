@@ -100,6 +100,16 @@ static bool parse_inline(struct mc_ctx *ctx, struct kust *k, const struct ir_nod
 		s->s, s->len);
 	struct yaml_opts yo = { .schema = YAML_V3, .pos_file = k->file,
 		.line_offset = e->pos.line, .col_offset = e->pos.col + 1 };
+	if (e->style == IR_STYLE_LITERAL && k->file && e->pos.line) {
+		/* A block scalar's position is its first content line. */
+		size_t len = 0;
+		const char *l = srcfile_line(k->file, e->pos.line, &len);
+		uint32_t ind = 0;
+		while (l && ind < len && l[ind] == ' ')
+			ind++;
+		yo.line_offset = e->pos.line - 1;
+		yo.col_offset = ind;
+	}
 	struct ir_reslist got = { 0 };
 	bool ok = kust_parse_resources(ctx, f, &yo, &got) == 0 && !diag_errors(&ctx->diag);
 	diag_release(&ctx->diag);
