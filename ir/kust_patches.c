@@ -221,18 +221,16 @@ static int apply_sm(struct ir_module *m, struct ir_resource *r, struct ir_node *
 	struct kust_shown shown;
 	kust_buildann_show(ctx, r, &shown);
 	if ((allow_name || allow_kind) && ir_is_map(patch)) {
-		struct ir_node *pmd = ir_map_child(ctx, patch, "metadata");
-		struct ir_node *pann = ir_map_get(pmd, ctx->s_annotations);
-		if (!pann)
-			pann = ir_map_set(ctx, pmd, ctx->s_annotations, ir_map(ctx, &pmd->pos));
-		if (ir_is_map(pann)) {
-			if (allow_name)
-				ir_map_setc(ctx, pann, "internal.config.kubernetes.io/allowNameChange",
-					ir_str0(ctx, "enabled", &pann->pos));
-			if (allow_kind)
-				ir_map_setc(ctx, pann, "internal.config.kubernetes.io/allowKindChange",
-					ir_str0(ctx, "enabled", &pann->pos));
-		}
+		/* AllowNameChange/AllowKindChange rewrite the patch's annotations
+		 * (SetAnnotations: strings; a null map becomes a map). */
+		struct ir_node *flags = ir_map(ctx, &patch->pos);
+		if (allow_name)
+			ir_map_setc(ctx, flags, "internal.config.kubernetes.io/allowNameChange",
+				ir_str0(ctx, "enabled", &patch->pos));
+		if (allow_kind)
+			ir_map_setc(ctx, flags, "internal.config.kubernetes.io/allowKindChange",
+				ir_str0(ctx, "enabled", &patch->pos));
+		kust_set_annotations_strings(ctx, patch, flags);
 	}
 	struct sbuf err = SBUF_INIT;
 	struct ir_node *out;
