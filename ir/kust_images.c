@@ -116,7 +116,7 @@ static int update(struct mc_ctx *ctx, const struct image *im, struct ir_node **s
 		sbuf_addc(&out, '@');
 		sbuf_add(&out, d.buf, d.len);
 	}
-	*slot = ir_str(ctx, out.buf, out.len, at);
+	kust_set_scalar(ctx, slot, mc_intern(ctx, out.buf, out.len), IR_NULL, at); /* SetScalar */
 	sbuf_release(&out);
 	sbuf_release(&t);
 	sbuf_release(&d);

@@ -535,22 +535,41 @@ static void json_roundtrip(struct mc_ctx *ctx, struct ir_node *n, struct sbuf *t
 		sbuf_reset(tmp);
 		go_ftoa(tmp, f, 'g', -1, 64);
 		n->s.text = mc_intern(ctx, tmp->buf, tmp->len);
+		n->tag = NULL;
+		n->style = IR_STYLE_ANY;
 		break;
 	}
 	case IR_BOOL:
 		n->s.text = mc_intern0(ctx, n->s.v.b ? "true" : "false");
+		n->tag = NULL;
+		n->style = IR_STYLE_ANY;
 		break;
 	case IR_NULL:
 		n->s.text = mc_intern0(ctx, "null");
+		n->tag = NULL;
+		n->style = IR_STYLE_ANY;
 		break;
-	case IR_STR:
+	case IR_STR: {
 		if (n->flags & IR_F_TIMESTAMP) {
 			sbuf_reset(tmp);
 			if (yaml_timestamp(n->s.text->s, n->s.text->len, tmp))
 				n->s.text = mc_intern(ctx, tmp->buf, tmp->len);
 			n->flags &= (uint16_t)~IR_F_TIMESTAMP;
 		}
+		/* go-yaml writes the Go string back: no tag, quoted when it
+		 * would read as something else, a block when multi-line. */
+		struct ir_node r;
+		memset(&r, 0, sizeof r);
+		n->tag = NULL;
+		if (memchr(n->s.text->s, '\n', n->s.text->len))
+			n->style = IR_STYLE_LITERAL;
+		else if (yaml_resolve(YAML_V3, n->s.text->s, n->s.text->len, &r) != IR_STR ||
+			 (r.flags & IR_F_TIMESTAMP) || !n->s.text->len)
+			n->style = IR_STYLE_DQUOTED;
+		else
+			n->style = IR_STYLE_ANY;
 		break;
+	}
 	case IR_MAP:
 		for (uint32_t i = 0; i < n->map.len; i++)
 			json_roundtrip(ctx, n->map.items[i].value, tmp, depth + 1);

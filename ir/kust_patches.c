@@ -179,7 +179,15 @@ static void set_meta(struct mc_ctx *ctx, struct ir_node *body, const struct str 
 		ir_map_del(md, key);
 		return;
 	}
-	ir_map_set(ctx, md, key, ir_strs(ctx, val, &body->pos));
+	/* SetName / SetNamespace: an untagged node, in place. */
+	struct ir_pair *p = ir_map_find(md, key);
+	if (p) {
+		kust_set_scalar(ctx, &p->value, val, IR_NULL, &p->value->pos);
+		return;
+	}
+	struct ir_node *v = NULL;
+	kust_set_scalar(ctx, &v, val, IR_NULL, &body->pos);
+	ir_map_append(ctx, md, ir_strs(ctx, key, &body->pos), v);
 }
 
 /* The copy of a patch that ResMap.ApplySmPatch merges into one target. */
@@ -245,8 +253,13 @@ static int apply_sm(struct ir_module *m, struct ir_resource *r, struct ir_node *
 		return 0;
 	}
 	r->body = out;
-	if (!allow_kind)
-		ir_map_set(ctx, r->body, ctx->s_kind, ir_strs(ctx, k, &r->body->pos));
+	if (!allow_kind) {
+		struct ir_pair *kp = ir_map_find(r->body, ctx->s_kind);
+		if (kp)
+			kust_set_scalar(ctx, &kp->value, k, IR_NULL, &kp->value->pos);
+		else
+			ir_map_set(ctx, r->body, ctx->s_kind, ir_strs(ctx, k, &r->body->pos));
+	}
 	if (!allow_name)
 		set_meta(ctx, r->body, ctx->s_name, n);
 	set_meta(ctx, r->body, ctx->s_namespace, ns);

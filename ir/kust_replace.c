@@ -791,8 +791,17 @@ static int set_scalar(struct ir_node *t, const struct str *text, struct sbuf *er
 	struct ir_node r;
 	memset(&r, 0, sizeof r);
 	enum ir_type got = yaml_resolve(YAML_V3, text->s, text->len, &r);
+	if (t->tag && !t->tag->len && (t->style == IR_STYLE_SQUOTED || t->style == IR_STYLE_DQUOTED ||
+		t->style == IR_STYLE_LITERAL || t->style == IR_STYLE_FOLDED)) {
+		/* untagged but quoted: the quotes keep it a string */
+		t->type = IR_STR;
+		t->flags = 0;
+		t->s.text = text;
+		return 0;
+	}
 	if (t->tag && !t->tag->len) {
-		/* created by a path: untagged, it reads as its text reads */
+		/* created by a path or set by a transformer (SetScalar,
+		 * SetName): untagged, it reads as its text reads */
 		t->tag = NULL;
 		t->type = (uint8_t)got;
 		t->flags = r.flags;

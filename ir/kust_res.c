@@ -182,8 +182,14 @@ void kust_rename(struct mc_ctx *ctx, struct ir_resource *r, const struct str *na
 {
 	kust_store_prev_id(ctx, r);
 	struct ir_node *md = ir_map_child(ctx, r->body, "metadata");
-	struct ir_node *old = ir_map_get(md, ctx->s_name);
-	ir_map_set(ctx, md, ctx->s_name, ir_strs(ctx, name, old ? &old->pos : &md->pos));
+	struct ir_pair *p = ir_map_find(md, ctx->s_name);
+	if (p) {
+		kust_set_scalar(ctx, &p->value, name, IR_NULL, &p->value->pos); /* SetName */
+	} else {
+		struct ir_node *v = NULL;
+		kust_set_scalar(ctx, &v, name, IR_NULL, &md->pos);
+		ir_map_set(ctx, md, ctx->s_name, v);
+	}
 	ir_resource_sync(ctx, r);
 }
 

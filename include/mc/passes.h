@@ -405,6 +405,12 @@ void kust_set_annotations_strings(struct mc_ctx *ctx, struct ir_node *body,
 void kust_set_entry(struct ir_node *map, struct ir_pair *existing, struct mc_ctx *ctx,
 	const struct str *key, struct ir_node *shared);
 
+/* FieldSetter on a scalar (kust_setter.c): set *slot to text with the
+ * given tag (IR_INT, IR_STR, or IR_NULL for none), keeping the old node's
+ * quotes or explicit tag as kustomize's write-out does, in place. */
+void kust_set_scalar(struct mc_ctx *ctx, struct ir_node **slot, const struct str *text,
+	enum ir_type tag, const struct srcpos *pos);
+
 /* -------------------------------------- kustomize: selectors, patches */
 
 /* A resource selector (kustomize's types.Selector): group, version, kind,
