@@ -104,7 +104,7 @@ static int parse_docs(struct mc_ctx *ctx, const struct srcfile *f, const struct 
 	struct ir_reslist *out, bool patches)
 {
 	struct ir_docs docs = { 0 };
-	if (yaml_load(ctx, f, yo, &docs))
+	if (kust_read_docs(ctx, f, yo, &docs))
 		return 1;
 	int errors = 0;
 	size_t kept = 0;
@@ -228,7 +228,7 @@ static int resources_of(struct mc_ctx *ctx, struct kust *k, const struct srcfile
 /* The origin annotation value kustomize writes (YAML of resource.Origin). */
 static const char *origin_yaml(struct mc_ctx *ctx, const char *path)
 {
-	return arena_printf(&ctx->arena, "path: %s\n", path);
+	return arena_printf(&ctx->arena, "path: %s\n", kust_origin_quote(ctx, path));
 }
 
 void kust_set_annotation(struct mc_ctx *ctx, struct ir_node *body, const char *key,

@@ -270,6 +270,10 @@ const struct srcfile *kust_load_file(struct mc_ctx *ctx, struct kust *k, const c
  * dropped, Lists expanded) into new resources appended to out. */
 int kust_parse_resources(struct mc_ctx *ctx, const struct srcfile *f, const struct yaml_opts *yo,
 	struct ir_reslist *out);
+/* The documents of a resource file as kyaml's ByteReader reads them
+ * (kust_docsplit.c): cut at `---` lines, first document of each piece. */
+int kust_read_docs(struct mc_ctx *ctx, const struct srcfile *f, const struct yaml_opts *yo,
+	struct ir_docs *out);
 /* The same for strategic merge patches (kust3): the annotations field is
  * kept as written. */
 int kust_parse_patches(struct mc_ctx *ctx, const struct srcfile *f, const struct yaml_opts *yo,
@@ -357,6 +361,8 @@ int kust_plugin_smp(struct ir_module *m, struct kust *k, struct ir_node *cfg);
 int kust_plugin_json6902(struct ir_module *m, struct kust *k, struct ir_node *cfg);
 int kust_plugin_replacement(struct ir_module *m, struct kust *k, struct ir_node *cfg);
 
+/* A value of an origin annotation's YAML, quoted as go-yaml quotes it. */
+const char *kust_origin_quote(struct mc_ctx *ctx, const char *s);
 /* After each builtin transformer: transformer annotations (buildMetadata)
  * and DropEmpties, as kustomize's multiTransformer does. */
 void kust_after_transformer(struct ir_module *m, struct kust *k, const char *plugin_kind);
