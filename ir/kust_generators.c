@@ -480,7 +480,8 @@ static const char *generator_origin(struct mc_ctx *ctx, struct kust *k, const ch
 	const char *in = *k->origin_path ? arena_printf(&ctx->arena, "%s/%s", k->origin_path, base)
 		: base;
 	return arena_printf(&ctx->arena,
-		"configuredIn: %s\nconfiguredBy:\n  apiVersion: builtin\n  kind: %s\n", in, kind);
+		"configuredIn: %s\nconfiguredBy:\n  apiVersion: builtin\n  kind: %s\n",
+		kust_origin_quote(ctx, in), kind);
 }
 
 /* Generate and absorb one entry (also used for builtin generator plugin

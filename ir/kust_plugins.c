@@ -73,15 +73,17 @@ static const char *plugin_origin(struct mc_ctx *ctx, struct ir_resource *r)
 			: strlen(origin + 6));
 	}
 	struct sbuf sb = SBUF_INIT;
-	sbuf_printf(&sb, "configuredIn: %s\nconfiguredBy:\n", path);
+	/* (the path was quoted already when it needed quotes) */
+	sbuf_printf(&sb, "configuredIn: %s\nconfiguredBy:\n",
+		*path == '"' ? path : kust_origin_quote(ctx, path));
 	const char *api = ir_cstr(ir_map_get(r->body, ctx->s_apiVersion));
 	if (api && *api)
-		sbuf_printf(&sb, "  apiVersion: %s\n", api);
-	sbuf_printf(&sb, "  kind: %s\n", r->id.kind->s);
+		sbuf_printf(&sb, "  apiVersion: %s\n", kust_origin_quote(ctx, api));
+	sbuf_printf(&sb, "  kind: %s\n", kust_origin_quote(ctx, r->id.kind->s));
 	if (r->id.name->len)
-		sbuf_printf(&sb, "  name: %s\n", r->id.name->s);
+		sbuf_printf(&sb, "  name: %s\n", kust_origin_quote(ctx, r->id.name->s));
 	if (r->id.ns->len)
-		sbuf_printf(&sb, "  namespace: %s\n", r->id.ns->s);
+		sbuf_printf(&sb, "  namespace: %s\n", kust_origin_quote(ctx, r->id.ns->s));
 	const char *s = arena_strdup(&ctx->arena, sb.buf);
 	sbuf_release(&sb);
 	return s;
@@ -146,7 +148,7 @@ static int load_configs(struct ir_module *m, struct kust *k, const struct ir_nod
 				const char *p = *k->origin_path
 					? arena_printf(&ctx->arena, "%s/%s", k->origin_path, kf) : kf;
 				kust_set_annotation(ctx, got.items[j]->body, "config.kubernetes.io/origin",
-					arena_printf(&ctx->arena, "path: %s\n", p));
+					arena_printf(&ctx->arena, "path: %s\n", kust_origin_quote(ctx, p)));
 			}
 			errors += kust_acc_append(out, &tmp, got.items[j], &e->pos);
 		}
