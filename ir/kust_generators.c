@@ -465,6 +465,15 @@ int kust_absorb(struct ir_module *m, struct kust *k, struct ir_resource *res,
 		return diag_error(&ctx->diag, at, "id %s exists; behavior must be merge or replace",
 			kust_id_str(ctx, &res->id));
 	}
+	/* ResMap.Replace finds the place by the merged resource's current id,
+	 * which is the old one's only if a patch did not change its kind. */
+	struct ir_resource *here[2];
+	size_t nhere = kust_acc_find_cur(m, k, &res->id, here, 2);
+	if (!nhere)
+		return diag_error(&ctx->diag, at, "cannot find resource with id %s to replace",
+			kust_id_str(ctx, &res->id));
+	if (here[0] != old)
+		return diag_error(&ctx->diag, at, "unexpected target index in replacement");
 	for (size_t i = 0; i < m->res.len; i++)
 		if (m->res.items[i] == old)
 			m->res.items[i] = res;
