@@ -28,6 +28,11 @@ struct kust_openapi {
 	struct kust_schemas ss;
 	struct schema_set *custom; /* NULL: the builtin schemas */
 	bool set;                  /* a kustomization chose (version or path) */
+	/* kustomize's global schema had loaded (or flagged for loading) the
+	 * builtin definitions before a custom document came: it then holds
+	 * both, and kinds the document does not declare keep their schema. */
+	bool builtin_touched;
+	bool with_builtin;
 	/* The kinds the custom document declares: only they have a schema. */
 	VEC(const struct str *) gvks; /* "group/version/kind" */
 };
@@ -70,7 +75,7 @@ static const struct kust_schema *type_of(const struct kust_schemas *ss, const st
 	memcpy(version, v, vl);
 	version[vl] = 0;
 	const struct schema_set *set = o->custom ? o->custom : schema_builtin();
-	if (o->custom) {
+	if (o->custom && !o->with_builtin) {
 		bool declared = false;
 		for (size_t i = 0; i < o->gvks.len && !declared; i++) {
 			const struct str *g = o->gvks.items[i];
@@ -82,7 +87,7 @@ static const struct kust_schema *type_of(const struct kust_schemas *ss, const st
 			return NULL;
 	}
 	const struct schema *s = schema_lookup(set, group, version, kind->s);
-	if (!s && !o->custom) {
+	if (!s && (!o->custom || o->with_builtin)) {
 		for (size_t i = 0; i < sizeof successors / sizeof *successors; i++) {
 			if (strcmp(group, successors[i][0]) || strcmp(version, successors[i][1]))
 				continue;
@@ -134,15 +139,45 @@ static bool merge_of(const struct kust_schemas *ss, const struct kust_schema *s,
 }
 
 static struct kust_openapi builtin_state = {
-	{ type_of, field_of, items_of, merge_of, &builtin_state }, NULL, false, { 0 },
+	.ss = { type_of, field_of, items_of, merge_of, &builtin_state },
 };
+
+static struct kust_openapi *state_of(struct mc_ctx *ctx, struct kust *k)
+{
+	struct kust *top = k->top ? k->top : k;
+	if (!top->openapi) {
+		struct kust_openapi *o = arena_calloc(&ctx->arena, 1, sizeof *o);
+		o->ss = builtin_state.ss;
+		o->ss.data = o;
+		top->openapi = o;
+	}
+	return top->openapi;
+}
 
 const struct kust_schemas *kust_schemas_current(struct mc_ctx *ctx, struct kust *k)
 {
-	(void)ctx;
-	if (k && k->top && k->top->openapi)
-		return &k->top->openapi->ss;
-	return &builtin_state.ss;
+	if (!k)
+		return &builtin_state.ss;
+	struct kust_openapi *o = state_of(ctx, k);
+	/* A strategic merge with the builtin schema loads it for good. */
+	if (!o->custom)
+		o->builtin_touched = true;
+	return &o->ss;
+}
+
+void kust_openapi_note_id(struct mc_ctx *ctx, struct kust *k, const struct ir_resid *id)
+{
+	/* kyaml asks whether a kind is cluster-scoped for every id it makes;
+	 * a kind its builtin table does not list flags the builtin schema for
+	 * loading with whatever schema comes next. */
+	struct kust *top = k->top ? k->top : k;
+	if (top->openapi && (top->openapi->builtin_touched || top->openapi->custom))
+		return;
+	const struct str *api = id->group->len
+		? str_printf(&ctx->strs, "%s/%s", id->group->s, id->version->s) : id->version;
+	if (type_of(&builtin_state.ss, api, id->kind))
+		return;
+	state_of(ctx, k)->builtin_touched = true;
 }
 
 /* The `openapi:` field: the first kustomization that sets it wins. */
@@ -165,13 +200,7 @@ int kust_pass_openapi(struct ir_module *m)
 		if (!file)
 			return 1;
 	}
-	struct kust_openapi *o = top->openapi;
-	if (!o) {
-		o = arena_calloc(&ctx->arena, 1, sizeof *o);
-		o->ss = builtin_state.ss;
-		o->ss.data = o;
-		top->openapi = o;
-	}
+	struct kust_openapi *o = state_of(ctx, k);
 	if (file) {
 		if (version)
 			return diag_error(&ctx->diag, &version->key->pos,
@@ -188,6 +217,9 @@ int kust_pass_openapi(struct ir_module *m)
 		 * builtin one has been loaded). */
 		o->custom = schema_set_new(schema_builtin());
 		o->set = true;
+		/* The top sets its schema before anything is read; a base or a
+		 * component sets it in the middle of the build. */
+		o->with_builtin = k != top && o->builtin_touched;
 		const struct ir_node *defs = ir_map_getc(doc, "definitions");
 		for (uint32_t i = 0; ir_is_map(defs) && i < defs->map.len; i++) {
 			const struct ir_node *gvk = ir_map_getc(defs->map.items[i].value,

@@ -395,6 +395,7 @@ size_t kust_acc_find_any(struct ir_module *m, struct kust *k, const struct ir_re
 int kust_acc_append(struct ir_module *m, struct kust *k, struct ir_resource *r,
 	const struct srcpos *at)
 {
+	kust_openapi_note_id(m->ctx, k, &r->id);
 	struct ir_resource *found[1];
 	if (kust_acc_find_cur(m, k, &r->id, found, 1))
 		return diag_error(&m->ctx->diag, at,

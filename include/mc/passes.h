@@ -494,6 +494,10 @@ int kust_smp_merge(struct mc_ctx *ctx, const struct kust_schemas *ss, struct ir_
 /* The schemas strategic merge uses in k's build: the builtin Kubernetes
  * ones, or the custom `openapi:` document in effect. */
 const struct kust_schemas *kust_schemas_current(struct mc_ctx *ctx, struct kust *k);
+/* A resource id made in the build (kust3): an id of a kind kustomize's
+ * builtin table does not know makes its global schema load the builtin
+ * definitions too once a base or component installs a custom one. */
+void kust_openapi_note_id(struct mc_ctx *ctx, struct kust *k, const struct ir_resid *id);
 /* The `openapi:` field (first pass of every kustomization: the first one
  * that sets a schema sets it for the build), and the release of what it
  * allocated (after the top's build). */
