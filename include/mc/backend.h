@@ -48,6 +48,10 @@ void emit_json_string(struct sbuf *out, const char *s, size_t n);
 
 enum report_format { REPORT_TEXT, REPORT_JSON, REPORT_JUNIT, REPORT_SARIF, REPORT_GITHUB };
 
+/* Findings of `validate`, `render` and `diff`, in every format.  Records
+ * are resources (or findings that concern no resource); several records may
+ * index one finding, which is then printed once by the formats that list
+ * findings (text, SARIF, GitHub). */
 struct report {
 	const struct validate_records *records; /* in input order */
 	const struct diag *diag;                /* the findings the records index */
@@ -56,6 +60,8 @@ struct report {
 	bool verbose;       /* list valid and skipped resources too */
 	bool color;         /* text only */
 	const char *tool_version;
+	const char *tool;   /* "manifestc render": JUnit's suite name, GitHub notice
+	                     * titles (default "manifestc validate") */
 };
 
 /* "text", "json", "junit", "sarif", "github"; -1 for anything else. */
