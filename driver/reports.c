@@ -57,6 +57,11 @@ int cli_reports_parse(const struct cli_cmd *cmd, const struct strvec *specs, con
 	return 0;
 }
 
+bool cli_reports_quiet(const struct cli_reports *rs)
+{
+	return rs->len == 1 && rs->items[0].fmt == REPORT_TEXT && !rs->items[0].file;
+}
+
 void cli_reports_release(struct cli_reports *rs)
 {
 	free(rs->items);
