@@ -58,8 +58,12 @@ int write_output(const char *path, const char *data, size_t len);
 
 /* The commands. */
 extern const struct cli_cmd cmd_build;
+extern const struct cli_cmd cmd_render;
+extern const struct cli_cmd cmd_images;
+extern const struct cli_cmd cmd_appset;
 extern const struct cli_cmd cmd_template;
 extern const struct cli_cmd cmd_tpl;
 extern const struct cli_cmd cmd_diff;
+extern const struct cli_cmd cmd_validate;
 
 #endif

@@ -12,9 +12,13 @@
 
 static const struct cli_cmd *const commands[] = {
 	&cmd_build,
+	&cmd_render,
+	&cmd_images,
+	&cmd_appset,
 	&cmd_template,
 	&cmd_tpl,
 	&cmd_diff,
+	&cmd_validate,
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

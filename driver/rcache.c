@@ -17,12 +17,13 @@
  * Files live at DIR/v1/KEY[0..2]/KEY.  Writes go to a temporary file in
  * the same directory and are renamed into place, so a reader sees an old
  * entry or a new one, never half of one, and concurrent writers simply
- * race to the last rename.  A malformed or foreign file is a miss.  Hits
+ * race to the last rename; render threads share one struct rcache.  A malformed or foreign file is a miss.  Hits
  * refresh the file's modification time; when the cache grows past its
  * bound, the least recently used files go first.  None of this changes
  * what a run prints: an entry gives exactly the bytes a render would.
  */
 #include <dirent.h>
+#include <stdatomic.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -41,8 +42,8 @@
 struct rcache {
 	char *dir;       /* DIR/v1 */
 	uint64_t max_bytes;
-	bool wrote;      /* something was stored: check the bound at close */
-	unsigned seq;    /* temporary file names */
+	atomic_bool wrote; /* something was stored: check the bound at close */
+	atomic_uint seq;   /* temporary file names (render threads store at once) */
 };
 
 void rcache_key(char out[33], const void *p, size_t n)
@@ -321,7 +322,7 @@ int rcache_put(struct rcache *c, const char *key, const struct vfs_deps *deps, c
 		err = EFBIG;
 	if (!err) {
 		struct sbuf tmp = SBUF_INIT;
-		sbuf_printf(&tmp, "%s.tmp.%ld.%u", path, (long)getpid(), c->seq++);
+		sbuf_printf(&tmp, "%s.tmp.%ld.%u", path, (long)getpid(), atomic_fetch_add(&c->seq, 1));
 		int fd = open(tmp.buf, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 		if (fd < 0) {
 			err = errno;
@@ -344,7 +345,7 @@ int rcache_put(struct rcache *c, const char *key, const struct vfs_deps *deps, c
 		sbuf_release(&tmp);
 	}
 	if (!err)
-		c->wrote = true;
+		atomic_store(&c->wrote, true);
 	sbuf_release(&file);
 	free(dir);
 	free(path);
@@ -422,7 +423,7 @@ void rcache_close(struct rcache *c)
 {
 	if (!c)
 		return;
-	if (c->wrote && c->max_bytes)
+	if (atomic_load(&c->wrote) && c->max_bytes)
 		rcache_trim(c);
 	free(c->dir);
 	free(c);

@@ -224,24 +224,18 @@ static bool has_nan(const struct ir_node *n)
 	return false;
 }
 
-struct head {
-	const char *kind, *name;
-	const char *hook, *hook_delete; /* annotation values, NULL when absent */
-	bool annotated;                 /* metadata.annotations is non-empty */
-};
 
-/* yaml.Unmarshal(doc, &SimpleHead).  Returns 0, or 1 with *why set. */
-static int decode_head(struct mc_ctx *ctx, const char *path, const char *p, size_t n,
-	struct head *h, const char **why)
+/* yaml.Unmarshal's first step on one document: 0 and the document (NULL
+ * when empty), or 1 with *why set. */
+static int parse_doc(struct mc_ctx *ctx, const char *path, const char *p, size_t n,
+	struct ir_node **doc, const char **why)
 {
-	memset(h, 0, sizeof *h);
-	h->kind = "";
 	const struct srcfile *f = srcfile_mem(ctx, path, p, n);
 	struct yaml_opts yo = { .schema = YAML_V2, .flags = YAML_DUPKEYS_OK };
 	struct diag saved = ctx->diag;
 	diag_init(&ctx->diag);
-	struct ir_node *doc = NULL;
-	int rc = yaml_load_one(ctx, f, &yo, &doc);
+	*doc = NULL;
+	int rc = yaml_load_one(ctx, f, &yo, doc);
 	struct diag mine = ctx->diag;
 	ctx->diag = saved;
 	if (rc) {
@@ -249,10 +243,16 @@ static int decode_head(struct mc_ctx *ctx, const char *path, const char *p, size
 		*why = m ? arena_printf(&ctx->arena, "error converting YAML to JSON: yaml: line %u: %s",
 				m->pos.line, m->msg)
 			 : "error converting YAML to JSON: yaml: invalid document";
-		diag_release(&mine);
-		return 1;
 	}
 	diag_release(&mine);
+	return rc ? 1 : 0;
+}
+
+/* The rest of yaml.Unmarshal(doc, &SimpleHead).  0, or 1 with *why. */
+static int decode_head(struct mc_ctx *ctx, const struct ir_node *doc, struct helm_head *h, const char **why)
+{
+	memset(h, 0, sizeof *h);
+	h->kind = "";
 	if (has_nan(doc)) {
 		*why = "error converting YAML to JSON: json: unsupported value: NaN";
 		return 1;
@@ -269,9 +269,12 @@ static int decode_head(struct mc_ctx *ctx, const char *path, const char *p, size
 	const char *field = NULL, *type = "string";
 	const struct ir_node *bad_node = NULL;
 	struct ir_node *v;
-	if ((v = json_field(doc, "apiVersion")) && (head_str(ctx, v, &bad), bad)) {
-		field = "apiVersion";
-		bad_node = v;
+	if ((v = json_field(doc, "apiVersion"))) {
+		h->api_version = head_str(ctx, v, &bad);
+		if (bad) {
+			field = "apiVersion";
+			bad_node = v;
+		}
 	}
 	if (!bad && (v = json_field(doc, "kind"))) {
 		const char *k = head_str(ctx, v, &bad);
@@ -315,8 +318,6 @@ static int decode_head(struct mc_ctx *ctx, const char *path, const char *p, size
 				const char *k = an->map.items[i].key->s.text->s;
 				if (!strcmp(k, "helm.sh/hook"))
 					h->hook = s ? s : "";
-				else if (!strcmp(k, "helm.sh/hook-delete-policy"))
-					h->hook_delete = s ? s : "";
 			}
 		}
 	}
@@ -435,11 +436,18 @@ static bool hook_events(const char *v, bool *test)
 	}
 }
 
+struct piece_of {
+	struct helm_rendered *file;
+	struct piece doc;
+	struct ir_node *node;
+};
+
 int helm_sort_manifests(struct mc_ctx *ctx, struct helm_rendered *files, size_t n, int major,
 	struct helm_sorted *out)
 {
 	struct arena *a = &ctx->arena;
 	qsort(files, n, sizeof *files, cmp_files);
+	VEC(struct piece_of) pcs = { 0 };
 	for (size_t i = 0; i < n; i++) {
 		struct helm_rendered *f = &files[i];
 		if (base_name(f->name)[0] == '_' || helm_is_blank(f->text, f->len))
@@ -447,35 +455,42 @@ int helm_sort_manifests(struct mc_ctx *ctx, struct helm_rendered *files, size_t 
 		pieces_t docs = { 0 };
 		split_manifests(a, f->text, f->len, major, &docs);
 		for (size_t j = 0; j < docs.len; j++) {
-			struct head h;
-			const char *why;
-			const char *content = arena_strndup(a, docs.items[j].p, docs.items[j].n);
-			if (decode_head(ctx, f->name, content, docs.items[j].n, &h, &why)) {
-				out->failed = true;
-				return diag_error(&ctx->diag, f->pos.file ? &f->pos : NULL,
-					"YAML parse error on %s: %s", f->name, why);
-			}
-			struct helm_doc *d = arena_calloc(a, 1, sizeof *d);
-			d->path = f->name;
-			d->content = content;
-			d->len = docs.items[j].n;
-			d->kind = h.kind;
-			d->name = h.name ? h.name : "";
-			d->rank = helm_install_rank(h.kind, major);
-			if (!h.annotated || !h.hook) {
-				VEC_PUSH(a, &out->manifests, d);
-				continue;
-			}
-			bool test;
-			if (!hook_events(h.hook, &test)) {
-				diag_note(&ctx->diag, NULL, "info: skipping unknown hook: %s",
-					helm_quote_a(a, h.hook));
-				continue;
-			}
-			d->hook = true;
-			d->test = test;
-			VEC_PUSH(a, &out->hooks, d);
+			struct piece_of pc = { f, docs.items[j], NULL };
+			VEC_PUSH(a, &pcs, pc);
 		}
+	}
+	for (size_t i = 0; i < pcs.len; i++) {
+		struct piece_of *pc = &pcs.items[i];
+		struct helm_rendered *f = pc->file;
+		struct helm_head h;
+		const char *why;
+		const char *content = arena_strndup(a, pc->doc.p, pc->doc.n);
+		int fast = helm_head_fast(a, content, pc->doc.n, &h, &why);
+		if (fast > 0 || (fast < 0 && (parse_doc(ctx, f->name, content, pc->doc.n, &pc->node, &why) ||
+		    decode_head(ctx, pc->node, &h, &why)))) {
+			out->failed = true;
+			return diag_error(&ctx->diag, f->pos.file ? &f->pos : NULL,
+				"YAML parse error on %s: %s", f->name, why);
+		}
+		struct helm_doc *d = arena_calloc(a, 1, sizeof *d);
+		d->path = f->name;
+		d->content = content;
+		d->len = pc->doc.n;
+		d->kind = h.kind;
+		d->name = h.name ? h.name : "";
+		d->rank = helm_install_rank(h.kind, major);
+		if (!h.annotated || !h.hook) {
+			VEC_PUSH(a, &out->manifests, d);
+			continue;
+		}
+		bool test;
+		if (!hook_events(h.hook, &test)) {
+			diag_note(&ctx->diag, NULL, "info: skipping unknown hook: %s", helm_quote_a(a, h.hook));
+			continue;
+		}
+		d->hook = true;
+		d->test = test;
+		VEC_PUSH(a, &out->hooks, d);
 	}
 	sort_docs(&out->manifests);
 	sort_docs(&out->hooks);
@@ -634,15 +649,23 @@ int helm_print(struct mc_ctx *ctx, const struct helm_chart *chart, const struct 
 		free(p);
 		errors += write_file(ctx, reldir, d->path, d->content, d->len, exists, out);
 	}
-	if (o->nshow_only == 0) {
+	if (o->nshow_only == 0)
 		sbuf_add(out, all.buf, all.len);
-		sbuf_release(&all);
-		return errors;
-	}
-	/* --show-only: re-split the stream (always Helm 3's SplitManifests in
-	 * Helm 3; Helm 4 uses its own) and match "# Source: CHART/(PATH)". */
+	else if (!errors)
+		errors += helm_show_only(ctx, all.buf, all.len, o, out, false);
+	sbuf_release(&all);
+	return errors;
+}
+
+int helm_show_only(struct mc_ctx *ctx, const char *text, size_t len, const struct helm_print_opts *o,
+	struct sbuf *out, bool quiet)
+{
+	/* re-split the printed stream and keep the documents whose
+	 * "# Source: CHART/(PATH)" matches a pattern, pattern by pattern */
+	struct arena *a = &ctx->arena;
+	int errors = 0;
 	pieces_t docs = { 0 };
-	split_manifests(a, all.buf, all.len, o->major, &docs);
+	split_manifests(a, text, len, o->major, &docs);
 	struct sbuf shown = SBUF_INIT;
 	for (size_t f = 0; f < o->nshow_only && !errors; f++) {
 		const char *pat = o->show_only[f];
@@ -672,12 +695,14 @@ int helm_print(struct mc_ctx *ctx, const struct helm_chart *chart, const struct 
 			sbuf_addc(&shown, '\n');
 			missing = false;
 		}
-		if (missing)
-			errors += diag_error(&ctx->diag, NULL, "could not find template %s in chart", pat);
+		if (missing) {
+			if (!quiet)
+				diag_error(&ctx->diag, NULL, "could not find template %s in chart", pat);
+			errors++;
+		}
 	}
 	if (!errors)
 		sbuf_add(out, shown.buf, shown.len);
 	sbuf_release(&shown);
-	sbuf_release(&all);
-	return errors;
+	return quiet ? 0 : errors;
 }

@@ -462,6 +462,124 @@ static struct gt_value files_value(struct arena *a, const struct helm_chart *c)
 	return m;
 }
 
+/* ------------------------------------------------------------ .Values */
+
+/* chartutil.Values: a map type with methods (YAML, AsMap, Table,
+ * PathValue); a chart's .Values has that type, the maps inside do not. */
+static const struct gt_class values_class;
+
+static struct gt_value as_values(struct gt_value v)
+{
+	if (gt_kind(v) == GT_MAP)
+		v.t = &values_class.type;
+	return v;
+}
+
+static int values_yaml(struct gt_call *c, struct gt_value *a, size_t n, struct gt_value *ret)
+{
+	(void)a;
+	(void)n;
+	struct gt_value self = { &gt_t_map, { .m = gt_call_self(c) } };
+	struct sbuf out = SBUF_INIT;
+	const char *err = NULL;
+	if (gt_to_yaml(gt_call_ctx(c), self, &out, &err)) {
+		sbuf_release(&out);
+		return gt_call_error(c, err);
+	}
+	sbuf_addc(&out, '\n');
+	*ret = gt_sbuf_value(gt_call_arena(c), &out);
+	sbuf_release(&out);
+	return 0;
+}
+
+static int values_as_map(struct gt_call *c, struct gt_value *a, size_t n, struct gt_value *ret)
+{
+	(void)a;
+	(void)n;
+	struct gt_map *m = gt_call_self(c);
+	if (!m || !gt_map_len(m))
+		*ret = gt_map_new(gt_call_arena(c), NULL);
+	else
+		*ret = (struct gt_value){ &gt_t_map, { .m = m } };
+	return 0;
+}
+
+/* Values.Table, walking dotted names; the missing key in *missing. */
+static struct gt_map *table_of(struct gt_map *m, const char *p, size_t n, const char **miss, size_t *missn)
+{
+	const char *e = p + n;
+	for (;;) {
+		const char *dot = memchr(p, '.', (size_t)(e - p));
+		size_t l = dot ? (size_t)(dot - p) : (size_t)(e - p);
+		struct gt_value *v = m ? gt_map_get(m, p, l) : NULL;
+		if (!v || gt_kind(*v) != GT_MAP) {
+			*miss = p;
+			*missn = l;
+			return NULL;
+		}
+		m = v->m;
+		if (!dot)
+			return m;
+		p = dot + 1;
+	}
+}
+
+static int values_table_m(struct gt_call *c, struct gt_value *a, size_t n, struct gt_value *ret)
+{
+	(void)n;
+	const char *miss;
+	size_t missn;
+	struct gt_map *t = table_of(gt_call_self(c), a[0].s.p, a[0].s.n, &miss, &missn);
+	if (!t) {
+		struct sbuf q = SBUF_INIT;
+		helm_quote(&q, miss, missn);
+		int e = gt_call_error(c, arena_printf(gt_call_arena(c), "%s is not a table", q.buf));
+		sbuf_release(&q);
+		return e;
+	}
+	*ret = (struct gt_value){ &values_class.type, { .m = t } };
+	return 0;
+}
+
+static int values_path(struct gt_call *c, struct gt_value *a, size_t n, struct gt_value *ret)
+{
+	(void)n;
+	const char *p = a[0].s.p, *key = p, *miss;
+	size_t len = a[0].s.n, missn;
+	if (len == 0)
+		return gt_call_error(c, "YAML path cannot be empty");
+	struct gt_map *t = gt_call_self(c);
+	for (size_t i = len; i-- > 0;)
+		if (p[i] == '.') {
+			key = p + i + 1;
+			t = table_of(t, p, i, &miss, &missn);
+			break;
+		}
+	size_t kn = (size_t)(p + len - key);
+	struct gt_value *v = t ? gt_map_get(t, key, kn) : NULL;
+	if (!v || gt_kind(*v) == GT_MAP) {
+		struct sbuf q = SBUF_INIT;
+		helm_quote(&q, key, kn);
+		int e = gt_call_error(c, arena_printf(gt_call_arena(c), "%s is not a value", q.buf));
+		sbuf_release(&q);
+		return e;
+	}
+	*ret = *v;
+	return 0;
+}
+
+static const struct gt_func values_methods[] = {
+	{ "YAML", values_yaml, 0, false, { NULL }, NULL },
+	{ "AsMap", values_as_map, 0, false, { NULL }, NULL },
+	{ "Table", values_table_m, 1, false, { &gt_t_string }, NULL },
+	{ "PathValue", values_path, 1, false, { &gt_t_string }, NULL },
+};
+
+static const struct gt_class values_class = {
+	{ GT_MAP, GT_NAMED_METHODS, 0, "chartutil.Values", NULL },
+	NULL, values_methods, sizeof values_methods / sizeof values_methods[0], NULL, NULL,
+};
+
 /* ------------------------------------------------------ .Capabilities */
 
 
@@ -925,7 +1043,8 @@ static struct gt_value all_templates(struct render *r, struct helm_chart *c, str
 	gt_map_setc(a, next.m, "Files", files_value(a, c));
 	gt_map_setc(a, next.m, "Release", release);
 	gt_map_setc(a, next.m, "Capabilities", caps);
-	gt_map_setc(a, next.m, "Values", root ? parent_values : values_table(a, parent_values, c->meta.name));
+	gt_map_setc(a, next.m, "Values", as_values(root ? parent_values
+		: values_table(a, parent_values, c->meta.name)));
 	gt_map_setc(a, next.m, "Subcharts", subcharts);
 	struct gt_value values = *gt_map_getc(next.m, "Values");
 	for (size_t i = 0; i < c->ndeps; i++) {
@@ -1028,7 +1147,8 @@ static struct gt_set *new_set(struct mc_ctx *ctx, enum gt_funcset base)
 }
 
 /* Parse every renderable in Helm's order, then execute the non-partials. */
-static int render_all(struct render *r, renderables_t *tpls, struct helm_rendered_vec *out)
+static int render_all(struct render *r, renderables_t *tpls, bool strict,
+	struct helm_rendered_vec *out)
 {
 	struct mc_ctx *ctx = r->ctx;
 	struct arena *a = r->a;
@@ -1042,7 +1162,7 @@ static int render_all(struct render *r, renderables_t *tpls, struct helm_rendere
 			return report(ctx, &err, t->name, true);
 	}
 	struct gt_exec_opts eo = { 0 };
-	eo.missingkey = GT_MISSING_ZERO;
+	eo.missingkey = strict ? GT_MISSING_ERROR : GT_MISSING_ZERO;
 	eo.user = r;
 	eo.max_depth = RECURSION_MAX + 64;
 	for (size_t i = 0; i < tpls->len; i++) {
@@ -1090,18 +1210,18 @@ static struct gt_value top_get(struct gt_value top, const char *k)
 }
 
 int helm_render_values(struct mc_ctx *ctx, struct helm_chart *chart, struct gt_value top, int major,
-	struct helm_rendered_vec *out)
+	bool strict, struct helm_rendered_vec *out)
 {
 	struct render r;
 	init_render(&r, ctx, major);
 	renderables_t tpls = { 0 };
 	all_templates(&r, chart, top_get(top, "Release"), top_get(top, "Capabilities"),
 		top_get(top, "Values"), true, &tpls);
-	return render_all(&r, &tpls, out);
+	return render_all(&r, &tpls, strict, out);
 }
 
 int helm_render_templates(struct mc_ctx *ctx, struct helm_file *files, const struct gt_value *dots,
-	size_t n, int major, struct helm_rendered_vec *out)
+	size_t n, int major, bool strict, struct helm_rendered_vec *out)
 {
 	struct render r;
 	init_render(&r, ctx, major);
@@ -1114,7 +1234,7 @@ int helm_render_templates(struct mc_ctx *ctx, struct helm_file *files, const str
 		rd.dot = dots[i];
 		VEC_PUSH(r.a, &tpls, rd);
 	}
-	return render_all(&r, &tpls, out);
+	return render_all(&r, &tpls, strict, out);
 }
 
 int helm_engine_render(struct mc_ctx *ctx, struct helm_chart *chart, struct ir_node *values,
@@ -1137,7 +1257,7 @@ int helm_engine_render(struct mc_ctx *ctx, struct helm_chart *chart, struct ir_n
 	gt_map_setc(a, top.m, "Release", release);
 	gt_map_setc(a, top.m, "Capabilities", gt_obj(&caps_class, cp));
 	gt_map_setc(a, top.m, "Values", gt_from_ir(a, values, GT_NUM_INT64));
-	return helm_render_values(ctx, chart, top, rel->major, out);
+	return helm_render_values(ctx, chart, top, rel->major, false, out);
 }
 
 int helm_render_name_template(struct mc_ctx *ctx, const char *tmpl, const char **name)

@@ -159,12 +159,15 @@ static void drop_notes(struct helm_rendered_vec *files)
 	files->len = w;
 }
 
-/* What `helm template --debug` prints when the manifests do not parse:
- * every non-blank rendered file (Helm walks a Go map; sorted here). */
-static void debug_dump(struct helm_rendered_vec *files, const struct helm_sorted *s, struct sbuf *out)
+/* What `helm template --debug` prints after renderResources failed: the
+ * manifest it had (with a YAML error, every non-blank rendered file, in
+ * the order of a Go map: sorted here; else nothing), trimmed, then the
+ * hooks sorted before the error, through --show-only when given. */
+static void debug_dump(struct mc_ctx *ctx, const struct helm_template_opts *o,
+	struct helm_rendered_vec *files, const struct helm_sorted *s, struct sbuf *out)
 {
-	struct sbuf b = SBUF_INIT;
-	for (size_t i = 0; i < files->len; i++) {
+	struct sbuf b = SBUF_INIT, all = SBUF_INIT;
+	for (size_t i = 0; files && i < files->len; i++) {
 		const struct helm_rendered *f = &files->items[i];
 		if (helm_is_blank(f->text, f->len))
 			continue;
@@ -177,15 +180,27 @@ static void debug_dump(struct helm_rendered_vec *files, const struct helm_sorted
 	const char *m = b.buf;
 	size_t mn = b.len;
 	helm_trim_space(&m, &mn);
-	sbuf_add(out, m, mn);
-	sbuf_addc(out, '\n');
-	for (size_t i = 0; i < s->hooks.len; i++) {
+	sbuf_add(&all, m, mn);
+	sbuf_addc(&all, '\n');
+	for (size_t i = 0; s && i < s->hooks.len; i++) {
 		const struct helm_doc *d = s->hooks.items[i];
-		sbuf_printf(out, "---\n# Source: %s\n", d->path);
-		sbuf_add(out, d->content, d->len);
-		sbuf_addc(out, '\n');
+		if (o->skip_tests && d->test)
+			continue;
+		sbuf_printf(&all, "---\n# Source: %s\n", d->path);
+		sbuf_add(&all, d->content, d->len);
+		sbuf_addc(&all, '\n');
+	}
+	if (o->nshow_only) {
+		struct helm_print_opts po = { 0 };
+		po.major = o->helm_major >= 4 ? 4 : 3;
+		po.show_only = o->show_only;
+		po.nshow_only = o->nshow_only;
+		helm_show_only(ctx, all.buf, all.len, &po, out, true);
+	} else {
+		sbuf_add(out, all.buf, all.len);
 	}
 	sbuf_release(&b);
+	sbuf_release(&all);
 }
 
 int helm_template(struct mc_ctx *ctx, const struct helm_template_opts *o, struct sbuf *out)
@@ -235,7 +250,7 @@ int helm_template(struct mc_ctx *ctx, const struct helm_template_opts *o, struct
 		return diag_error(&ctx->diag, NULL,
 			"release name %s: invalid release name, must match regex ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$ and the length must not be longer than 53",
 			helm_quote_a(a, rel.name));
-	if (helm_process_dependencies(ctx, chart, vals, true))
+	if (helm_process_dependencies(ctx, chart, vals, true, major))
 		return 1;
 	/* Capabilities: the default set plus --api-versions */
 	size_t ndef = 0;
@@ -247,25 +262,31 @@ int helm_template(struct mc_ctx *ctx, const struct helm_template_opts *o, struct
 	for (size_t i = 0; i < o->napi_versions; i++)
 		rel.api_versions[rel.napi_versions++] = o->api_versions[i];
 	/* ToRenderValuesWithSchemaValidation */
-	struct ir_node *cvals = helm_coalesce_values(ctx, chart, vals, false);
+	struct ir_node *cvals = helm_coalesce_values(ctx, chart, vals, false, major);
 	if (!cvals)
 		return 1;
 	if (!o->skip_schema_validation && helm_validate_values(ctx, chart, cvals))
 		return 1;
 	/* renderResources */
 	if (*chart->meta.kube_version &&
-	    !semver_compatible(a, chart->meta.kube_version, rel.kube.version))
+	    !semver_compatible(a, chart->meta.kube_version, rel.kube.version)) {
+		if (o->debug)
+			debug_dump(ctx, o, NULL, NULL, out);
 		return diag_error(&ctx->diag, &chart->pos,
 			"chart requires kubeVersion: %s which is incompatible with Kubernetes %s",
 			chart->meta.kube_version, rel.kube.version);
+	}
 	struct helm_rendered_vec files = { 0 };
-	if (helm_engine_render(ctx, chart, cvals, &rel, &files))
+	if (helm_engine_render(ctx, chart, cvals, &rel, &files)) {
+		if (o->debug)
+			debug_dump(ctx, o, NULL, NULL, out);
 		return (int)(diag_errors(&ctx->diag) - errors0);
+	}
 	drop_notes(&files);
 	struct helm_sorted sorted = { 0 };
 	if (helm_sort_manifests(ctx, files.items, files.len, major, &sorted)) {
 		if (o->debug)
-			debug_dump(&files, &sorted, out);
+			debug_dump(ctx, o, &files, &sorted, out);
 		else
 			diag_note(&ctx->diag, NULL, "Use --debug flag to render out invalid YAML");
 		return (int)(diag_errors(&ctx->diag) - errors0);

@@ -172,9 +172,24 @@ static bool child_chart(const struct helm_chart *c, const struct str *key)
 	return false;
 }
 
+/* Helm 4's cleanNilValues: nulls of chart defaults go before merging. */
+static void clean_nils(struct ir_node *m)
+{
+	for (uint32_t i = 0; i < m->map.len;) {
+		struct ir_node *v = m->map.items[i].value;
+		if (is_nil(v)) {
+			ir_map_del(m, m->map.items[i].key->s.text);
+			continue;
+		}
+		if (is_table(v))
+			clean_nils(v);
+		i++;
+	}
+}
+
 /* coalesceValues: the chart's defaults under the values v. */
 static void coalesce_values(struct mc_ctx *ctx, const struct helm_chart *c, struct ir_node *v,
-	const char *prefix, bool merge)
+	const char *prefix, bool merge, int major)
 {
 	const char *sub = prefixed(ctx, prefix, c->meta.name);
 	if (!c->values)
@@ -185,6 +200,12 @@ static void coalesce_values(struct mc_ctx *ctx, const struct helm_chart *c, stru
 		struct ir_node *val = vc->map.items[i].value;
 		struct ir_pair *have = ir_map_find(v, key);
 		if (!have) {
+			if (major >= 4 && !merge) {
+				if (is_nil(val))
+					continue;
+				if (is_table(val))
+					clean_nils(val);
+			}
 			ir_map_append(ctx, v, vc->map.items[i].key, val);
 			continue;
 		}
@@ -197,6 +218,8 @@ static void coalesce_values(struct mc_ctx *ctx, const struct helm_chart *c, stru
 						"warning: skipped value for %s.%s: Not a table.", sub, key->s);
 			} else {
 				bool m = child_chart(c, key) ? true : merge;
+				if (major >= 4 && !m)
+					clean_nils(val);
 				helm_coalesce_tables(ctx, have->value, val, prefixed(ctx, sub, key->s), m);
 			}
 		}
@@ -250,10 +273,10 @@ static void coalesce_globals(struct mc_ctx *ctx, struct ir_node *dest, struct ir
 }
 
 static int coalesce(struct mc_ctx *ctx, const struct helm_chart *c, struct ir_node *dest,
-	const char *prefix, bool merge);
+	const char *prefix, bool merge, int major);
 
 static int coalesce_deps(struct mc_ctx *ctx, const struct helm_chart *c, struct ir_node *dest,
-	const char *prefix, bool merge)
+	const char *prefix, bool merge, int major)
 {
 	for (size_t i = 0; i < c->ndeps; i++) {
 		const struct helm_chart *sub = c->deps[i];
@@ -282,7 +305,7 @@ static int coalesce_deps(struct mc_ctx *ctx, const struct helm_chart *c, struct 
 		}
 		const char *sp = prefixed(ctx, prefix, c->meta.name);
 		coalesce_globals(ctx, have, dest, sp);
-		int e = coalesce(ctx, sub, have, sp, merge);
+		int e = coalesce(ctx, sub, have, sp, merge, major);
 		if (e)
 			return e;
 	}
@@ -290,17 +313,17 @@ static int coalesce_deps(struct mc_ctx *ctx, const struct helm_chart *c, struct 
 }
 
 static int coalesce(struct mc_ctx *ctx, const struct helm_chart *c, struct ir_node *dest,
-	const char *prefix, bool merge)
+	const char *prefix, bool merge, int major)
 {
-	coalesce_values(ctx, c, dest, prefix, merge);
-	return coalesce_deps(ctx, c, dest, prefix, merge);
+	coalesce_values(ctx, c, dest, prefix, merge, major);
+	return coalesce_deps(ctx, c, dest, prefix, merge, major);
 }
 
 struct ir_node *helm_coalesce_values(struct mc_ctx *ctx, const struct helm_chart *c,
-	const struct ir_node *vals, bool merge)
+	const struct ir_node *vals, bool merge, int major)
 {
 	struct ir_node *v = vals ? ir_clone(ctx, vals) : ir_map(ctx, &c->pos);
-	if (coalesce(ctx, c, v, "", merge))
+	if (coalesce(ctx, c, v, "", merge, major))
 		return NULL;
 	return v;
 }
@@ -451,7 +474,7 @@ static void dependency_conditions(struct mc_ctx *ctx, struct helm_meta *md, stru
 }
 
 static int dependency_enabled(struct mc_ctx *ctx, struct helm_chart *c, struct ir_node *v,
-	const char *path)
+	const char *path, int major)
 {
 	struct helm_meta *md = &c->meta;
 	if (!md->deps)
@@ -478,7 +501,7 @@ static int dependency_enabled(struct mc_ctx *ctx, struct helm_chart *c, struct i
 	set_deps(ctx, c, cds.items, cds.len);
 	for (size_t j = 0; j < md->ndeps; j++)
 		md->deps[j]->enabled = true;
-	struct ir_node *cvals = helm_coalesce_values(ctx, c, v, false);
+	struct ir_node *cvals = helm_coalesce_values(ctx, c, v, false, major);
 	if (!cvals)
 		return 1;
 	dependency_tags(ctx, md, cvals);
@@ -501,7 +524,7 @@ static int dependency_enabled(struct mc_ctx *ctx, struct helm_chart *c, struct i
 	}
 	for (size_t i = 0; i < keep.len; i++) {
 		const char *sub = arena_printf(a, "%s%s.", path, keep.items[i]->meta.name);
-		int e = dependency_enabled(ctx, keep.items[i], cvals, sub);
+		int e = dependency_enabled(ctx, keep.items[i], cvals, sub, major);
 		if (e)
 			return e;
 	}
@@ -560,12 +583,12 @@ static const char *import_str(struct mc_ctx *ctx, const struct ir_node *n)
 	return fmt_v(ctx, n);
 }
 
-static int import_values(struct mc_ctx *ctx, struct helm_chart *c, bool merge)
+static int import_values(struct mc_ctx *ctx, struct helm_chart *c, bool merge, int major)
 {
 	struct helm_meta *md = &c->meta;
 	if (!md->deps)
 		return 0;
-	struct ir_node *cvals = helm_coalesce_values(ctx, c, NULL, merge);
+	struct ir_node *cvals = helm_coalesce_values(ctx, c, NULL, merge, major);
 	if (!cvals)
 		return 1;
 	struct ir_node *b = ir_map(ctx, &c->pos);
@@ -614,24 +637,24 @@ static int import_values(struct mc_ctx *ctx, struct helm_chart *c, bool merge)
 	return 0;
 }
 
-static int dependency_imports(struct mc_ctx *ctx, struct helm_chart *c, bool merge)
+static int dependency_imports(struct mc_ctx *ctx, struct helm_chart *c, bool merge, int major)
 {
 	for (size_t i = 0; i < c->ndeps; i++) {
-		int e = dependency_imports(ctx, c->deps[i], merge);
+		int e = dependency_imports(ctx, c->deps[i], merge, major);
 		if (e)
 			return e;
 	}
-	return import_values(ctx, c, merge);
+	return import_values(ctx, c, merge, major);
 }
 
 int helm_process_dependencies(struct mc_ctx *ctx, struct helm_chart *c, const struct ir_node *vals,
-	bool merge)
+	bool merge, int major)
 {
 	struct ir_node *v = vals ? (struct ir_node *)vals : ir_map(ctx, &c->pos);
-	int e = dependency_enabled(ctx, c, v, "");
+	int e = dependency_enabled(ctx, c, v, "", major);
 	if (e)
 		return e;
-	return dependency_imports(ctx, c, merge);
+	return dependency_imports(ctx, c, merge, major);
 }
 
 int helm_check_dependencies(struct mc_ctx *ctx, const struct helm_chart *c)

@@ -183,9 +183,10 @@ int rout_app_load(struct mc_ctx *ctx, const struct rout *o, struct rout_app *a)
 {
 	if (a->loaded)
 		return 0;
-	char *path = path_clean(o->dir, a->file);
+	char *path = o->dir ? path_clean(o->dir, a->file) : xstrdup(a->file);
 	int err = 0;
-	const struct srcfile *f = vfs_load(ctx->fs, path, path, &err);
+	const struct srcfile *f = a->bytes ? srcfile_mem(ctx, path, a->bytes, a->len)
+		: vfs_load(ctx->fs, path, path, &err);
 	if (!f) {
 		int r = diag_error(&ctx->diag, &a->pos, "Application %s: %s: %s", a->name, path,
 			strerror(err));
@@ -214,4 +215,58 @@ int rout_app_load(struct mc_ctx *ctx, const struct rout *o, struct rout_app *a)
 	}
 	a->loaded = true;
 	return 0;
+}
+
+void rout_from_render(struct mc_ctx *ctx, const struct repo_result *res, struct rout *out)
+{
+	memset(out, 0, sizeof *out);
+	/* Applications come sorted by environment: one run per environment. */
+	size_t nenvs = 0;
+	for (size_t i = 0; i < res->napps; i++)
+		nenvs += !i || strcmp(res->apps[i].env, res->apps[i - 1].env);
+	out->envs = arena_calloc(&ctx->arena, nenvs ? nenvs : 1, sizeof *out->envs);
+	for (size_t i = 0; i < res->napps;) {
+		size_t e = i;
+		while (e < res->napps && !strcmp(res->apps[e].env, res->apps[i].env))
+			e++;
+		struct rout_env *env = &out->envs[out->nenvs++];
+		env->name = res->apps[i].env;
+		env->napps = e - i;
+		env->apps = arena_calloc(&ctx->arena, env->napps, sizeof *env->apps);
+		for (size_t k = i; k < e; k++) {
+			const struct repo_app *ra = &res->apps[k];
+			struct rout_app *a = &env->apps[k - i];
+			a->name = ra->instance;
+			a->project = ra->project;
+			a->file = ra->file;
+			a->digest = ra->digest;
+			a->wave = (long)ra->wave;
+			a->server = ra->dest_server;
+			a->dest_ns = ra->dest_ns;
+			const struct srcfile *sf = srcfile_mem(ctx, "source", ra->source_json,
+				strlen(ra->source_json));
+			struct yaml_opts yo = { .schema = YAML_V2 };
+			struct ir_node *src = NULL;
+			if (yaml_load_one(ctx, sf, &yo, &src) == 0)
+				a->source = src;
+			a->bytes = ra->bytes ? ra->bytes : "";
+			a->len = ra->len;
+			a->nres = ra->nres;
+			a->res = arena_calloc(&ctx->arena, a->nres ? a->nres : 1, sizeof *a->res);
+			for (size_t r = 0; r < a->nres; r++) {
+				const struct repo_resource *rr = &ra->res[r];
+				struct rout_res *x = &a->res[r];
+				x->api_version = rr->api_version;
+				const char *slash = strchr(rr->api_version, '/');
+				x->group = slash ? arena_strndup(&ctx->arena, rr->api_version,
+					(size_t)(slash - rr->api_version)) : "";
+				x->kind = rr->kind;
+				x->ns = rr->ns;
+				x->name = rr->name;
+				x->wave = (long)rr->wave;
+				x->digest = rr->digest;
+			}
+		}
+		i = e;
+	}
 }

@@ -9,6 +9,9 @@
  * objects and files are blobs.  Frontends cannot tell the difference,
  * because they only ever read through the vfs.
  *
+ * HEAD of a repository without commits is the empty tree (as for
+ * `git diff --cached`), so a first commit can be diffed too.
+ *
  * Symlinks are blobs holding their target.  They are followed inside the
  * tree (relative targets from the link's directory, absolute targets when
  * they point into the work tree); a target that leaves the tree is
@@ -33,6 +36,7 @@
 #define GIT_MAX_LINKS 40   /* symlinks followed in one lookup (as Linux) */
 #define GIT_MAX_DEPTH 4096 /* path components in one lookup */
 
+#define EMPTY_TREE "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 #define GITFS_MAGIC 0x67697466u /* tells a git vfs from other stores */
 
 struct gitfs {
@@ -82,6 +86,14 @@ static void walk_release(struct walk *w)
  * symlink.  Fills *out; returns 0 or an errno value. */
 static int resolve(struct gitfs *g, const char *rel, struct found *out)
 {
+	if (!g->root) { /* the empty tree: only its root exists */
+		sbuf_reset(&out->path);
+		out->kind = VFS_DIR;
+		for (const char *p = rel; *p; p++)
+			if (*p != '/' && *p != '.')
+				return ENOENT;
+		return 0;
+	}
 	struct walk w = { 0 };
 	walk_push(&w, g->root, 0);
 	sbuf_reset(&out->path);
@@ -261,9 +273,12 @@ static int git_list(struct vfs *fs, const char *path, char ***names, size_t *n)
 	if (!err && f.kind != VFS_DIR)
 		err = ENOTDIR;
 	git_tree *t = NULL;
-	if (!err && git_tree_lookup(&t, g->repo, &f.oid) != 0)
+	if (!err && !g->root) {
+		*names = xmalloc(sizeof **names);
+		*n = 0;
+	} else if (!err && git_tree_lookup(&t, g->repo, &f.oid) != 0) {
 		err = EIO;
-	if (!err) {
+	} else if (!err) {
 		size_t cnt = git_tree_entrycount(t);
 		char **v = xmalloc((cnt ? cnt : 1) * sizeof *v);
 		for (size_t i = 0; i < cnt; i++)
@@ -321,6 +336,9 @@ struct vfs *vfs_git(const char *repo_dir, const char *rev, struct sbuf *err)
 		return NULL;
 	}
 	git_libgit2_init();
+	/* Every lookup walks trees from the root: keep them all inflated
+	 * (libgit2 caches only trees under 4 KiB by default). */
+	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, (size_t)1 << 20);
 	struct gitfs *g = xcalloc(1, sizeof *g);
 	g->magic = GITFS_MAGIC;
 	git_object *obj = NULL;
@@ -347,7 +365,16 @@ struct vfs *vfs_git(const char *repo_dir, const char *rev, struct sbuf *err)
 		sbuf_printf(err, "%s: inside the .git directory", repo_dir);
 		goto fail;
 	}
-	if (git_revparse_single(&obj, g->repo, rev) != 0) {
+	if (git_revparse_single(&obj, g->repo, rev) != 0 && !strcmp(rev, "HEAD") &&
+	    git_repository_head_unborn(g->repo) == 1) {
+		/* No commit yet: HEAD is the empty tree, as for git diff --cached. */
+		snprintf(g->id, sizeof g->id, "%s", EMPTY_TREE);
+		pthread_mutex_init(&g->lock, NULL);
+		struct vfs *fs = vfs_new(&git_ops, abs, g);
+		free(abs);
+		return fs;
+	}
+	if (!obj) {
 		sbuf_printf(err, "unknown revision '%s'", rev);
 		const git_error *e = git_error_last();
 		if (e && e->message)

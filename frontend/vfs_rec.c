@@ -35,6 +35,12 @@ void vfs_record_end(void)
 	rec_deps = NULL;
 }
 
+void vfs_record_taint(struct vfs *fs)
+{
+	if (vfs_rec_active(fs))
+		rec_deps->tainted = true;
+}
+
 bool vfs_rec_active(const struct vfs *fs)
 {
 	return rec_fs && rec_fs == fs;

@@ -116,7 +116,7 @@ static int update(struct mc_ctx *ctx, const struct image *im, struct ir_node **s
 		sbuf_addc(&out, '@');
 		sbuf_add(&out, d.buf, d.len);
 	}
-	*slot = ir_str(ctx, out.buf, out.len, &n->pos);
+	*slot = ir_str(ctx, out.buf, out.len, at);
 	sbuf_release(&out);
 	sbuf_release(&t);
 	sbuf_release(&d);

@@ -502,7 +502,7 @@ int rdiff_compute(struct mc_ctx *ctx, struct rout *o, struct rout *n, const stru
 			matched[i] = true;
 			oe = &o->envs[i];
 		}
-		if (oe && !strcmp(oe->digest, n->envs[j].digest))
+		if (oe && oe->digest && n->envs[j].digest && !strcmp(oe->digest, n->envs[j].digest))
 			continue;
 		struct rd_env e;
 		errs += diff_env(ctx, opts, o, n, oe, &n->envs[j], &e);

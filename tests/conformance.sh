@@ -11,6 +11,15 @@ case $suite in
 kustomize)
   out=$(bash "$shared/conformance/kustomize/run.sh" "$shared/conformance/kustomize/cases" \
         --timeout 30 -- "$bin" build {dir} 2>&1) ;;
+helm)
+  out=$(bash "$shared/conformance/helm/run.sh" "$shared/conformance/helm/cases" \
+        --timeout 60 -- "$bin" template 2>&1) ;;
+helm-engine)
+  tool=$(dirname "$bin")/helm-conformance
+  out=$(python3 "$shared/conformance/gotemplate/run.py" --funcs helm --cmd false \
+        --engine-cmd "$tool engine {case}" --coalesce-cmd "$tool coalesce {case}" \
+        "$shared/conformance/gotemplate/cases/helm-engine.jsonl" \
+        "$shared/conformance/gotemplate/cases/helm-coalesce.jsonl" 2>&1) ;;
 *) echo "unknown suite $suite" >&2; exit 2 ;;
 esac
 echo "$out" | grep '^FAIL' | head -n 40

@@ -42,4 +42,24 @@ int emit_json(struct sbuf *out, const struct ir_node *n, unsigned flags, const c
 /* A JSON string literal (Go's encoding/json escaping, HTML-safe off). */
 void emit_json_string(struct sbuf *out, const char *s, size_t n);
 
+/* ----------------------------------------------- validation reports */
+
+#include "mc/validate.h"
+
+enum report_format { REPORT_TEXT, REPORT_JSON, REPORT_JUNIT, REPORT_SARIF, REPORT_GITHUB };
+
+struct report {
+	const struct validate_records *records; /* in input order */
+	const struct diag *diag;                /* the findings the records index */
+	size_t nfiles;
+	bool summary;       /* a summary line (text, github) or object (json) */
+	bool verbose;       /* list valid and skipped resources too */
+	bool color;         /* text only */
+	const char *tool_version;
+};
+
+/* "text", "json", "junit", "sarif", "github"; -1 for anything else. */
+int report_parse_format(const char *name, enum report_format *out);
+void report_write(struct sbuf *out, enum report_format f, const struct report *r);
+
 #endif

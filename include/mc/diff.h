@@ -110,10 +110,12 @@ struct rout_app {
 	size_t nres;
 	bool loaded;                  /* every res[].body is set */
 	struct srcpos pos;
+	const char *bytes;            /* the file's contents, when in memory */
+	size_t len;
 };
 
 struct rout_env {
-	const char *name, *digest;
+	const char *name, *digest; /* digest NULL: unknown (compare the apps) */
 	struct rout_app *apps;
 	size_t napps;
 };
@@ -127,9 +129,14 @@ struct rout {
 
 /* Read dir/index.json (through ctx->fs).  Returns the number of errors. */
 int rout_load(struct mc_ctx *ctx, const char *dir, struct rout *out);
-/* Read an Application's file and attach each document to its resource
- * (they must match the index one for one).  Idempotent. */
+/* Read an Application's file (or its bytes in memory) and attach each
+ * document to its resource (they must match the index one for one).
+ * Idempotent. */
 int rout_app_load(struct mc_ctx *ctx, const struct rout *o, struct rout_app *a);
+/* A render made in memory by repo_render (frontend.h), which must outlive
+ * out; grouped by environment as render writes it. */
+struct repo_result;
+void rout_from_render(struct mc_ctx *ctx, const struct repo_result *res, struct rout *out);
 
 /* ---------------------------------------------------------------- rdiff */
 

@@ -115,11 +115,15 @@ struct vfs_deps {
 	size_t len, cap;
 	uint32_t *set; /* (op, path) -> index + 1, open addressing */
 	size_t setcap;
+	bool tainted;  /* something was read around the vfs: do not reuse */
 };
 
 /* Start recording this thread's reads on fs into deps (not nested). */
 void vfs_record_begin(struct vfs *fs, struct vfs_deps *deps);
 void vfs_record_end(void);
+/* Say that this thread's computation read fs's data some other way (e.g.
+ * the git index): a recording in progress is marked tainted. */
+void vfs_record_taint(struct vfs *fs);
 /* Add one dependency (used when reading a stored list back); a repeated
  * (op, path) is ignored. */
 void vfs_deps_add(struct vfs_deps *d, enum vfs_op op, const char *path, uint64_t hash);
@@ -246,5 +250,203 @@ int helm_template(struct mc_ctx *ctx, const struct helm_template_opts *o, struct
  * the number of errors. */
 int helm_render_chart(struct mc_ctx *ctx, const struct helm_template_opts *o,
 	struct sbuf *out_text, struct ir_reslist *out);
+
+/* -------------------------------------------------------------- Argo CD */
+
+/* What ApplicationSet generators and Applications look things up in: the
+ * repositories (the rendered one stands for its own repoURL; others are
+ * mapped to local directories) and the cluster Secrets.  One world serves a
+ * whole render and may be used from several threads. */
+struct repo_tree;
+
+struct appset_repo {
+	const char *url;        /* as mapped; NULL for the rendered repository */
+	const char *dir;
+	struct repo_tree *tree; /* its files, loaded on first use */
+	int load_err;
+	char *load_msg;
+};
+
+struct appset_cluster {
+	const struct ir_node *secret; /* the Secret (owned by the world) */
+	const char *name, *server;
+	const char *project;          /* NULL when the Secret has none */
+};
+
+struct appset_world {
+	struct mc_ctx *ctx;            /* owns the world's nodes and strings */
+	struct appset_repo *repos;
+	size_t nrepos;
+	struct appset_repo *self;      /* the rendered repository, or NULL */
+	const char **self_urls;        /* URLs known to name it */
+	size_t nself_urls;
+	bool self_any_url;             /* every unmapped URL names it */
+	bool self_by_name;             /* self_urls come from git remotes: a URL
+	                                * with the same repository name (a fork,
+	                                * a mirror) names it too */
+	struct appset_cluster *clusters;
+	size_t nclusters;
+	bool new_globbing;             /* --enable-new-git-file-globbing */
+	const char *default_namespace; /* of ApplicationSets without one */
+	void *lock;                    /* guards lazy loads */
+	/* Where repository trees are listed: a git revision (vfs_git) lists
+	 * its tree; NULL or another vfs, the disk (the git index at the top of
+	 * a work tree). */
+	struct vfs *fs;
+};
+
+void appset_world_init(struct appset_world *w);
+void appset_world_release(struct appset_world *w);
+/* Map url to a local directory; url NULL makes dir the rendered repository. */
+void appset_world_map_repo(struct appset_world *w, const char *url, const char *dir);
+/* A URL that names the rendered repository. */
+void appset_world_self_url(struct appset_world *w, const char *url);
+/* Take the cluster Secrets among docs (Secrets labelled
+ * argocd.argoproj.io/secret-type: cluster; stringData or base64 data). */
+int appset_world_add_clusters(struct mc_ctx *ctx, struct appset_world *w,
+	struct ir_node *const *docs, size_t n);
+
+enum appset_flags {
+	/* What the controller does before applying: empty and duplicate names
+	 * are errors, Applications are sorted by name. */
+	APPSET_VALIDATE = 1 << 0,
+};
+
+/* The Applications an ApplicationSet generates (an IR_SEQ in ctx), each
+ * with the position of the parameters it came from in *origins (may be
+ * NULL).  Errors go to ctx->diag; returns their number. */
+int appset_generate(struct mc_ctx *ctx, struct appset_world *w, const struct ir_node *appset,
+	unsigned flags, struct ir_node **apps, struct srcpos **origins);
+
+/* How Argo CD is configured (argocd-cm and the install), as far as it
+ * changes rendered manifests. */
+enum app_tracking { APP_TRACK_ANNOTATION, APP_TRACK_LABEL, APP_TRACK_BOTH };
+
+struct app_config {
+	const char *control_ns;      /* Argo CD's namespace ("argocd") */
+	enum app_tracking tracking;  /* application.resourceTrackingMethod */
+	const char *label_key;       /* application.instanceLabelKey */
+	const char *installation_id; /* installationID, or NULL */
+	/* The destination cluster's Kubernetes version and extra API versions
+	 * (Argo CD asks the cluster) for Helm's .Capabilities. */
+	const char *kube_version;
+	const char *const *api_versions;
+	size_t napi_versions;
+};
+
+void app_config_default(struct app_config *c);
+
+/* Render one Application (a map): every source's manifests as Argo CD's
+ * repo-server produces them (Lists expanded, the tracking annotation set),
+ * then the controller's normalisation (namespaces of namespaced and
+ * cluster-scoped kinds, duplicates: the last one wins).  Resources go to
+ * out in source order.  Errors go to ctx->diag; returns their number. */
+int app_render(struct mc_ctx *ctx, struct appset_world *w, const struct app_config *cfg,
+	const struct ir_node *app, struct ir_reslist *out);
+/* Where values of rendered manifests were set, for `manifestc images`:
+ * app_render_traced records the kustomization its kustomize edits rewrote
+ * (with the origin of each images entry) and, for Helm sources, the values
+ * the chart saw with their positions (parameters, inline values, value
+ * files, the chart's values.yaml). */
+struct app_trace_value {
+	const struct str *value;
+	struct srcpos pos;
+	const char *what; /* "Helm parameter", "Helm values", ... */
+};
+
+struct app_trace_remap {
+	const char *path;   /* the rewritten kustomization, as displayed */
+	uint32_t line;      /* of an images entry in the rewritten text */
+	struct srcpos orig; /* where that entry came from */
+	bool from_app;      /* the Application's kustomize.images */
+};
+
+struct app_trace {
+	struct app_trace_remap *remap;
+	size_t nremap;
+	struct app_trace_value *values; /* highest precedence first */
+	size_t nvalues;
+	const struct srcfile *app_file;
+};
+
+int app_render_traced(struct mc_ctx *ctx, struct appset_world *w, const struct app_config *cfg,
+	const struct ir_node *app, struct ir_reslist *out, struct app_trace *trace);
+/* Where the image string img (a node of a rendered resource) was set:
+ * the position and a short description ("kustomization images",
+ * "Application kustomize.images", "Helm parameter", "Helm values",
+ * "Helm chart values", "manifest"). */
+void app_trace_source(struct mc_ctx *ctx, const struct app_trace *t, const struct ir_node *img,
+	struct srcpos *pos, const char **what);
+
+/* Whether a kind (of a core or well-known group) is cluster-scoped. */
+bool app_cluster_scoped(const struct str *group, const struct str *kind);
+
+/* ------------------------------------------------- a whole GitOps repository */
+
+/* `manifestc render` and `manifestc images`: find the ApplicationSets and
+ * Applications of a repository, generate and render every Application
+ * (app of apps followed), on a thread pool, each Application's resources in
+ * Argo CD's sync order. */
+struct repo_render_opts {
+	const char *repo;             /* the repository directory */
+	const char *const *repo_maps; /* "URL=DIR" */
+	size_t nrepo_maps;
+	const char *const *cluster_files;
+	size_t ncluster_files;
+	const char *const *envs;      /* only these environments (none: all) */
+	size_t nenvs;
+	bool json;                    /* render .json v1 Lists instead of YAML */
+	bool images;                  /* collect container images */
+	bool new_globbing;            /* --enable-new-git-file-globbing */
+	int jobs;                     /* threads; 0: one per core */
+	const char *exclude;          /* a directory of the repository not to search
+	                               * (the output, when it lies inside) */
+	/* `manifestc diff`: read through this vfs (a git revision, or the disk
+	 * rooted at the repository; NULL: the disk), and reuse or store each
+	 * Application's render in this cache (NULL: none; see rcache in diff.h). */
+	struct vfs *fs;
+	struct rcache *cache;
+};
+
+struct repo_image {
+	char *container;   /* "kind/name: container" */
+	char *image;       /* as written in the manifest */
+	char *source;      /* where the value came from: file:line and what */
+};
+
+struct repo_resource {
+	char *api_version, *kind, *ns, *name;
+	int64_t wave;
+	char digest[33];
+};
+
+struct repo_app {
+	char *name, *instance, *env, *project;
+	int64_t wave;
+	char *dest_server, *dest_ns;
+	char *source_json;  /* canonical JSON of spec.source or spec.sources */
+	bool multi;         /* spec.sources */
+	char *file;         /* <env>/<instance>.yaml|json, relative to OUT */
+	char *bytes;        /* the file's contents */
+	size_t len;
+	char digest[33];
+	struct repo_resource *res;
+	size_t nres;
+	struct repo_image *images;
+	size_t nimages;
+};
+
+struct repo_result {
+	struct repo_app *apps; /* sorted: environment, sync wave, name */
+	size_t napps;
+	char *diags;           /* formatted diagnostics, in a fixed order */
+	size_t nerrors, nwarnings;
+};
+
+/* Returns the number of errors (also in out->nerrors). */
+int repo_render(const struct repo_render_opts *o, struct repo_result *out);
+void repo_result_release(struct repo_result *r);
+/* XXH3-128 of bytes as 32 lowercase hex digits (and a NUL). */
+void repo_digest(const void *data, size_t len, char out[33]);
 
 #endif

@@ -156,10 +156,11 @@ const struct srcfile *helm_file_src(struct mc_ctx *ctx, const struct helm_chart 
 /* ------------------------------------------------------------ values */
 
 /* CoalesceValues (merge false) / MergeValues (merge true): a deep copy of
- * vals (NULL: none) with the chart's and its subcharts' defaults under it.
- * NULL after reporting a type mismatch. */
+ * vals (NULL: none) with the chart's and its subcharts' defaults under it;
+ * Helm 4 (major 4) also drops the nulls of chart defaults.  NULL after
+ * reporting a type mismatch. */
 struct ir_node *helm_coalesce_values(struct mc_ctx *ctx, const struct helm_chart *c,
-	const struct ir_node *vals, bool merge);
+	const struct ir_node *vals, bool merge, int major);
 /* coalesceTablesFullKey: src merged under dst (dst wins); both edited as
  * Helm edits them.  Returns dst (or src when dst is NULL). */
 struct ir_node *helm_coalesce_tables(struct mc_ctx *ctx, struct ir_node *dst, struct ir_node *src,
@@ -169,7 +170,7 @@ struct ir_node *helm_values_table(struct ir_node *v, const char *name);
 /* chartutil.ProcessDependencies(WithMerge): drop disabled subcharts
  * (conditions, tags; aliases applied) and import values from children. */
 int helm_process_dependencies(struct mc_ctx *ctx, struct helm_chart *c, const struct ir_node *vals,
-	bool merge);
+	bool merge, int major);
 /* action.CheckDependencies: every Chart.yaml dependency is in charts/. */
 int helm_check_dependencies(struct mc_ctx *ctx, const struct helm_chart *c);
 /* The CLI's mergeMaps for -f files: b over a, maps merged, a new map. */
@@ -236,12 +237,13 @@ struct helm_release {
 int helm_engine_render(struct mc_ctx *ctx, struct helm_chart *chart, struct ir_node *values,
 	const struct helm_release *rel, struct helm_rendered_vec *out);
 /* engine.Render with a given top-level object (its Values, Release and
- * Capabilities are handed to every chart as Helm does). */
+ * Capabilities are handed to every chart as Helm does); strict is
+ * Engine.Strict (missingkey=error). */
 int helm_render_values(struct mc_ctx *ctx, struct helm_chart *chart, struct gt_value top, int major,
-	struct helm_rendered_vec *out);
+	bool strict, struct helm_rendered_vec *out);
 /* engine.render on named templates with their own data (no chart). */
 int helm_render_templates(struct mc_ctx *ctx, struct helm_file *files, const struct gt_value *dots,
-	size_t n, int major, struct helm_rendered_vec *out);
+	size_t n, int major, bool strict, struct helm_rendered_vec *out);
 /* --name-template: a Sprig template executed with no data. */
 int helm_render_name_template(struct mc_ctx *ctx, const char *tmpl, const char **name);
 
@@ -266,6 +268,18 @@ struct helm_sorted {
 	struct helm_docs manifests, hooks;
 	bool failed; /* a YAML error stopped the sort */
 };
+
+/* What Helm reads from a document (releaseutil.SimpleHead). */
+struct helm_head {
+	const char *api_version, *kind, *name; /* kind is "" when absent */
+	const char *hook;                      /* helm.sh/hook, NULL when absent */
+	bool annotated;                        /* metadata.annotations is not empty */
+};
+
+/* yaml.Unmarshal(doc, &SimpleHead) on libyaml events (go-yaml v2's parser):
+ * 0 with h filled, 1 with Helm's message in *why, -1 when the document
+ * needs the general loader (aliases, merge keys, tags, odd keys). */
+int helm_head_fast(struct arena *a, const char *doc, size_t len, struct helm_head *h, const char **why);
 
 /* The kind's position in Helm's InstallOrder (4 adds the webhook kinds),
  * -1 when it is not listed. */
@@ -292,5 +306,10 @@ struct helm_print_opts {
  * "wrote" lines).  Returns the number of errors. */
 int helm_print(struct mc_ctx *ctx, const struct helm_chart *chart, const struct helm_sorted *s,
 	const struct helm_print_opts *o, struct sbuf *out);
+/* --show-only on a printed stream: the matching documents as "---\nDOC\n"
+ * go to out when every pattern matched; else an error per pattern (none
+ * when quiet, for --debug output after an error).  Returns errors. */
+int helm_show_only(struct mc_ctx *ctx, const char *text, size_t len, const struct helm_print_opts *o,
+	struct sbuf *out, bool quiet);
 
 #endif

@@ -73,6 +73,8 @@ enum ir_flag {
 	/* An IR_STR that go-yaml v3 reads as a timestamp: text is the source
 	 * text; JSON (and so kustomize's output) carries it in RFC 3339. */
 	IR_F_TIMESTAMP = 1 << 1,
+	/* Bits 14 and 15 belong to the frontend that made the node (the Argo CD
+	 * frontend marks typed Go slices with bit 14: frontend/argocd.h). */
 };
 
 struct ir_node;

@@ -431,4 +431,50 @@ const struct kust_schemas *kust_schemas_current(struct mc_ctx *ctx, struct kust 
 int kust_pass_openapi(struct ir_module *m);
 void kust_openapi_release(struct kust *top);
 
+/* ------------------------------------------------------ Argo CD sync order */
+
+/* Sync phases in the order Argo CD runs them. */
+enum sync_phase { SYNC_PHASE_PRESYNC, SYNC_PHASE_SYNC, SYNC_PHASE_POSTSYNC, SYNC_PHASE_SYNCFAIL };
+
+struct sync_task {
+	struct ir_resource *res;
+	enum sync_phase phase;
+	int64_t wave;    /* effective, after the Namespace and CRD moves */
+	uint32_t index;  /* position of the resource in the input list */
+};
+
+/* An Application's resources as Argo CD syncs them: the sorted tasks (a
+ * hook with two phases appears twice), and the resources that give no task
+ * (Skip-only objects, hooks with no valid type such as Helm tests or
+ * PreDelete hooks), in input order. */
+struct sync_plan {
+	struct sync_task *tasks;
+	size_t len;
+	struct ir_resource **unsynced;
+	size_t nunsynced;
+};
+
+/* Order res (gitops-engine's getSyncTasks + syncTasks.Sort); dest_ns is the
+ * Application's destination namespace (may be NULL or empty).  The plan
+ * lives in ctx's arena. */
+void sync_plan_build(struct mc_ctx *ctx, const struct ir_reslist *res, const char *dest_ns,
+	struct sync_plan *plan);
+const char *sync_phase_name(enum sync_phase p);
+/* The wave of an object: argocd.argoproj.io/sync-wave, else
+ * helm.sh/hook-weight (each parsed as strconv.Atoi), else 0. */
+int64_t sync_wave_of(const struct ir_node *body);
+/* Bit (1 << phase) for each phase the object is synced in; 0 for none. */
+unsigned sync_phases_of(const struct ir_node *body);
+
+/* The sync order as a pass: module->unit is a struct sync_unit; the
+ * resources are reordered, each once at its first task, the unsynced ones
+ * last, and waves[i] is the effective wave of the i-th resource. */
+struct sync_unit {
+	const char *dest_ns;
+	struct sync_plan plan;
+	int64_t *waves; /* in ctx's arena */
+};
+
+int sync_pass_order(struct ir_module *m);
+
 #endif

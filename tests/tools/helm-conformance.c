@@ -105,7 +105,7 @@ static int run_coalesce(struct mc_ctx *ctx, struct ir_node *cs)
 		user = parse_yaml_text(ctx, "user_values_yaml", yaml);
 	if (!ir_is_map(user))
 		user = NULL;
-	struct ir_node *v = helm_coalesce_values(ctx, c, user, merge);
+	struct ir_node *v = helm_coalesce_values(ctx, c, user, merge, 3);
 	if (!v)
 		return 1;
 	return print_json(ctx, v);
@@ -124,6 +124,8 @@ static int run_engine(struct mc_ctx *ctx, struct ir_node *cs)
 {
 	struct arena *a = &ctx->arena;
 	struct helm_rendered_vec out = { 0 };
+	struct ir_node *sn = ir_map_getc(cs, "strict");
+	bool strict = sn && sn->type == IR_BOOL && sn->s.v.b;
 	struct ir_node *tpls = ir_map_getc(cs, "templates");
 	if (ir_is_map(tpls)) {
 		uint32_t n = tpls->map.len;
@@ -137,7 +139,7 @@ static int run_engine(struct mc_ctx *ctx, struct ir_node *cs)
 			files[i].len = txt ? txt->len : 0;
 			dots[i] = gt_from_ir(a, ir_map_getc(t, "vals"), GT_NUM_JSON);
 		}
-		if (helm_render_templates(ctx, files, dots, n, 3, &out))
+		if (helm_render_templates(ctx, files, dots, n, 3, strict, &out))
 			return 1;
 		return print_rendered(ctx, &out);
 	}
@@ -147,12 +149,12 @@ static int run_engine(struct mc_ctx *ctx, struct ir_node *cs)
 	struct ir_node *co = ir_map_getc(cs, "coalesce_user_values_with_chart");
 	if (co && co->type == IR_BOOL && co->s.v.b && gt_kind(top) == GT_MAP) {
 		struct ir_node *uv = ir_map_getc(rv, "Values");
-		struct ir_node *v = helm_coalesce_values(ctx, c, ir_is_map(uv) ? uv : NULL, false);
+		struct ir_node *v = helm_coalesce_values(ctx, c, ir_is_map(uv) ? uv : NULL, false, 3);
 		if (!v)
 			return 1;
 		gt_map_setc(a, top.m, "Values", gt_from_ir(a, v, GT_NUM_JSON));
 	}
-	if (helm_render_values(ctx, c, top, 3, &out))
+	if (helm_render_values(ctx, c, top, 3, strict, &out))
 		return 1;
 	return print_rendered(ctx, &out);
 }

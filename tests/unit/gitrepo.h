@@ -8,10 +8,12 @@
 
 #include <criterion/criterion.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* A fresh, empty repository; returns its malloc'd absolute path. */
@@ -73,11 +75,76 @@ static inline void gr_commit(const char *repo, const char *msg)
 
 static inline void gr_remove(char *repo)
 {
+	if (getenv("MC_KEEP_REPO")) { /* for debugging a failing test */
+		fprintf(stderr, "kept %s\n", repo);
+		free(repo);
+		return;
+	}
 	char cmd[1100];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", repo);
 	if (system(cmd) != 0)
 		fprintf(stderr, "could not remove %s\n", repo);
 	free(repo);
+}
+
+/* What a command printed and its exit status. */
+struct gr_out {
+	char *out, *err; /* malloc'd, NUL-terminated */
+	int status;
+};
+
+static inline char *gr_slurp_fd(int fd)
+{
+	size_t cap = 4096, len = 0;
+	char *buf = malloc(cap);
+	lseek(fd, 0, SEEK_SET);
+	ssize_t r;
+	while ((r = read(fd, buf + len, cap - len - 1)) > 0) {
+		len += (size_t)r;
+		if (cap - len < 2)
+			buf = realloc(buf, cap *= 2);
+	}
+	buf[len] = '\0';
+	return buf;
+}
+
+/* Run argv (argv[0] is the program) in cwd with NO_COLOR unset unless
+ * no_color. */
+static inline void gr_run(const char *cwd, char *const *argv, bool no_color, struct gr_out *o)
+{
+	char op[] = "/tmp/mc-run-out-XXXXXX", ep[] = "/tmp/mc-run-err-XXXXXX";
+	int fo = mkstemp(op), fe = mkstemp(ep);
+	cr_assert(fo >= 0 && fe >= 0);
+	pid_t pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		if (chdir(cwd) != 0)
+			_exit(127);
+		dup2(fo, 1);
+		dup2(fe, 2);
+		if (no_color)
+			setenv("NO_COLOR", "1", 1);
+		else
+			unsetenv("NO_COLOR");
+		setenv("LC_ALL", "C", 1);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	int st;
+	waitpid(pid, &st, 0);
+	o->out = gr_slurp_fd(fo);
+	o->err = gr_slurp_fd(fe);
+	close(fo);
+	close(fe);
+	unlink(op);
+	unlink(ep);
+	o->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static inline void gr_out_release(struct gr_out *o)
+{
+	free(o->out);
+	free(o->err);
 }
 
 #endif

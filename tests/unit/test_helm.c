@@ -481,7 +481,7 @@ Test(helm_values, coalesce_values_with_subcharts)
 		"{\"s\":\"default\",\"t\":\"default\",\"global\":{\"g\":\"sub\",\"h\":\"sub\"}}");
 	add_dep(&ctx, top, sub);
 	struct ir_node *v = helm_coalesce_values(&ctx, top,
-		json(&ctx, "{\"gone\":null,\"list\":[3],\"sub\":{\"t\":null}}"), false);
+		json(&ctx, "{\"gone\":null,\"list\":[3],\"sub\":{\"t\":null}}"), false, 3);
 	cr_assert_not_null(v);
 	char *got = to_json(v);
 	cr_assert_str_eq(got, "{\"a\":1,\"global\":{\"g\":\"top\"},\"list\":[3],"
@@ -578,4 +578,146 @@ Test(helm_caps, kube_versions)
 	cr_assert_neq(helm_parse_kube_version(&a, "1", &k, &err), 0);
 	cr_assert_neq(helm_parse_kube_version(&a, "x1.2", &k, &err), 0);
 	arena_release(&a);
+}
+
+/* ------------------------------------------------------------- heads */
+
+static int head(const char *doc, struct helm_head *h, const char **why)
+{
+	static struct arena a = ARENA_INIT;
+	return helm_head_fast(&a, doc, strlen(doc), h, why);
+}
+
+/* releaseutil.SimpleHead through sigs.k8s.io/yaml: numbers become strings
+ * in string fields, a non-map document is an error, go-yaml's messages */
+Test(helm_head, fields_and_errors)
+{
+	struct helm_head h;
+	const char *why = NULL;
+	cr_assert_eq(head("apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n", &h, &why), 0);
+	cr_assert_str_eq(h.kind, "Pod");
+	cr_assert_str_eq(h.name, "x");
+	cr_assert_str_eq(h.api_version, "v1");
+	cr_assert_null(h.hook);
+	cr_assert(!h.annotated);
+	cr_assert_eq(head("Kind: 12\nmetadata: {annotations: {helm.sh/hook: test, w: 5}}\n", &h, &why), 0);
+	cr_assert_str_eq(h.kind, "12", "field names fold case, numbers become text");
+	cr_assert_str_eq(h.hook, "test");
+	cr_assert(h.annotated);
+	cr_assert_eq(head("kind: 1.10\n", &h, &why), 0);
+	cr_assert_str_eq(h.kind, "1.1", "floats print at float32 precision");
+	cr_assert_eq(head("# only a comment\n", &h, &why), 0);
+	cr_assert_str_eq(h.kind, "");
+	cr_assert_eq(head("metadata:\n  annotations: {}\n", &h, &why), 0);
+	cr_assert(!h.annotated);
+	cr_assert_eq(head("kind: Pod\n...\n}{ not parsed: [\n", &h, &why), 0, "only the first document is read");
+	cr_assert_eq(head("a: b\ninvalid\n", &h, &why), 1);
+	cr_assert_str_eq(why, "error converting YAML to JSON: yaml: line 3: could not find expected ':'");
+	cr_assert_eq(head("- a\n- b\n", &h, &why), 1);
+	cr_assert(strstr(why, "cannot unmarshal array into Go value of type releaseutil.SimpleHead"));
+	cr_assert_eq(head("just a string\n", &h, &why), 1);
+	cr_assert_eq(head("kind: [Pod]\n", &h, &why), 1);
+	cr_assert_eq(head("metadata: x\n", &h, &why), 1);
+	cr_assert_eq(head("metadata:\n  annotations:\n    a: {b: c}\n", &h, &why), 1);
+	cr_assert_eq(head("spec:\n  x: .nan\n", &h, &why), 1, "NaN cannot become JSON");
+	cr_assert_eq(head("kind: &k Pod\nother: *k\n", &h, &why), -1, "aliases go to the loader");
+	cr_assert_eq(head("<<: {kind: Pod}\n", &h, &why), -1, "merge keys go to the loader");
+	cr_assert_eq(head("kind: A\nKind: B\n", &h, &why), -1, "a field twice goes to the loader");
+}
+
+/* ---------------------------------------------------- dependencies */
+
+static struct helm_chart *chart_of(struct mc_ctx *ctx, const char *const *kv)
+{
+	struct helm_files files = { 0 };
+	for (size_t i = 0; kv[i]; i += 2) {
+		struct helm_file f = { 0 };
+		f.name = kv[i];
+		f.data = kv[i + 1];
+		f.len = strlen(kv[i + 1]);
+		VEC_PUSH(&ctx->arena, &files, f);
+	}
+	return helm_chart_from_files(ctx, &files, "mem", NULL);
+}
+
+static const char *const tree[] = {
+	"Chart.yaml",
+	"apiVersion: v2\nname: top\nversion: 1.0.0\ndependencies:\n"
+	"- name: a\n  version: ~1.0\n  condition: a.enabled,x.on\n  tags: [front]\n"
+	"- name: b\n  version: 2.0.0\n  alias: bee\n  tags: [back]\n"
+	"  import-values:\n  - child: exports.data\n    parent: fromb\n  - shared\n",
+	"values.yaml", "tags:\n  back: true\nfromb:\n  keep: parent\n",
+	"charts/a/Chart.yaml", "apiVersion: v2\nname: a\nversion: 1.0.3\n",
+	"charts/b/Chart.yaml", "apiVersion: v2\nname: b\nversion: 2.0.0\n",
+	"charts/b/values.yaml", "exports:\n  data:\n    keep: child\n    more: 1\n  shared:\n    s: yes\n",
+	NULL,
+};
+
+static char *deps_after(const char *values)
+{
+	struct mc_ctx ctx;
+	mc_ctx_init(&ctx, NULL);
+	struct helm_chart *c = chart_of(&ctx, tree);
+	cr_assert_not_null(c);
+	cr_assert_eq(helm_process_dependencies(&ctx, c, json(&ctx, values), true, 3), 0);
+	struct sbuf sb = SBUF_INIT;
+	for (size_t i = 0; i < c->ndeps; i++)
+		sbuf_printf(&sb, "%s%s", i ? "," : "", c->deps[i]->meta.name);
+	struct ir_node *fromb = ir_map_getc(c->values, "fromb");
+	if (fromb) {
+		char *j = to_json(fromb);
+		sbuf_printf(&sb, " fromb=%s", j);
+		free(j);
+	}
+	if (ir_path(c->values, "s"))
+		sbuf_adds(&sb, " s");
+	mc_ctx_release(&ctx);
+	return sbuf_detach(&sb, NULL);
+}
+
+/* chartutil.processDependencyEnabled and import-values: the first
+ * condition path that resolves wins, tags decide when no condition does,
+ * aliases rename, imported values yield to the parent's own */
+Test(helm_values, dependencies_conditions_tags_alias_imports)
+{
+	char *s = deps_after("{}");
+	cr_assert_str_eq(s, "a,bee fromb={\"keep\":\"parent\",\"more\":1} s", "%s", s);
+	free(s);
+	s = deps_after("{\"a\":{\"enabled\":false}}");
+	cr_assert_str_eq(s, "bee fromb={\"keep\":\"parent\",\"more\":1} s", "%s", s);
+	free(s);
+	s = deps_after("{\"x\":{\"on\":false},\"tags\":{\"front\":true}}");
+	cr_assert_str_eq(s, "bee fromb={\"keep\":\"parent\",\"more\":1} s", "%s", s);
+	free(s);
+	s = deps_after("{\"a\":{\"enabled\":\"yes\"},\"tags\":{\"front\":false,\"back\":false}}");
+	cr_assert_str_eq(s, " fromb={\"keep\":\"parent\"}", "non-bool condition falls to tags: %s", s);
+	free(s);
+}
+
+/* helm_render_chart, as kustomize's helmCharts and Argo CD call it: the
+ * printed stream parsed into resources */
+Test(helm_render, render_chart_into_resources)
+{
+	struct vfs *fs = vfs_disk(NULL);
+	struct mc_ctx ctx;
+	mc_ctx_init(&ctx, fs);
+	struct helm_template_opts o = { 0 };
+	o.chart = MC_SOURCE_DIR "/golden/template/subcharts/in/app";
+	o.release_name = "web";
+	o.namespace_ = "apps";
+	struct ir_node *vals = json(&ctx, "{\"database\":{\"port\":7000}}");
+	o.values = vals;
+	struct ir_reslist res = { 0 };
+	struct sbuf text = SBUF_INIT;
+	cr_assert_eq(helm_render_chart(&ctx, &o, &text, &res), 0);
+	cr_assert_eq(res.len, 2);
+	cr_assert_str_eq(res.items[0]->id.kind->s, "ConfigMap");
+	cr_assert_str_eq(res.items[0]->id.name->s, "web-config");
+	cr_assert_str_eq(res.items[1]->id.kind->s, "Service");
+	cr_assert_eq(ir_map_getc(ir_path(res.items[1]->body, "spec/ports")->seq.items[0], "port")->type, IR_INT);
+	cr_assert(strstr(text.buf, "# Source: app/charts/database/templates/svc.yaml\n"));
+	cr_assert(strstr(text.buf, "  - port: 7000\n"));
+	sbuf_release(&text);
+	mc_ctx_release(&ctx);
+	vfs_destroy(fs);
 }

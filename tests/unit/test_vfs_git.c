@@ -267,3 +267,27 @@ Test(vfs_git, recorded_reads_replay_against_another_revision)
 	vfs_destroy(head);
 	gr_remove(repo);
 }
+
+Test(vfs_git, head_of_a_repository_without_commits_is_empty)
+{
+	char *repo = gr_init();
+	gr_write(repo, "a.yaml", "a: 1\n");
+	struct vfs *fs = open_rev(repo, "HEAD");
+	cr_assert_str_eq(vfs_git_id(fs), "4b825dc642cb6eb9a060e54bf8d69288fbee4904");
+	enum vfs_kind k;
+	cr_assert_eq(vfs_stat(fs, repo, &k), 0);
+	cr_assert_eq(k, VFS_DIR);
+	char **names;
+	size_t n;
+	cr_assert_eq(vfs_list(fs, repo, &names, &n), 0);
+	cr_assert_eq(n, 0);
+	vfs_free_list(names, n);
+	char path[1100];
+	snprintf(path, sizeof path, "%s/a.yaml", repo);
+	cr_assert_eq(vfs_stat(fs, path, &k), ENOENT);
+	vfs_destroy(fs);
+	struct sbuf err = SBUF_INIT;
+	cr_assert_null(vfs_git(repo, "HEAD~1", &err), "only HEAD itself");
+	sbuf_release(&err);
+	gr_remove(repo);
+}

@@ -1,0 +1,464 @@
+/*
+ * cmd_validate.c - `manifestc validate [flags] PATH...`: validate manifests
+ * offline against the embedded Kubernetes schemas, the CRDs found in the
+ * inputs or given with --crds, and kubeconform-layout JSON Schemas given
+ * with --schemas; then the repository's policies (manifestc.yaml).
+ *
+ * Inputs are files, directories (walked recursively for *.yaml, *.yml,
+ * *.json, in sorted order) or `-` for stdin.  All inputs are loaded before
+ * anything is validated, so a CRD validates its custom resources wherever
+ * it appears.  Exit status: 0 clean, 1 findings, 2 usage or internal error.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "driver.h"
+#include "mc/backend.h"
+#include "mc/frontend.h"
+#include "mc/validate.h"
+#include "mc/config.h"
+
+#define MAX_WALK_DEPTH 64
+
+struct inputs {
+	struct strvec paths;   /* files to read, in order (malloc'd strings) */
+	bool stdin_too;
+};
+
+static bool manifest_name(const char *name)
+{
+	size_t n = strlen(name);
+	static const char *const ext[] = { ".yaml", ".yml", ".json" };
+	for (int i = 0; i < 3; i++) {
+		size_t el = strlen(ext[i]);
+		if (n > el && !strcasecmp(name + n - el, ext[i]))
+			return true;
+	}
+	return false;
+}
+
+static int walk(struct vfs *fs, const char *dir, int depth, struct strvec *out, bool all)
+{
+	if (depth > MAX_WALK_DEPTH)
+		return 0;
+	char **names;
+	size_t n;
+	int e = vfs_list(fs, dir, &names, &n);
+	if (e)
+		return e;
+	for (size_t i = 0; i < n; i++) {
+		char *p = path_clean(dir, names[i]);
+		enum vfs_kind k;
+		if (vfs_stat(fs, p, &k) == 0 && k == VFS_DIR) {
+			walk(fs, p, depth + 1, out, all);
+			free(p);
+		} else if (k == VFS_FILE && (all || manifest_name(names[i]))) {
+			strvec_push(out, p);
+		} else {
+			free(p);
+		}
+	}
+	vfs_free_list(names, n);
+	return 0;
+}
+
+/* Expand PATH arguments; returns 0 or prints an error and returns 2. */
+static int collect(const struct cli_cmd *cmd, struct vfs *fs, const struct strvec *args,
+	struct inputs *in)
+{
+	for (size_t i = 0; i < args->len; i++) {
+		const char *a = args->items[i];
+		if (!strcmp(a, "-")) {
+			in->stdin_too = true;
+			continue;
+		}
+		enum vfs_kind k;
+		int e = vfs_stat(fs, a, &k);
+		if (e || k == VFS_MISSING) {
+			cli_usage_error(cmd, "%s: %s", a, strerror(e ? e : ENOENT));
+			return EXIT_USAGE;
+		}
+		if (k == VFS_DIR) {
+			e = walk(fs, a, 0, &in->paths, false);
+			if (e) {
+				cli_usage_error(cmd, "%s: %s", a, strerror(e));
+				return EXIT_USAGE;
+			}
+		} else {
+			strvec_push(&in->paths, xstrdup(a));
+		}
+	}
+	return 0;
+}
+
+static const struct srcfile *read_stdin(struct mc_ctx *ctx)
+{
+	struct sbuf sb = SBUF_INIT;
+	char buf[65536];
+	ssize_t r;
+	while ((r = read(0, buf, sizeof buf)) > 0) {
+		sbuf_add(&sb, buf, (size_t)r);
+		if (sb.len > VFS_MAX_FILE)
+			break;
+	}
+	const struct srcfile *f = srcfile_mem(ctx, "stdin", sb.buf, sb.len);
+	sbuf_release(&sb);
+	return f;
+}
+
+/* Records for findings that belong to no resource (a CRD given with
+ * --crds that does not compile, the config file...). */
+static void orphan_records(struct mc_ctx *ctx, struct validate_records *recs, size_t from,
+	size_t to, uint32_t seq)
+{
+	for (size_t i = from; i < to; i++) {
+		const struct diag_msg *m = &ctx->diag.msgs[i];
+		struct validate_record r = { 0 };
+		r.file = m->pos.file;
+		r.seq = seq;
+		r.pos = m->pos;
+		r.item = -1;
+		r.status = m->level == DIAG_ERROR ? VALIDATE_ERROR : VALIDATE_VALID;
+		validate_record_take_range(ctx, &r, i, i + 1);
+		validate_records_push(ctx, recs, &r);
+	}
+}
+
+/* Add every CRD of a file or directory (--crds). */
+static int add_crd_path(const struct cli_cmd *cmd, struct mc_ctx *ctx, struct vfs *fs,
+	struct schema_set *set, const char *path)
+{
+	struct strvec files = { 0 };
+	enum vfs_kind k;
+	int e = vfs_stat(fs, path, &k);
+	if (e || k == VFS_MISSING) {
+		cli_usage_error(cmd, "--crds %s: %s", path, strerror(e ? e : ENOENT));
+		return -1;
+	}
+	if (k == VFS_DIR)
+		walk(fs, path, 0, &files, false);
+	else
+		strvec_push(&files, xstrdup(path));
+	struct validate_opts o = { .strict = false };
+	for (size_t i = 0; i < files.len; i++) {
+		const struct srcfile *f = vfs_load(fs, files.items[i], NULL, &e);
+		if (!f) {
+			diag_error(&ctx->diag, NULL, "%s: %s", files.items[i], strerror(e));
+			continue;
+		}
+		struct validate_input in;
+		struct validate_records ignore = { 0 };
+		validate_load(ctx, ctx, f, 0, &o, &in, &ignore);
+		validate_add_crds(ctx, set, &in);
+	}
+	for (size_t i = 0; i < files.len; i++)
+		free((char *)files.items[i]);
+	strvec_release(&files);
+	return 0;
+}
+
+/* --schemas DIR: every *.json below DIR is a JSON Schema in kubeconform's
+ * layout; its key is its file name without .json, and "<dir>/<name>" for
+ * the CRDs-catalog layout ({group}/{kind}_{version}.json). */
+static int add_schema_dir(const struct cli_cmd *cmd, struct mc_ctx *ctx, struct vfs *fs,
+	struct schema_set *set, const char *dir)
+{
+	struct strvec files = { 0 };
+	enum vfs_kind k;
+	int e = vfs_stat(fs, dir, &k);
+	if (e || k != VFS_DIR) {
+		cli_usage_error(cmd, "--schemas %s: %s", dir, e ? strerror(e) : "not a directory");
+		return -1;
+	}
+	walk(fs, dir, 0, &files, false);
+	for (size_t i = 0; i < files.len; i++) {
+		const char *p = files.items[i];
+		size_t n = strlen(p);
+		if (n < 5 || strcasecmp(p + n - 5, ".json"))
+			continue;
+		const struct srcfile *f = vfs_load(fs, p, NULL, &e);
+		if (!f) {
+			diag_error(&ctx->diag, NULL, "%s: %s", p, strerror(e));
+			continue;
+		}
+		struct ir_node *doc = NULL;
+		struct yaml_opts yo = { .schema = YAML_V2 };
+		if (yaml_load_one(ctx, f, &yo, &doc) || !doc)
+			continue;
+		const char *base = strrchr(p, '/');
+		base = base ? base + 1 : p;
+		char *key = xstrndup(base, strlen(base) - 5);
+		for (char *c = key; *c; c++)
+			if (*c >= 'A' && *c <= 'Z')
+				*c = (char)(*c + 32);
+		schema_set_add_jsonschema(set, ctx, doc, key);
+		if (base > p + 1) {
+			const char *pd = base - 1;
+			const char *ds = pd;
+			while (ds > p && ds[-1] != '/')
+				ds--;
+			struct sbuf ck = SBUF_INIT;
+			sbuf_printf(&ck, "%.*s/%s", (int)(pd - ds), ds, key);
+			schema_set_add_jsonschema(set, ctx, doc, ck.buf);
+			sbuf_release(&ck);
+		}
+		free(key);
+	}
+	for (size_t i = 0; i < files.len; i++)
+		free((char *)files.items[i]);
+	strvec_release(&files);
+	return 0;
+}
+
+static bool contains(const char *s, size_t n, const char *word)
+{
+	size_t w = strlen(word);
+	for (const char *p = s, *e = s + n; (p = memchr(p, word[0], (size_t)(e - p))); p++)
+		if ((size_t)(e - p) >= w && !memcmp(p, word, w))
+			return true;
+	return false;
+}
+
+static bool keep_for_projects(const struct validate_record *r)
+{
+	return r->kind && (!strcmp(r->kind, "Application") || !strcmp(r->kind, "AppProject"));
+}
+
+static int run(int argc, char **argv)
+{
+	bool strict = false, ignore_missing = false, summary = false, verbose = false;
+	bool no_k8s = false, refs = false, no_config = false;
+	const char *output = NULL, *kube_version = NULL, *config_path = NULL, *env = NULL;
+	struct strvec skip = { 0 }, reject = { 0 }, schemas = { 0 }, crds = { 0 };
+	const struct cli_opt opts[] = {
+		{ "strict", 0, CLI_BOOL, &strict, NULL,
+		  "unknown fields and duplicate keys are errors" },
+		{ "ignore-missing-schemas", 0, CLI_BOOL, &ignore_missing, NULL,
+		  "skip resources whose kind has no schema instead of failing" },
+		{ "skip", 0, CLI_CSV, &skip, "KIND,...",
+		  "skip these kinds (Kind or apiVersion/Kind, e.g. v1/Secret)" },
+		{ "reject", 0, CLI_CSV, &reject, "KIND,...",
+		  "fail on these kinds (Kind or apiVersion/Kind)" },
+		{ "kube-version", 0, CLI_STR, &kube_version, "VERSION",
+		  "Kubernetes version of the embedded schemas (1.32)" },
+		{ "schemas", 0, CLI_LIST, &schemas, "DIR",
+		  "add the JSON Schemas in DIR (kubeconform's layout; repeatable)" },
+		{ "crds", 0, CLI_LIST, &crds, "PATH",
+		  "add the CustomResourceDefinitions in PATH, a file or directory (repeatable)" },
+		{ "output", 'o', CLI_STR, &output, "FORMAT", "text (default), json, junit, sarif or github" },
+		{ "summary", 0, CLI_BOOL, &summary, NULL, "print a summary of the counts" },
+		{ "verbose", 'v', CLI_BOOL, &verbose, NULL, "also list valid and skipped resources" },
+		{ "no-k8s-checks", 0, CLI_BOOL, &no_k8s, NULL,
+		  "only the schemas: skip the API server's own checks (quantities, names, enums...)" },
+		{ "refs", 0, CLI_BOOL, &refs, NULL,
+		  "check references between the inputs (one environment): ConfigMaps, Secrets, "
+		  "ServiceAccounts, PVCs, Service selectors, analysis templates, HPA targets" },
+		{ "environment", 0, CLI_STR, &env, "NAME",
+		  "the environment the manifests are for (policies for protected environments)" },
+		{ "config", 0, CLI_STR, &config_path, "FILE",
+		  "the repository settings (default: manifestc.yaml at the repository root)" },
+		{ "no-config", 0, CLI_BOOL, &no_config, NULL, "do not read manifestc.yaml" },
+		{ 0 },
+	};
+	struct strvec args = { 0 };
+	int rc = cli_parse(&cmd_validate, opts, argc, argv, &args);
+	enum report_format fmt = REPORT_TEXT;
+	if (!rc && output && report_parse_format(output, &fmt))
+		rc = cli_usage_error(&cmd_validate, "--output must be text, json, junit, sarif or github, not '%s'", output);
+	const struct schema_set *base = NULL;
+	if (!rc) {
+		base = schema_builtin_version(kube_version);
+		if (!base) {
+			struct sbuf have = SBUF_INIT;
+			for (const char *const *v = schema_builtin_versions(); *v; v++)
+				sbuf_printf(&have, "%s%s", have.len ? ", " : "", *v);
+			rc = cli_usage_error(&cmd_validate,
+				"--kube-version %s: not embedded (embedded: %s)", kube_version, have.buf);
+			sbuf_release(&have);
+		}
+	}
+	struct vfs *fs = NULL;
+	struct inputs in = { 0 };
+	if (!rc) {
+		fs = vfs_disk(NULL);
+		if (args.len == 0)
+			in.stdin_too = true;
+		rc = collect(&cmd_validate, fs, &args, &in);
+	}
+	if (rc) {
+		strvec_release(&args);
+		strvec_release(&skip);
+		strvec_release(&reject);
+		strvec_release(&schemas);
+		strvec_release(&crds);
+		for (size_t i = 0; i < in.paths.len; i++)
+			free((char *)in.paths.items[i]);
+		strvec_release(&in.paths);
+		if (fs)
+			vfs_destroy(fs);
+		return rc < 0 ? EXIT_OK : rc;
+	}
+
+	struct mc_ctx ctx;
+	mc_ctx_init(&ctx, fs);
+	struct validate_records recs = { 0 };
+	struct validate_opts vo = {
+		.strict = strict, .ignore_missing = ignore_missing, .no_k8s = no_k8s,
+		.skip = skip.items, .nskip = skip.len, .reject = reject.items, .nreject = reject.len,
+	};
+	int status = EXIT_OK;
+
+	/* Repository settings (manifestc.yaml, `validate:`). */
+	struct mc_config mcfg = { 0 };
+	struct validate_policy cfg;
+	validate_policy_defaults(&cfg);
+	size_t m0 = ctx.diag.len;
+	if (!no_config) {
+		int r = mc_config_load(&ctx, fs, config_path, NULL, &mcfg);
+		if (r < 0 || (r > 0 && validate_policy_parse(&ctx, mc_config_section(&mcfg, "validate"),
+			mcfg.dir, &cfg)))
+			status = EXIT_USAGE;
+	}
+	if (status != EXIT_OK) {
+		diag_print(&ctx.diag, stderr, -1);
+	}
+	if (cfg.strict_set && !strict)
+		vo.strict = cfg.strict;
+	if (cfg.ignore_missing_set && !ignore_missing)
+		vo.ignore_missing = cfg.ignore_missing;
+	if (!skip.len && cfg.skip.len) {
+		vo.skip = cfg.skip.items;
+		vo.nskip = cfg.skip.len;
+	}
+	if (!reject.len && cfg.reject.len) {
+		vo.reject = cfg.reject.items;
+		vo.nreject = cfg.reject.len;
+	}
+
+	struct schema_set *set = schema_set_new(base);
+	m0 = ctx.diag.len;
+	for (size_t i = 0; i < cfg.schemas.len && status == EXIT_OK; i++)
+		if (add_schema_dir(&cmd_validate, &ctx, fs, set, cfg.schemas.items[i]))
+			status = EXIT_USAGE;
+	for (size_t i = 0; i < schemas.len && status == EXIT_OK; i++)
+		if (add_schema_dir(&cmd_validate, &ctx, fs, set, schemas.items[i]))
+			status = EXIT_USAGE;
+	for (size_t i = 0; i < cfg.crds.len && status == EXIT_OK; i++)
+		if (add_crd_path(&cmd_validate, &ctx, fs, set, cfg.crds.items[i]))
+			status = EXIT_USAGE;
+	for (size_t i = 0; i < crds.len && status == EXIT_OK; i++)
+		if (add_crd_path(&cmd_validate, &ctx, fs, set, crds.items[i]))
+			status = EXIT_USAGE;
+	orphan_records(&ctx, &recs, m0, ctx.diag.len, 0);
+
+	/* Two passes.  First every file that may hold a CRD (its text names
+	 * the kind) is loaded for good and its CRDs registered, so that custom
+	 * resources validate wherever their CRD is.  Then each other file is
+	 * parsed into a scratch context, validated and released, so memory
+	 * stays bounded by the largest file, unless --refs needs every
+	 * resource at once. */
+	size_t nfiles = in.paths.len + (in.stdin_too ? 1 : 0);
+	const struct srcfile **files = xcalloc(nfiles ? nfiles : 1, sizeof *files);
+	struct validate_input *kept = xcalloc(nfiles ? nfiles : 1, sizeof *kept);
+	bool *is_kept = xcalloc(nfiles ? nfiles : 1, sizeof *is_kept);
+	for (size_t i = 0; i < nfiles && status == EXIT_OK; i++) {
+		if (i < in.paths.len) {
+			int e = 0;
+			files[i] = vfs_load(fs, in.paths.items[i], NULL, &e);
+			if (!files[i]) {
+				fprintf(stderr, "manifestc validate: error: %s: %s\n", in.paths.items[i],
+					strerror(e));
+				status = EXIT_USAGE;
+				break;
+			}
+		} else {
+			files[i] = read_stdin(&ctx);
+		}
+		if (refs || contains(files[i]->data, files[i]->len, "CustomResourceDefinition")) {
+			validate_load(&ctx, &ctx, files[i], (uint32_t)(i + 1), &vo, &kept[i], &recs);
+			is_kept[i] = true;
+			m0 = ctx.diag.len;
+			validate_add_crds(&ctx, set, &kept[i]);
+			orphan_records(&ctx, &recs, m0, ctx.diag.len, 0);
+		}
+	}
+	if (status == EXIT_OK) {
+		if (!refs)
+			cfg.refs = POLICY_OFF;
+		for (size_t i = 0; i < nfiles; i++) {
+			size_t from = recs.len;
+			if (is_kept[i]) {
+				validate_input_run(&ctx, set, &kept[i], &vo, &recs);
+			} else {
+				struct mc_ctx scratch;
+				mc_ctx_init(&scratch, fs);
+				struct validate_input vin;
+				validate_load(&ctx, &scratch, files[i], (uint32_t)(i + 1), &vo, &vin, &recs);
+				from = recs.len;
+				validate_input_run(&ctx, set, &vin, &vo, &recs);
+				for (size_t r = from; r < recs.len; r++)
+					validate_policies(&ctx, &cfg, env, &recs.items[r]);
+				validate_records_detach(&ctx, &recs, from, keep_for_projects);
+				mc_ctx_release(&scratch);
+				continue;
+			}
+			for (size_t r = from; r < recs.len; r++)
+				validate_policies(&ctx, &cfg, env, &recs.items[r]);
+		}
+		/* References are checked only when the inputs are one whole
+		 * environment (--refs); render always does. */
+		validate_refs(&ctx, &cfg, &recs);
+		validate_projects(&ctx, &cfg, &recs);
+		validate_records_sort(&recs);
+
+		struct report rep = {
+			.records = &recs, .diag = &ctx.diag, .nfiles = nfiles, .summary = summary,
+			.verbose = verbose, .tool_version = MC_VERSION,
+		};
+		if (fmt == REPORT_TEXT) {
+			const char *nc = getenv("NO_COLOR");
+			rep.color = isatty(1) && !(nc && *nc);
+		}
+		struct sbuf out = SBUF_INIT;
+		report_write(&out, fmt, &rep);
+		if (out.len && fwrite(out.buf, 1, out.len, stdout) != out.len)
+			status = EXIT_USAGE;
+		if (fflush(stdout))
+			status = EXIT_USAGE;
+		sbuf_release(&out);
+		for (size_t i = 0; i < recs.len && status == EXIT_OK; i++)
+			if (recs.items[i].nerrors || recs.items[i].status == VALIDATE_INVALID ||
+			    recs.items[i].status == VALIDATE_ERROR)
+				status = EXIT_FINDINGS;
+	}
+	free(files);
+	free(kept);
+	free(is_kept);
+	mc_config_release(&mcfg);
+	schema_set_free(set);
+	mc_ctx_release(&ctx);
+	for (size_t i = 0; i < in.paths.len; i++)
+		free((char *)in.paths.items[i]);
+	strvec_release(&in.paths);
+	strvec_release(&args);
+	strvec_release(&skip);
+	strvec_release(&reject);
+	strvec_release(&schemas);
+	strvec_release(&crds);
+	vfs_destroy(fs);
+	return status;
+}
+
+const struct cli_cmd cmd_validate = {
+	"validate", "[flags] [PATH...]",
+	"Validate manifests offline: embedded Kubernetes schemas, CRDs, the API server's checks, policies.",
+	"PATH is a file, a directory (searched recursively for *.yaml, *.yml and *.json) or - for\n"
+	"stdin (the default).  CustomResourceDefinitions among the inputs validate their custom\n"
+	"resources.  Settings under `validate:` in manifestc.yaml (at the repository root) add\n"
+	"policies, required labels, extra CRDs and schemas.  Exit status: 0 when everything is\n"
+	"valid, 1 when there are findings, 2 on usage or internal errors.",
+	run,
+};

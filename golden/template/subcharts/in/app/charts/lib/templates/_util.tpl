@@ -1,0 +1,3 @@
+{{- define "lib.greet" -}}
+hello from {{ .Chart.Name }}
+{{- end -}}
