@@ -200,17 +200,19 @@ static void report_json(struct sbuf *o, const struct report *r)
 
 /* ---------------------------------------------------------------- JUnit */
 
-static void xml(struct sbuf *o, const char *s)
+/* XML text; in attributes (attr) whitespace controls are escaped too, as
+ * attribute-value normalisation would otherwise turn them into spaces. */
+static void xml_esc(struct sbuf *o, const char *s, bool attr)
 {
 	for (; s && *s; s++) {
 		switch (*s) {
 		case '<': sbuf_adds(o, "&lt;"); break;
 		case '>': sbuf_adds(o, "&gt;"); break;
 		case '&': sbuf_adds(o, "&amp;"); break;
-		case '"': sbuf_adds(o, "&quot;"); break;
-		case '\'': sbuf_adds(o, "&apos;"); break;
-		case '\n': sbuf_adds(o, "&#xA;"); break;
-		case '\t': sbuf_adds(o, "&#x9;"); break;
+		case '"': sbuf_adds(o, attr ? "&quot;" : "\""); break;
+		case '\'': sbuf_adds(o, attr ? "&apos;" : "'"); break;
+		case '\n': sbuf_adds(o, attr ? "&#xA;" : "\n"); break;
+		case '\t': sbuf_adds(o, attr ? "&#x9;" : "\t"); break;
 		case '\r': sbuf_adds(o, "&#xD;"); break;
 		default:
 			if ((unsigned char)*s < 0x20)
@@ -219,6 +221,11 @@ static void xml(struct sbuf *o, const char *s)
 				sbuf_addc(o, *s);
 		}
 	}
+}
+
+static void xml(struct sbuf *o, const char *s)
+{
+	xml_esc(o, s, true);
 }
 
 static void msg_line(struct sbuf *o, const struct validate_record *x, const struct diag_msg *m)
@@ -295,7 +302,7 @@ static void report_junit(struct sbuf *o, const struct report *r)
 						"Error" : "ValidationError");
 				}
 				sbuf_adds(o, ">");
-				xml(o, body.buf);
+				xml_esc(o, body.buf, false);
 				sbuf_printf(o, "</%s>\n", tag);
 				sbuf_release(&body);
 			}
@@ -328,6 +335,21 @@ static const char *rule_help(const char *id)
 		if (!strncmp(id, tab[i].prefix, strlen(tab[i].prefix)))
 			return tab[i].text;
 	return "A validation finding.";
+}
+
+/* Columns are bytes in diagnostics; SARIF counts characters (the run
+ * declares unicodeCodePoints). */
+static unsigned code_point_col(const struct diag_msg *m)
+{
+	size_t len;
+	const char *line = m->pos.file ? srcfile_line(m->pos.file, m->pos.line, &len) : NULL;
+	if (!line)
+		return m->pos.col;
+	unsigned col = 1;
+	for (size_t i = 0; i + 1 < m->pos.col && i < len; i++)
+		if (((unsigned char)line[i] & 0xC0) != 0x80)
+			col++;
+	return col;
 }
 
 static void report_sarif(struct sbuf *o, const struct report *r)
@@ -366,7 +388,8 @@ static void report_sarif(struct sbuf *o, const struct report *r)
 		sbuf_adds(o, "}}");
 	}
 	sbuf_adds(o, nrules ? "\n          ]\n" : "]\n");
-	sbuf_adds(o, "        }\n      },\n      \"results\": [");
+	sbuf_adds(o, "        }\n      },\n      \"columnKind\": \"unicodeCodePoints\",\n"
+		"      \"results\": [");
 	bool first = true;
 	for (size_t i = 0; i < r->records->len; i++) {
 		const struct validate_record *x = &r->records->items[i];
@@ -409,7 +432,7 @@ static void report_sarif(struct sbuf *o, const struct report *r)
 			if (m->pos.line) {
 				sbuf_printf(o, ",\n                \"region\": {\"startLine\": %u", m->pos.line);
 				if (m->pos.col)
-					sbuf_printf(o, ", \"startColumn\": %u", m->pos.col);
+					sbuf_printf(o, ", \"startColumn\": %u", code_point_col(m));
 				sbuf_adds(o, "}");
 			}
 			sbuf_adds(o, "\n              }");

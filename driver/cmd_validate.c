@@ -122,11 +122,7 @@ static void orphan_records(struct mc_ctx *ctx, struct validate_records *recs, si
 		r.pos = m->pos;
 		r.item = -1;
 		r.status = m->level == DIAG_ERROR ? VALIDATE_ERROR : VALIDATE_VALID;
-		/* one record per finding */
-		size_t len = ctx->diag.len;
-		ctx->diag.len = i + 1;
-		validate_record_take(ctx, &r, i);
-		ctx->diag.len = len;
+		validate_record_take_range(ctx, &r, i, i + 1);
 		validate_records_push(ctx, recs, &r);
 	}
 }
@@ -155,7 +151,7 @@ static int add_crd_path(const struct cli_cmd *cmd, struct mc_ctx *ctx, struct vf
 		}
 		struct validate_input in;
 		struct validate_records ignore = { 0 };
-		validate_load(ctx, f, 0, &o, &in, &ignore);
+		validate_load(ctx, ctx, f, 0, &o, &in, &ignore);
 		validate_add_crds(ctx, set, &in);
 	}
 	for (size_t i = 0; i < files.len; i++)
@@ -215,6 +211,20 @@ static int add_schema_dir(const struct cli_cmd *cmd, struct mc_ctx *ctx, struct 
 		free((char *)files.items[i]);
 	strvec_release(&files);
 	return 0;
+}
+
+static bool contains(const char *s, size_t n, const char *word)
+{
+	size_t w = strlen(word);
+	for (const char *p = s, *e = s + n; (p = memchr(p, word[0], (size_t)(e - p))); p++)
+		if ((size_t)(e - p) >= w && !memcmp(p, word, w))
+			return true;
+	return false;
+}
+
+static bool keep_for_projects(const struct validate_record *r)
+{
+	return r->kind && (!strcmp(r->kind, "Application") || !strcmp(r->kind, "AppProject"));
 }
 
 static int run(int argc, char **argv)
@@ -344,39 +354,62 @@ static int run(int argc, char **argv)
 			status = EXIT_USAGE;
 	orphan_records(&ctx, &recs, m0, ctx.diag.len, 0);
 
+	/* Two passes.  First every file that may hold a CRD (its text names
+	 * the kind) is loaded for good and its CRDs registered, so that custom
+	 * resources validate wherever their CRD is.  Then each other file is
+	 * parsed into a scratch context, validated and released, so memory
+	 * stays bounded by the largest file, unless --refs needs every
+	 * resource at once. */
 	size_t nfiles = in.paths.len + (in.stdin_too ? 1 : 0);
-	struct validate_input *inputs = xcalloc(nfiles ? nfiles : 1, sizeof *inputs);
-	size_t ninputs = 0;
+	const struct srcfile **files = xcalloc(nfiles ? nfiles : 1, sizeof *files);
+	struct validate_input *kept = xcalloc(nfiles ? nfiles : 1, sizeof *kept);
+	bool *is_kept = xcalloc(nfiles ? nfiles : 1, sizeof *is_kept);
 	for (size_t i = 0; i < nfiles && status == EXIT_OK; i++) {
-		const struct srcfile *f;
 		if (i < in.paths.len) {
 			int e = 0;
-			f = vfs_load(fs, in.paths.items[i], NULL, &e);
-			if (!f) {
+			files[i] = vfs_load(fs, in.paths.items[i], NULL, &e);
+			if (!files[i]) {
 				fprintf(stderr, "manifestc validate: error: %s: %s\n", in.paths.items[i],
 					strerror(e));
 				status = EXIT_USAGE;
 				break;
 			}
 		} else {
-			f = read_stdin(&ctx);
+			files[i] = read_stdin(&ctx);
 		}
-		validate_load(&ctx, f, (uint32_t)(i + 1), &vo, &inputs[ninputs], &recs);
-		ninputs++;
+		if (refs || contains(files[i]->data, files[i]->len, "CustomResourceDefinition")) {
+			validate_load(&ctx, &ctx, files[i], (uint32_t)(i + 1), &vo, &kept[i], &recs);
+			is_kept[i] = true;
+			m0 = ctx.diag.len;
+			validate_add_crds(&ctx, set, &kept[i]);
+			orphan_records(&ctx, &recs, m0, ctx.diag.len, 0);
+		}
 	}
 	if (status == EXIT_OK) {
-		m0 = ctx.diag.len;
-		for (size_t i = 0; i < ninputs; i++)
-			validate_add_crds(&ctx, set, &inputs[i]);
-		orphan_records(&ctx, &recs, m0, ctx.diag.len, 0);
-		for (size_t i = 0; i < ninputs; i++)
-			validate_input_run(&ctx, set, &inputs[i], &vo, &recs);
-		for (size_t i = 0; i < recs.len; i++)
-			validate_policies(&ctx, &cfg, env, &recs.items[i]);
-		/* References are checked only when the inputs are one whole
-		 * environment (--refs); render always does. */
 		if (!refs)
 			cfg.refs = POLICY_OFF;
+		for (size_t i = 0; i < nfiles; i++) {
+			size_t from = recs.len;
+			if (is_kept[i]) {
+				validate_input_run(&ctx, set, &kept[i], &vo, &recs);
+			} else {
+				struct mc_ctx scratch;
+				mc_ctx_init(&scratch, fs);
+				struct validate_input vin;
+				validate_load(&ctx, &scratch, files[i], (uint32_t)(i + 1), &vo, &vin, &recs);
+				from = recs.len;
+				validate_input_run(&ctx, set, &vin, &vo, &recs);
+				for (size_t r = from; r < recs.len; r++)
+					validate_policies(&ctx, &cfg, env, &recs.items[r]);
+				validate_records_detach(&ctx, &recs, from, keep_for_projects);
+				mc_ctx_release(&scratch);
+				continue;
+			}
+			for (size_t r = from; r < recs.len; r++)
+				validate_policies(&ctx, &cfg, env, &recs.items[r]);
+		}
+		/* References are checked only when the inputs are one whole
+		 * environment (--refs); render always does. */
 		validate_refs(&ctx, &cfg, &recs);
 		validate_projects(&ctx, &cfg, &recs);
 		validate_records_sort(&recs);
@@ -401,7 +434,9 @@ static int run(int argc, char **argv)
 			    recs.items[i].status == VALIDATE_ERROR)
 				status = EXIT_FINDINGS;
 	}
-	free(inputs);
+	free(files);
+	free(kept);
+	free(is_kept);
 	mc_config_release(&mcfg);
 	schema_set_free(set);
 	mc_ctx_release(&ctx);

@@ -31,6 +31,7 @@
 
 static const char *const fields[] = {
 	"repoURL", "roots", "clusters", "repos", "environment", "argocd", "newGitFileGlobbing",
+	"validate", /* validation settings: validate_policy_parse (mc/validate.h) reads them */
 };
 
 static int strlist(struct mc_ctx *ctx, const struct ir_node *n, const char ***out, size_t *len,

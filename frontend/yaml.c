@@ -192,8 +192,11 @@ static const struct word common_words[] = {
 
 static const struct word *lookup_word(const struct word *tab, const char *s, size_t n)
 {
+	/* Every word is at most 6 bytes: most scalars are ruled out at once. */
+	if (n > 6)
+		return NULL;
 	for (; tab->w; tab++)
-		if (strlen(tab->w) == n && memcmp(tab->w, s, n) == 0)
+		if (tab->w[0] == s[0] && strlen(tab->w) == n && memcmp(tab->w, s, n) == 0)
 			return tab;
 	return NULL;
 }

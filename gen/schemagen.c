@@ -111,8 +111,6 @@ static void cstr(struct sbuf *o, const char *s)
 	sbuf_addc(o, '"');
 }
 
-static uint32_t node_index(struct gen *g, const struct schema *s);
-
 static void walk(struct gen *g, const struct schema *root)
 {
 	/* Iterative depth-first walk assigning indexes in visit order. */
@@ -128,8 +126,6 @@ static void walk(struct gen *g, const struct schema *root)
 		pput(&g->node_idx, s, (uint32_t)g->nodes.len);
 		VEC_PUSH(&g->arena, &g->nodes, s);
 		/* Push children in reverse so they are numbered in order. */
-		const struct schema *kids[64];
-		size_t nk = 0;
 		VEC(const struct schema *) more_kids = { 0 };
 #define KID(x) do { if (x) VEC_PUSH(&g->arena, &more_kids, (x)); } while (0)
 		for (uint32_t i = 0; i < s->nprops; i++)
@@ -146,8 +142,6 @@ static void walk(struct gen *g, const struct schema *root)
 			KID(s->more->not_);
 		}
 #undef KID
-		(void)kids;
-		(void)nk;
 		for (size_t i = more_kids.len; i-- > 0;)
 			VEC_PUSH(&g->arena, &stack, more_kids.items[i]);
 	}

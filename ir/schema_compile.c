@@ -218,8 +218,10 @@ static const struct schema *intern(struct schema_builder *b, const struct schema
 
 static bool get_bool(struct schema_builder *b, const struct ir_node *n, const char *kw, bool *out)
 {
-	if (!n || n->type != IR_BOOL)
-		return !berr(b, n, "%s must be a boolean", kw);
+	if (!n || n->type != IR_BOOL) {
+		berr(b, n, "%s must be a boolean", kw);
+		return false;
+	}
 	*out = n->s.v.b;
 	return true;
 }
@@ -232,9 +234,13 @@ static bool get_number(struct schema_builder *b, const struct ir_node *n, const 
 	}
 	if (n && n->type == IR_FLOAT) {
 		*out = n->s.v.f;
-		return isfinite(*out) || !berr(b, n, "%s must be a finite number", kw);
+		if (isfinite(*out))
+			return true;
+		berr(b, n, "%s must be a finite number", kw);
+		return false;
 	}
-	return !berr(b, n, "%s must be a number", kw);
+	berr(b, n, "%s must be a number", kw);
+	return false;
 }
 
 static bool get_count(struct schema_builder *b, const struct ir_node *n, const char *kw, int64_t *out)
@@ -242,8 +248,10 @@ static bool get_count(struct schema_builder *b, const struct ir_node *n, const c
 	double d;
 	if (!get_number(b, n, kw, &d))
 		return false;
-	if (d < 0 || d != floor(d) || d > 9.2e18)
-		return !berr(b, n, "%s must be a non-negative integer", kw);
+	if (d < 0 || d != floor(d) || d > 9.2e18) {
+		berr(b, n, "%s must be a non-negative integer", kw);
+		return false;
+	}
 	*out = (int64_t)d;
 	return true;
 }
@@ -785,9 +793,19 @@ static const struct schema *compile(struct schema_builder *b, const struct ir_no
 				struct schema_more mm;
 				more_init(&mm);
 				uint8_t fmt = 0;
-				schema_k8s_rules(comp, pv[i].name, &mm.kcheck, &mm.kenum, &mm.nkenum, &fmt);
-				if (mm.kcheck || mm.nkenum)
-					pv[i].schema = make_overlay(b, pv[i].schema, &meta, &mm);
+				bool on_items = false;
+				schema_k8s_rules(comp, pv[i].name, &mm.kcheck, &mm.kenum, &mm.nkenum, &fmt,
+					&on_items);
+				if (!mm.kcheck && !mm.nkenum)
+					continue;
+				const struct schema *ps = pv[i].schema;
+				if (!on_items) {
+					pv[i].schema = make_overlay(b, ps, &meta, &mm);
+				} else if (ps->items && !is_pending(b, ps) && !is_pending(b, ps->items)) {
+					struct schema list = *ps;
+					list.items = make_overlay(b, ps->items, &meta, &mm);
+					pv[i].schema = intern(b, &list, ps->more);
+				}
 			}
 		}
 		qsort(pv, props->map.len, sizeof *pv, prop_cmp);
@@ -798,7 +816,8 @@ static const struct schema *compile(struct schema_builder *b, const struct ir_no
 		uint8_t fmt = 0, kc = 0;
 		const char *const *ke = NULL;
 		uint16_t nke = 0;
-		schema_k8s_rules(comp, NULL, &kc, &ke, &nke, &fmt);
+		bool it = false;
+		schema_k8s_rules(comp, NULL, &kc, &ke, &nke, &fmt, &it);
 		if (fmt)
 			s.format = fmt;
 	}
@@ -977,7 +996,8 @@ static const struct schema *as_resource(struct schema_builder *b, const struct s
 	struct schema s = *root;
 	size_t n = root->nprops;
 	struct schema_prop *pv = arena_alloc(&b->set->arena, (n + 3) * sizeof *pv);
-	memcpy(pv, root->props, n * sizeof *pv);
+	if (n)
+		memcpy(pv, root->props, n * sizeof *pv);
 	const char *names[3] = { "apiVersion", "kind", "metadata" };
 	for (int i = 0; i < 3; i++) {
 		const struct schema *want = i < 2 ? strn : meta;
@@ -1062,6 +1082,10 @@ int schema_set_add_jsonschema(struct schema_set *s, struct mc_ctx *ctx,
 		compile_defs(b, defs);
 	const struct schema *root = compile(b, schema, 0);
 	finish_doc(b);
+	/* A resource's root: apiVersion, kind and metadata are always there,
+	 * as for CRDs (kubeconform's converted CRD schemas leave them out). */
+	if (root && (root->types & SCHEMA_T_OBJECT))
+		root = as_resource(b, root);
 	if (root)
 		schema_set_put_key(s, key, root);
 	return b->errors;

@@ -95,8 +95,9 @@ extern const struct schema_table *const schema_tables[];
 
 /* Kubernetes rules beyond the schema (schema_k8s.c), by component and
  * property (prop NULL: the component itself). */
+/* *items: the rule applies to the items of the property (a list). */
 void schema_k8s_rules(const char *component, const char *prop, uint8_t *kcheck,
-	const char *const **kenum, uint16_t *nkenum, uint8_t *format);
+	const char *const **kenum, uint16_t *nkenum, uint8_t *format, bool *items);
 
 /* Free the compile state (dedup tables) once a set is complete. */
 void schema_builder_free(struct schema_set *s);

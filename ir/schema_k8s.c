@@ -48,15 +48,20 @@ static const char *const schemes[] = { "HTTP", "HTTPS" };
 static const char *const seccomp_types[] = { "RuntimeDefault", "Unconfined", "Localhost" };
 static const char *const metric_types[] = { "Object", "Pods", "Resource", "ContainerResource", "External" };
 static const char *const target_types[] = { "Utilization", "Value", "AverageValue" };
+static const char *const access_modes[] = { "ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany",
+	"ReadWriteOncePod" };
+static const char *const policy_types[] = { "Ingress", "Egress" };
 
-#define E(v) v, sizeof v / sizeof v[0], 0
-#define K(k) NULL, 0, k
+#define E(v) v, sizeof v / sizeof v[0], 0, false
+#define K(k) NULL, 0, k, false
+#define EI(v) v, sizeof v / sizeof v[0], 0, true /* on the list's items */
 
 static const struct rule {
 	const char *component, *prop;
 	const char *const *values;
 	uint16_t nvalues;
 	uint8_t kcheck;
+	bool items;
 } rules[] = {
 	{ CORE "Container", "imagePullPolicy", E(pull_policies) },
 	{ CORE "Container", "terminationMessagePolicy", E(termination_policies) },
@@ -85,6 +90,9 @@ static const struct rule {
 	{ CORE "HTTPGetAction", "scheme", E(schemes) },
 	{ CORE "SeccompProfile", "type", E(seccomp_types) },
 	{ CORE "PersistentVolumeClaimSpec", "volumeMode", E(volume_modes) },
+	{ CORE "PersistentVolumeClaimSpec", "accessModes", EI(access_modes) },
+	{ CORE "PersistentVolumeSpec", "accessModes", EI(access_modes) },
+	{ "io.k8s.api.networking.v1.NetworkPolicySpec", "policyTypes", EI(policy_types) },
 	{ CORE "PersistentVolumeSpec", "volumeMode", E(volume_modes) },
 	{ CORE "PersistentVolumeSpec", "persistentVolumeReclaimPolicy", E(reclaim_pv) },
 	{ "io.k8s.api.apps.v1.DeploymentStrategy", "type", E(deploy_strategies) },
@@ -102,7 +110,7 @@ static const struct rule {
 };
 
 void schema_k8s_rules(const char *component, const char *prop, uint8_t *kcheck,
-	const char *const **kenum, uint16_t *nkenum, uint8_t *format)
+	const char *const **kenum, uint16_t *nkenum, uint8_t *format, bool *items)
 {
 	if (!prop) {
 		if (!strcmp(component, "io.k8s.apimachinery.pkg.api.resource.Quantity"))
@@ -114,6 +122,7 @@ void schema_k8s_rules(const char *component, const char *prop, uint8_t *kcheck,
 			*kcheck = rules[i].kcheck;
 			*kenum = rules[i].values;
 			*nkenum = rules[i].nvalues;
+			*items = rules[i].items;
 			return;
 		}
 }

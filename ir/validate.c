@@ -30,36 +30,60 @@ void vs_report(struct vstate *v, const struct ir_node *at, enum diag_level lvl,
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	char *p = arena_strndup(&v->ctx->arena, v->ptr.buf, v->ptr.len);
+	const char *p = vs_pointer(v);
 	diag_vadd(&v->ctx->diag, lvl, at ? &at->pos : NULL, rule, p, fmt, ap);
 	va_end(ap);
 }
 
+const char *vs_pointer(struct vstate *v)
+{
+	struct sbuf sb = SBUF_INIT;
+	sbuf_add(&sb, v->ptr.buf, v->ptr.len);
+	for (size_t i = 0; i < v->nsegs; i++) {
+		const struct vseg *g = &v->segs[i];
+		if (!g->key) {
+			sbuf_printf(&sb, "/%u", g->len);
+			continue;
+		}
+		sbuf_addc(&sb, '/');
+		for (uint32_t j = 0; j < g->len; j++) {
+			if (g->key[j] == '~')
+				sbuf_adds(&sb, "~0");
+			else if (g->key[j] == '/')
+				sbuf_adds(&sb, "~1");
+			else
+				sbuf_addc(&sb, g->key[j]);
+		}
+	}
+	char *r = arena_strndup(&v->ctx->arena, sb.buf, sb.len);
+	sbuf_release(&sb);
+	return r;
+}
+
+static size_t push_seg(struct vstate *v, const char *key, uint32_t len)
+{
+	if (v->nsegs == v->capsegs) {
+		v->capsegs = v->capsegs ? v->capsegs * 2 : 32;
+		v->segs = xrealloc(v->segs, v->capsegs * sizeof *v->segs);
+	}
+	v->segs[v->nsegs].key = key;
+	v->segs[v->nsegs].len = len;
+	return v->nsegs++;
+}
+
 size_t vs_push(struct vstate *v, const char *seg, size_t n)
 {
-	size_t mark = v->ptr.len;
-	sbuf_addc(&v->ptr, '/');
-	for (size_t i = 0; i < n; i++) {
-		if (seg[i] == '~')
-			sbuf_adds(&v->ptr, "~0");
-		else if (seg[i] == '/')
-			sbuf_adds(&v->ptr, "~1");
-		else
-			sbuf_addc(&v->ptr, seg[i]);
-	}
-	return mark;
+	return push_seg(v, seg, (uint32_t)n);
 }
 
 size_t vs_push_index(struct vstate *v, size_t i)
 {
-	size_t mark = v->ptr.len;
-	sbuf_printf(&v->ptr, "/%zu", i);
-	return mark;
+	return push_seg(v, NULL, (uint32_t)i);
 }
 
 void vs_pop(struct vstate *v, size_t mark)
 {
-	sbuf_truncate(&v->ptr, mark);
+	v->nsegs = mark;
 }
 
 /* A short description of a value for messages: `string "abc"`, `integer 3`. */
@@ -547,8 +571,9 @@ static void check(struct vstate *v, const struct ir_node *n, const struct schema
 				sbuf_printf(&vals, "%s%s", i ? ", " : "", m->enum_json[i]);
 			if (m->nenum > 12)
 				sbuf_adds(&vals, ", ...");
+			const char *d = vs_describe(v, n);
 			vs_report(v, n, DIAG_ERROR, "schema/enum", "unsupported value %s: must be one of %s",
-				vs_describe(v, n), vals.buf);
+				n->type == IR_STR ? d + 7 : d, vals.buf);
 			sbuf_release(&vals);
 		}
 		sbuf_release(&js);
@@ -589,6 +614,7 @@ void vs_init(struct vstate *v, struct mc_ctx *ctx, const struct validate_opts *o
 void vs_release(struct vstate *v)
 {
 	sbuf_release(&v->ptr);
+	free(v->segs);
 }
 
 void vs_check(struct vstate *v, const struct ir_node *n, const struct schema *s)

@@ -337,6 +337,7 @@ static void container_policies(struct vstate *v, const struct validate_policy *p
 		}
 		if (p->resources != POLICY_OFF) {
 			const struct ir_node *res = ir_map_getc(c, "resources");
+			size_t rm = res ? vs_push(v, "resources", 9) : 0;
 			static const char *const parts[] = { "requests", "limits" };
 			for (int k = 0; k < 2; k++) {
 				const struct ir_node *x = ir_map_getc(res, parts[k]);
@@ -345,6 +346,8 @@ static void container_policies(struct vstate *v, const struct validate_policy *p
 				vs_report(v, res ? res : c, lvl(p->resources), "policy/resources",
 					"container \"%s\" has no resource %s", name ? name : "?", parts[k]);
 			}
+			if (res)
+				vs_pop(v, rm);
 		}
 		vs_pop(v, im);
 	}
@@ -392,4 +395,29 @@ void validate_policies(struct mc_ctx *ctx, const struct validate_policy *p, cons
 	}
 	vs_release(&v);
 	validate_record_take(ctx, rec, from);
+}
+
+void validate_reslist(struct mc_ctx *ctx, const struct schema_set *ss, const struct ir_reslist *l,
+	const struct validate_opts *o, const struct validate_policy *p, const char *env,
+	struct validate_records *out)
+{
+	size_t from = out->len;
+	for (size_t i = 0; i < l->len; i++) {
+		const struct ir_resource *r = l->items[i];
+		struct validate_record rec = { 0 };
+		rec.file = r->origin.file;
+		rec.pos = r->origin;
+		rec.doc = (uint32_t)i;
+		rec.item = -1;
+		if (validate_resource(ctx, ss, r->body, "", o, &rec) == VALIDATE_EMPTY)
+			continue;
+		validate_records_push(ctx, out, &rec);
+	}
+	if (!p)
+		return;
+	for (size_t i = from; i < out->len; i++)
+		validate_policies(ctx, p, env, &out->items[i]);
+	struct validate_records env_recs = { out->items + from, out->len - from, out->len - from };
+	validate_refs(ctx, p, &env_recs);
+	validate_projects(ctx, p, &env_recs);
 }

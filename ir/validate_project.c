@@ -267,6 +267,10 @@ static bool source_permitted(const struct ir_node *repos, const char *repo)
 	return any && !denied;
 }
 
+/* isDestinationMatched.  Argo CD resolves the cluster first, so it knows
+ * both the server and the name; an Application gives one of them, so an
+ * item that only constrains the other one cannot be decided here and is
+ * taken as matching (a deny pattern still denies). */
 static bool destination_permitted(const struct ir_node *dests, const char *server, const char *name,
 	const char *ns)
 {
@@ -283,6 +287,10 @@ static bool destination_permitted(const struct ir_node *dests, const char *serve
 			ins = "";
 		bool name_m = *name && argo_glob(iname, name, NULL);
 		bool server_m = *server && argo_glob(iserver, server, NULL);
+		if (!*server && *name && !*iname && *iserver && iserver[0] != '!')
+			server_m = true; /* unknown server of a named cluster */
+		if (!*name && *server && !*iserver && *iname && iname[0] != '!')
+			name_m = true;   /* unknown name of a cluster given by URL */
 		bool ns_m = argo_glob(ins, ns, NULL);
 		bool matched = (server_m || name_m) && ns_m;
 		if (matched)

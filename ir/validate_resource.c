@@ -26,7 +26,13 @@ void validate_records_push(struct mc_ctx *ctx, struct validate_records *r,
 
 void validate_record_take(struct mc_ctx *ctx, struct validate_record *rec, size_t from)
 {
-	for (size_t i = from; i < ctx->diag.len; i++) {
+	validate_record_take_range(ctx, rec, from, ctx->diag.len);
+}
+
+void validate_record_take_range(struct mc_ctx *ctx, struct validate_record *rec, size_t from,
+	size_t to)
+{
+	for (size_t i = from; i < to && i < ctx->diag.len; i++) {
 		if (rec->nmsgs == rec->msgcap) {
 			size_t nc = rec->msgcap ? rec->msgcap * 2 : 4;
 			rec->msgs = arena_grow(&ctx->arena, rec->msgs, rec->msgcap * sizeof *rec->msgs,
@@ -100,21 +106,30 @@ static bool doc_marker(const char *p, const char *e)
 		(e - p == 3 || p[3] == ' ' || p[3] == '\t' || p[3] == '\n' || p[3] == '\r');
 }
 
-int validate_load(struct mc_ctx *ctx, const struct srcfile *f, uint32_t seq,
-	const struct validate_opts *o, struct validate_input *in, struct validate_records *recs)
+/* Move the findings of the parse context into ctx. */
+static void take_diags(struct mc_ctx *ctx, struct mc_ctx *pctx)
+{
+	if (pctx != ctx)
+		diag_merge(&ctx->diag, &pctx->diag);
+}
+
+int validate_load(struct mc_ctx *ctx, struct mc_ctx *pctx, const struct srcfile *f,
+	uint32_t seq, const struct validate_opts *o, struct validate_input *in,
+	struct validate_records *recs)
 {
 	memset(in, 0, sizeof *in);
 	in->file = f;
 	in->seq = seq;
-	struct yaml_opts yo = { .schema = YAML_V2, .flags = YAML_KEEP_EMPTY };
+	struct yaml_opts yo = { .schema = YAML_V2, .flags = YAML_KEEP_EMPTY, .max_nodes = o->max_nodes };
 	if (!o->strict)
 		yo.flags |= YAML_DUPKEYS_OK;
-	struct diag *dg = &ctx->diag;
+	struct diag *dg = &pctx->diag;
 	size_t mlen = dg->len, mer = dg->nerrors, mwa = dg->nwarnings, mdr = dg->dropped;
 	struct ir_docs all = { 0 };
-	if (yaml_load(ctx, f, &yo, &all) == 0) {
+	if (yaml_load(pctx, f, &yo, &all) == 0) {
 		for (size_t i = 0; i < all.len; i++)
-			push_doc(ctx, in, all.items[i], all.starts[i], false);
+			push_doc(pctx, in, all.items[i], all.starts[i], false);
+		take_diags(ctx, pctx);
 		return 0;
 	}
 	diag_rollback(dg, mlen, mer, mwa, mdr);
@@ -136,13 +151,15 @@ int validate_load(struct mc_ctx *ctx, const struct srcfile *f, uint32_t seq,
 			po.pos_file = f;
 			po.line_offset = piece_line - 1;
 			struct ir_docs d = { 0 };
-			size_t first = dg->len;
-			if (yaml_load(ctx, &sub, &po, &d) == 0) {
+			size_t first = ctx->diag.len;
+			int errs = yaml_load(pctx, &sub, &po, &d);
+			take_diags(ctx, pctx);
+			if (errs == 0) {
 				for (size_t i = 0; i < d.len; i++)
-					push_doc(ctx, in, d.items[i], d.starts[i], false);
+					push_doc(pctx, in, d.items[i], d.starts[i], false);
 			} else {
 				struct srcpos start = { f, piece_line, 1 };
-				push_doc(ctx, in, NULL, start, true);
+				push_doc(pctx, in, NULL, start, true);
 				struct validate_record r = { 0 };
 				r.file = f;
 				r.seq = seq;
@@ -166,6 +183,27 @@ int validate_load(struct mc_ctx *ctx, const struct srcfile *f, uint32_t seq,
 		line++;
 	}
 	return bad;
+}
+
+static const char *copy_str(struct mc_ctx *ctx, const char *s)
+{
+	return s ? arena_strdup(&ctx->arena, s) : NULL;
+}
+
+void validate_records_detach(struct mc_ctx *ctx, struct validate_records *r, size_t from,
+	bool (*keep)(const struct validate_record *))
+{
+	for (size_t i = from; i < r->len; i++) {
+		struct validate_record *x = &r->items[i];
+		x->api_version = copy_str(ctx, x->api_version);
+		x->kind = copy_str(ctx, x->kind);
+		x->name = copy_str(ctx, x->name);
+		x->ns = copy_str(ctx, x->ns);
+		if (x->body && keep && keep(x))
+			x->body = ir_clone(ctx, x->body);
+		else
+			x->body = NULL;
+	}
 }
 
 int validate_add_crds(struct mc_ctx *ctx, struct schema_set *set, const struct validate_input *in)
@@ -364,6 +402,11 @@ enum validate_status validate_resource(struct mc_ctx *ctx, const struct schema_s
 	}
 	const struct str *group, *version;
 	ir_split_apiversion(ctx, api->s.text, &group, &version);
+	/* kustomization.yaml files are build inputs, not resources. */
+	if (str_eqc(group, "kustomize.config.k8s.io")) {
+		st = VALIDATE_SKIPPED;
+		goto out;
+	}
 	const struct schema *s = ss ? schema_lookup(ss, group->s, version->s, kinds) : NULL;
 	if (!s) {
 		if (o->ignore_missing) {

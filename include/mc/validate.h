@@ -45,6 +45,7 @@ struct validate_opts {
 	size_t nskip;
 	const char *const *reject;
 	size_t nreject;
+	size_t max_nodes;     /* nodes per file when loading (0: the loader's cap) */
 };
 
 enum validate_status {
@@ -101,10 +102,13 @@ struct validate_input {
 /* Parse a file as kubectl reads manifests (go-yaml v2 rules; duplicate keys
  * are errors when o->strict).  A file whose YAML fails is re-read document
  * by document (split at `---` lines) so that one bad document does not hide
- * the others; each failed document gets an ERROR record.  Returns the
- * number of documents that failed. */
-int validate_load(struct mc_ctx *ctx, const struct srcfile *f, uint32_t seq,
-	const struct validate_opts *o, struct validate_input *in, struct validate_records *recs);
+ * the others; each failed document gets an ERROR record.  The documents
+ * are built in pctx (which may be ctx, or a scratch context released after
+ * the file: see validate_records_detach); findings and records go to ctx.
+ * Returns the number of documents that failed. */
+int validate_load(struct mc_ctx *ctx, struct mc_ctx *pctx, const struct srcfile *f,
+	uint32_t seq, const struct validate_opts *o, struct validate_input *in,
+	struct validate_records *recs);
 
 /* Validate the documents of a loaded file (expanding `kind: List`),
  * appending one record per resource. */
@@ -116,6 +120,13 @@ void validate_input_run(struct mc_ctx *ctx, const struct schema_set *ss,
  * returns the number of errors (a CRD that does not compile). */
 int validate_add_crds(struct mc_ctx *ctx, struct schema_set *set, const struct validate_input *in);
 
+/* Make records [from, len) independent of the context their documents
+ * were parsed in: strings are copied to ctx; bodies are dropped, except
+ * that keep() (may be NULL) chooses records whose body is cloned into ctx
+ * (validate keeps Applications and AppProjects for the project checks). */
+void validate_records_detach(struct mc_ctx *ctx, struct validate_records *r, size_t from,
+	bool (*keep)(const struct validate_record *));
+
 /* Sort records into input order (file, document, item). */
 void validate_records_sort(struct validate_records *r);
 
@@ -124,6 +135,9 @@ void validate_records_push(struct mc_ctx *ctx, struct validate_records *r,
 /* Attach the findings ctx->diag.msgs[from..] to rec (a VALID record with
  * new errors becomes INVALID). */
 void validate_record_take(struct mc_ctx *ctx, struct validate_record *rec, size_t from);
+/* The same for the findings [from, to). */
+void validate_record_take_range(struct mc_ctx *ctx, struct validate_record *rec, size_t from,
+	size_t to);
 
 /* ------------------------------------------------------------ policies */
 
@@ -192,6 +206,15 @@ void validate_projects(struct mc_ctx *ctx, const struct validate_policy *p,
 void validate_project_kinds(struct mc_ctx *ctx, const struct validate_policy *p,
 	const struct schema_set *ss, const struct ir_node *project,
 	struct validate_record *app, struct validate_records *rendered);
+
+/* Everything for one rendered environment (what `render` runs): each
+ * resource of l against the schemas and the API server's checks, its
+ * policies, then the references between them and the AppProject checks of
+ * the Applications among them.  One record per resource (doc = its index
+ * in l) is appended to out. */
+void validate_reslist(struct mc_ctx *ctx, const struct schema_set *ss, const struct ir_reslist *l,
+	const struct validate_opts *o, const struct validate_policy *p, const char *env,
+	struct validate_records *out);
 
 /* ------------------------------------------- Kubernetes value syntax */
 
