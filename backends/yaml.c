@@ -97,10 +97,12 @@ int emit_keycmp(const struct str *a, const struct str *b)
 			}
 		}
 		size_t ai = i, bi = i;
+		/* Go's int arithmetic wraps on long digit runs: do the same
+		 * without signed overflow. */
 		for (; ai < an_ && rune_digit(ar[ai]); ai++)
-			an = an * 10 + (int64_t)(ar[ai] - '0');
+			an = (int64_t)((uint64_t)an * 10 + (uint64_t)(ar[ai] - '0'));
 		for (; bi < bn_ && rune_digit(br[bi]); bi++)
-			bn = bn * 10 + (int64_t)(br[bi] - '0');
+			bn = (int64_t)((uint64_t)bn * 10 + (uint64_t)(br[bi] - '0'));
 		if (an != bn)
 			res = an < bn ? -1 : 1;
 		else if (ai != bi)

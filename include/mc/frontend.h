@@ -196,6 +196,11 @@ struct kust_opts {
 	bool load_restrict_none;  /* --load-restrictor LoadRestrictionsNone */
 	enum kust_reorder reorder;
 	bool managed_by_label;    /* --enable-managedby-label */
+	bool enable_helm;         /* --enable-helm: helmCharts may render */
+	bool helm_debug;          /* --helm-debug */
+	const char *helm_kube_version;         /* --helm-kube-version */
+	const char *const *helm_api_versions;  /* --helm-api-versions */
+	size_t helm_napi_versions;
 };
 
 /* Build the kustomization in dir (a path as the user gave it): the
