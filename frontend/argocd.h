@@ -319,11 +319,11 @@ struct repo_vapp {
 	const struct ir_node *app;
 	const char *env;
 	const char *file;               /* its output file, relative to OUT */
-	struct ir_resource *const *res; /* in sync order */
+	const struct ir_node **res;     /* its resources, in sync order */
 	size_t nres;
 	const uint32_t *lines;          /* line of each resource in the file (0: unknown) */
 	const struct app_trace *trace;  /* where values were set */
-	struct mc_ctx *ctx;             /* the render's context (owns res) */
+	struct mc_ctx *ctx;             /* owns res (read-only here; its vfs is read) */
 };
 
 /* Read the policy and load the schemas; errors (manifestc.yaml's

@@ -264,7 +264,7 @@ static void check_env(const struct repo_check *c, const struct ir_node *projects
 			rec.doc = (uint32_t)i;
 			rec.item = -1;
 			rec.pos = (struct srcpos){ out, a->lines ? a->lines[i] : 0, a->lines && a->lines[i] };
-			if (validate_resource(ctx, c->set, a->res[i]->body, "", &c->opts, &rec) == VALIDATE_EMPTY)
+			if (validate_resource(ctx, c->set, a->res[i], "", &c->opts, &rec) == VALIDATE_EMPTY)
 				continue;
 			validate_records_push(ctx, recs, &rec);
 			validate_policies(ctx, &c->policy, a->env, &recs->items[recs->len - 1]);
@@ -379,7 +379,7 @@ size_t repo_check_run(struct repo_check *c, struct repo_vapp *apps, size_t n, ui
 	struct ir_node *projects = ir_map(&crds, NULL);
 	for (size_t k = 0; k < n; k++)
 		for (size_t i = 0; i < apps[k].nres; i++) {
-			const struct ir_node *b = apps[k].res[i]->body;
+			const struct ir_node *b = apps[k].res[i];
 			if (is_crd(b))
 				schema_set_add_crd(c->set, &crds, b);
 			else if (is_project(b))

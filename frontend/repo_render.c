@@ -65,11 +65,12 @@ struct job {
 	struct diag found;          /* the render's findings, detached into keep */
 	struct arena keep;
 	size_t nerrors, nwarnings;
-	/* Kept for validation: the render's context, its resources in sync
-	 * order, the line of each in the output file, where values came from. */
+	/* Kept for validation, in the worker's keep context: its resources in
+	 * sync order, the line of each in the output file, where values were
+	 * set. */
 	struct mc_ctx *vctx;
-	struct ir_resource **order;
-	size_t norder;
+	const struct ir_node **bodies;
+	size_t nbodies;
 	uint32_t *lines;
 	struct app_trace trace;
 };
@@ -85,6 +86,16 @@ struct run {
 	size_t njobs, cap;
 	atomic_size_t next;
 	size_t end;
+	/* Validation: one context per worker slot holds what the renders of
+	 * that worker keep until the environments are validated. */
+	struct mc_ctx **keeps;
+	size_t nkeeps;
+};
+
+/* A worker thread: its slot picks its keep context. */
+struct worker_arg {
+	struct run *r;
+	size_t slot;
 };
 
 /* ---------------------------------------------------------- helpers */
@@ -405,7 +416,101 @@ static uint32_t count_lines(const char *s, size_t n)
 	return c;
 }
 
-static void render_now(struct run *r, struct job *j)
+/* ----------------------------------------------- what validation keeps */
+
+/* Files of the render's context (Helm's output, inline patches, rewritten
+ * kustomizations) are copied into the keep context, once each; the vfs's
+ * files outlive the render as they are. */
+struct relocator {
+	struct mc_ctx *keep;
+	struct vfs *fs;
+	const struct srcfile **from, **to;
+	size_t cap, len;
+};
+
+static size_t ptr_slot(const void *p, size_t cap)
+{
+	return (size_t)(((uintptr_t)p >> 4) * 0x9E3779B97F4A7C15u) & (cap - 1);
+}
+
+static const struct srcfile *relocate_file(void *arg, const struct srcfile *f)
+{
+	struct relocator *rl = arg;
+	if (2 * (rl->len + 1) > rl->cap) {
+		size_t ncap = rl->cap ? rl->cap * 2 : 16;
+		const struct srcfile **from = xcalloc(ncap, sizeof *from), **to = xcalloc(ncap, sizeof *to);
+		for (size_t i = 0; i < rl->cap; i++)
+			if (rl->from[i]) {
+				size_t h = ptr_slot(rl->from[i], ncap);
+				while (from[h])
+					h = (h + 1) & (ncap - 1);
+				from[h] = rl->from[i];
+				to[h] = rl->to[i];
+			}
+		free(rl->from);
+		free(rl->to);
+		rl->from = from;
+		rl->to = to;
+		rl->cap = ncap;
+	}
+	size_t h = ptr_slot(f, rl->cap);
+	while (rl->from[h] && rl->from[h] != f)
+		h = (h + 1) & (rl->cap - 1);
+	if (!rl->from[h]) {
+		int e;
+		rl->from[h] = f;
+		rl->to[h] = vfs_load(rl->fs, f->path, f->path, &e) == f ? f : srcfile_copy(&rl->keep->arena, f);
+		rl->len++;
+	}
+	return rl->to[h];
+}
+
+static struct srcpos relocate_pos(struct relocator *rl, struct srcpos p)
+{
+	if (p.file)
+		p.file = relocate_file(rl, p.file);
+	return p;
+}
+
+/* The trace's values and remaps, into the keep context. */
+static void keep_trace(struct relocator *rl, const struct app_trace *t, struct app_trace *out)
+{
+	struct arena *a = &rl->keep->arena;
+	memset(out, 0, sizeof *out);
+	out->remap = arena_calloc(a, t->nremap + 1, sizeof *out->remap);
+	for (size_t i = 0; i < t->nremap; i++) {
+		out->remap[i] = t->remap[i];
+		out->remap[i].path = arena_strdup(a, t->remap[i].path);
+		out->remap[i].orig = relocate_pos(rl, t->remap[i].orig);
+	}
+	out->nremap = t->nremap;
+	out->values = arena_calloc(a, t->nvalues + 1, sizeof *out->values);
+	for (size_t i = 0; i < t->nvalues; i++) {
+		out->values[i] = t->values[i];
+		out->values[i].value = mc_intern(rl->keep, t->values[i].value->s, t->values[i].value->len);
+		out->values[i].pos = relocate_pos(rl, t->values[i].pos);
+	}
+	out->nvalues = t->nvalues;
+	out->app_file = t->app_file ? relocate_file(rl, t->app_file) : NULL;
+}
+
+static void keep_render(struct run *r, struct job *j, struct mc_ctx *keep,
+	struct ir_resource *const *order, size_t k, const uint32_t *lines, const struct app_trace *t)
+{
+	struct relocator rl = { .keep = keep, .fs = r->fs };
+	j->bodies = arena_alloc(&keep->arena, (k + 1) * sizeof *j->bodies);
+	for (size_t i = 0; i < k; i++)
+		j->bodies[i] = ir_clone_relocated(keep, order[i]->body, relocate_file, &rl);
+	j->nbodies = k;
+	j->lines = arena_alloc(&keep->arena, (k + 1) * sizeof *j->lines);
+	memcpy(j->lines, lines, k * sizeof *lines);
+	keep_trace(&rl, t, &j->trace);
+	j->vctx = keep;
+	free(rl.from);
+	free(rl.to);
+}
+
+static void render_now(struct run *r, struct job *j, struct mc_ctx *keep)
 {
 	struct mc_ctx *ctx = xcalloc(1, sizeof *ctx);
 	mc_ctx_init(ctx, r->fs);
@@ -501,16 +606,10 @@ static void render_now(struct run *r, struct job *j)
 	take_diags(&ctx->diag, j);
 	if (errors && !j->nerrors)
 		j->nerrors = (size_t)errors;
-	if (r->o->validate && !errors) {
-		/* Validated once every Application has rendered (the CRDs of all
-		 * outputs first), then released. */
-		j->vctx = ctx;
-		j->order = order;
-		j->norder = k;
-		j->lines = lines;
-		j->trace = trace;
-		return;
-	}
+	/* Validated once every Application has rendered (the CRDs of all
+	 * outputs first): keep the resources, not the whole context. */
+	if (r->o->validate && !errors)
+		keep_render(r, j, keep, order, k, lines, &trace);
 	mc_ctx_release(ctx);
 	free(ctx);
 }
@@ -520,12 +619,12 @@ static void render_now(struct run *r, struct job *j)
  * Not cached: renders with errors (reported afresh each time), renders
  * that apply Applications of their own (their children keep source
  * positions for messages), and renders that read around the vfs. */
-static void render_job(struct run *r, struct job *j)
+static void render_job(struct run *r, struct job *j, struct mc_ctx *keep)
 {
 	char key[33];
 	if (!r->o->cache || r->o->images || r->o->validate ||
 	    !repo_cache_key(key, r->o->repo, r->o->json, &r->world, &r->cfg.argo, j->app, j->key)) {
-		render_now(r, j);
+		render_now(r, j, keep);
 		return;
 	}
 	size_t len = 0;
@@ -538,7 +637,7 @@ static void render_job(struct run *r, struct job *j)
 	free(blob);
 	struct vfs_deps deps = { 0 };
 	vfs_record_begin(r->fs, &deps);
-	render_now(r, j);
+	render_now(r, j, keep);
 	vfs_record_end();
 	if (!deps.tainted && !j->nerrors && !j->nchildren) {
 		struct sbuf sb = SBUF_INIT;
@@ -551,13 +650,14 @@ static void render_job(struct run *r, struct job *j)
 
 static void *worker(void *arg)
 {
-	struct run *r = arg;
+	struct worker_arg *w = arg;
+	struct run *r = w->r;
 	for (;;) {
 		size_t i = atomic_fetch_add(&r->next, 1);
 		if (i >= r->end)
 			break;
 		if (!r->jobs[i]->dropped)
-			render_job(r, r->jobs[i]);
+			render_job(r, r->jobs[i], r->keeps ? r->keeps[w->slot] : NULL);
 	}
 	return NULL;
 }
@@ -571,22 +671,36 @@ static void run_jobs(struct run *r, size_t from, size_t to)
 		n = 1;
 	if ((size_t)n > to - from)
 		n = (int)(to - from);
-	if (n <= 1) {
-		worker(r);
+	if (n < 1)
+		n = 1;
+	if (r->o->validate && (size_t)n > r->nkeeps) {
+		r->keeps = xrealloc(r->keeps, (size_t)n * sizeof *r->keeps);
+		for (; r->nkeeps < (size_t)n; r->nkeeps++) {
+			r->keeps[r->nkeeps] = xcalloc(1, sizeof **r->keeps);
+			mc_ctx_init(r->keeps[r->nkeeps], r->fs);
+		}
+	}
+	struct worker_arg *args = xcalloc((size_t)n, sizeof *args);
+	for (int i = 0; i < n; i++)
+		args[i] = (struct worker_arg){ r, (size_t)i };
+	if (n == 1) {
+		worker(&args[0]);
+		free(args);
 		return;
 	}
 	pthread_t *t = xcalloc((size_t)n, sizeof *t);
 	int started = 0;
 	for (int i = 0; i < n; i++)
-		if (pthread_create(&t[i], NULL, worker, r) == 0)
+		if (pthread_create(&t[i], NULL, worker, &args[i]) == 0)
 			started++;
 		else
 			break;
 	if (!started)
-		worker(r);
+		worker(&args[0]);
 	for (int i = 0; i < started; i++)
 		pthread_join(t[i], NULL);
 	free(t);
+	free(args);
 }
 
 /* -------------------------------------------------------- app of apps */
@@ -889,7 +1003,7 @@ int repo_render(const struct repo_render_opts *o, struct repo_result *out)
 		struct repo_vapp *va = xcalloc(nsel + 1, sizeof *va);
 		for (size_t i = 0; i < nsel; i++) {
 			struct job *j = sel[i];
-			va[i] = (struct repo_vapp){ j->app, j->out.env, j->out.file, j->order, j->norder,
+			va[i] = (struct repo_vapp){ j->app, j->out.env, j->out.file, j->bodies, j->nbodies,
 				j->lines, &j->trace, j->vctx };
 		}
 		out->ninvalid = repo_check_run(&r.check, va, nsel, 1, o->jobs, &found);
@@ -916,13 +1030,14 @@ int repo_render(const struct repo_render_opts *o, struct repo_result *out)
 			mc_ctx_release(j->carry);
 			free(j->carry);
 		}
-		if (j->vctx) {
-			mc_ctx_release(j->vctx);
-			free(j->vctx);
-		}
 		free(j);
 	}
 	free(r.jobs);
+	for (size_t i = 0; i < r.nkeeps; i++) {
+		mc_ctx_release(r.keeps[i]);
+		free(r.keeps[i]);
+	}
+	free(r.keeps);
 	if (o->validate)
 		repo_check_release(&r.check);
 	free(remotes);
