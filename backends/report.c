@@ -67,13 +67,14 @@ static struct counts count(const struct report *r)
 		case VALIDATE_SKIPPED: c.skipped++; break;
 		default: c.resources--; break;
 		}
-		for (size_t j = 0; j < x->nmsgs; j++) {
-			enum diag_level l = r->diag->msgs[x->msgs[j]].level;
-			if (l == DIAG_ERROR)
-				c.nerr++;
-			else if (l == DIAG_WARNING)
-				c.nwarn++;
-		}
+	}
+	/* Findings, each once. */
+	for (size_t i = 0; i < r->diag->len; i++) {
+		enum diag_level l = r->diag->msgs[i].level;
+		if (l == DIAG_ERROR)
+			c.nerr++;
+		else if (l == DIAG_WARNING)
+			c.nwarn++;
 	}
 	return c;
 }
@@ -126,6 +127,11 @@ static void ident(struct sbuf *o, const struct validate_record *x)
 
 static void summary_line(struct sbuf *o, const struct report *r, const struct counts *c)
 {
+	if (r->findings_only) {
+		sbuf_printf(o, "Summary: %zu error%s, %zu warning%s\n", c->nerr, c->nerr == 1 ? "" : "s",
+			c->nwarn, c->nwarn == 1 ? "" : "s");
+		return;
+	}
 	sbuf_printf(o, "Summary: %zu resource%s found in %zu file%s - Valid: %zu, Invalid: %zu, "
 		"Errors: %zu, Skipped: %zu\n", c->resources, c->resources == 1 ? "" : "s",
 		r->nfiles, r->nfiles == 1 ? "" : "s", c->valid, c->invalid, c->errors, c->skipped);

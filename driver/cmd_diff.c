@@ -255,7 +255,7 @@ static int run(int argc, char **argv)
 		struct validate_records recs = { 0 };
 		validate_records_orphans(&ctx, &recs, 0, ctx.diag.len, 0);
 		struct report rep = { .records = &recs, .diag = &ctx.diag, .tool_version = MC_VERSION,
-			.tool = "manifestc diff" };
+			.tool = "manifestc diff", .findings_only = true };
 		if (cli_reports_write(&cmd_diff, &reps, &rep, stderr))
 			status = EXIT_USAGE;
 	}

@@ -246,7 +246,7 @@ int render_report(const struct cli_cmd *cmd, const struct cli_reports *reps,
 	snprintf(tool, sizeof tool, "manifestc %s", cmd->name);
 	struct report rep = {
 		.records = res->records, .diag = &res->findings->diag, .nfiles = res->nfiles,
-		.tool_version = MC_VERSION, .tool = tool,
+		.tool_version = MC_VERSION, .tool = tool, .findings_only = !res->validated,
 	};
 	/* Nothing found: no report, except the formats that always say so
 	 * (a JSON document, a JUnit or SARIF file, GitHub's summary line). */

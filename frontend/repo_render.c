@@ -1008,6 +1008,7 @@ int repo_render(const struct repo_render_opts *o, struct repo_result *out)
 		}
 		out->ninvalid = repo_check_run(&r.check, va, nsel, 1, o->jobs, &found);
 		out->nfiles = nsel;
+		out->validated = true;
 		free(va);
 	} else {
 		out->nfiles = count_files(out->findings, out->records);

@@ -62,6 +62,8 @@ struct report {
 	const char *tool_version;
 	const char *tool;   /* "manifestc render": JUnit's suite name, GitHub notice
 	                     * titles (default "manifestc validate") */
+	bool findings_only; /* the records are findings about no resource (nothing
+	                     * was validated): summaries count findings */
 };
 
 /* "text", "json", "junit", "sarif", "github"; -1 for anything else. */

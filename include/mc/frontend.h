@@ -466,6 +466,7 @@ struct repo_result {
 	size_t nfiles;          /* files the records name, for report summaries */
 	size_t nerrors, nwarnings; /* the render's: with errors there is no output */
 	size_t ninvalid;        /* error findings of the validation */
+	bool validated;         /* records hold the rendered resources */
 };
 
 /* Returns the number of errors of the render (also in out->nerrors). */
