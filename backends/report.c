@@ -389,7 +389,7 @@ static const char *rule_help(const char *id)
 	for (size_t i = 0; i < sizeof tab / sizeof tab[0]; i++)
 		if (!strncmp(id, tab[i].prefix, strlen(tab[i].prefix)))
 			return tab[i].text;
-	return "A validation finding.";
+	return "An input manifestc could not read, render or validate.";
 }
 
 /* Columns are bytes in diagnostics; SARIF counts characters (the run
