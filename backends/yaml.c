@@ -67,52 +67,74 @@ static size_t to_runes(const struct str *s, uint32_t *buf, size_t cap, uint32_t 
 	return n;
 }
 
+/* go-yaml's comparison at the first differing character i of two keys
+ * given as code points (ASCII bytes or decoded runes). */
+#define KEY_DIFF(ar, an_, br, bn_, i)                                                  \
+	do {                                                                           \
+		bool al = rune_letter(ar[i]), bl = rune_letter(br[i]);                \
+		if (al && bl)                                                          \
+			return ar[i] < br[i] ? -1 : 1;                                 \
+		if (al || bl)                                                          \
+			return bl ? -1 : 1; /* the non-letter sorts first */           \
+		int64_t an = 0, bn = 0;                                                \
+		if (ar[i] == '0' || br[i] == '0') {                                    \
+			for (size_t j = i; j-- > 0 && rune_digit(ar[j]);) {            \
+				if (ar[j] != '0') {                                    \
+					an = bn = 1;                                   \
+					break;                                         \
+				}                                                      \
+			}                                                              \
+		}                                                                      \
+		size_t ai = i, bi = i;                                                 \
+		/* Go's int arithmetic wraps on long digit runs: do the same   \
+		 * without signed overflow. */                                         \
+		for (; ai < an_ && rune_digit(ar[ai]); ai++)                           \
+			an = (int64_t)((uint64_t)an * 10 + (uint64_t)(ar[ai] - '0'));  \
+		for (; bi < bn_ && rune_digit(br[bi]); bi++)                           \
+			bn = (int64_t)((uint64_t)bn * 10 + (uint64_t)(br[bi] - '0'));  \
+		if (an != bn)                                                          \
+			return an < bn ? -1 : 1;                                       \
+		if (ai != bi)                                                          \
+			return ai < bi ? -1 : 1;                                       \
+		return ar[i] < br[i] ? -1 : 1;                                         \
+	} while (0)
+
+/* Keys are nearly always ASCII: when everything up to and including the
+ * first difference is, bytes are code points and no decoding is needed. */
+static int keycmp_ascii(const unsigned char *ar, size_t an_, const unsigned char *br,
+	size_t bn_, size_t i)
+{
+	KEY_DIFF(ar, an_, br, bn_, i);
+}
+
+static int keycmp_runes(const uint32_t *ar, size_t an_, const uint32_t *br, size_t bn_)
+{
+	size_t i = 0;
+	while (i < an_ && i < bn_ && ar[i] == br[i])
+		i++;
+	if (i == an_ || i == bn_)
+		return an_ < bn_ ? -1 : an_ > bn_ ? 1 : 0;
+	KEY_DIFF(ar, an_, br, bn_, i);
+}
+
 int emit_keycmp(const struct str *a, const struct str *b)
 {
 	if (str_eq(a, b))
 		return 0;
+	const unsigned char *x = (const unsigned char *)a->s, *y = (const unsigned char *)b->s;
+	size_t n = a->len < b->len ? a->len : b->len, i = 0;
+	bool ascii = true;
+	while (i < n && x[i] == y[i]) {
+		ascii &= x[i] < 0x80;
+		i++;
+	}
+	if (i == n && ascii)
+		return a->len < b->len ? -1 : a->len > b->len ? 1 : 0;
+	if (ascii && x[i] < 0x80 && y[i] < 0x80)
+		return keycmp_ascii(x, a->len, y, b->len, i);
 	uint32_t abuf[64], bbuf[64], *ar, *br;
 	size_t an_ = to_runes(a, abuf, 64, &ar), bn_ = to_runes(b, bbuf, 64, &br);
-	int res = 0;
-	size_t i;
-	for (i = 0; i < an_ && i < bn_; i++) {
-		if (ar[i] == br[i])
-			continue;
-		bool al = rune_letter(ar[i]), bl = rune_letter(br[i]);
-		if (al && bl) {
-			res = ar[i] < br[i] ? -1 : 1;
-			goto done;
-		}
-		if (al || bl) {
-			res = bl ? -1 : 1; /* the non-letter sorts first */
-			goto done;
-		}
-		int64_t an = 0, bn = 0;
-		if (ar[i] == '0' || br[i] == '0') {
-			for (size_t j = i; j-- > 0 && rune_digit(ar[j]);) {
-				if (ar[j] != '0') {
-					an = bn = 1;
-					break;
-				}
-			}
-		}
-		size_t ai = i, bi = i;
-		/* Go's int arithmetic wraps on long digit runs: do the same
-		 * without signed overflow. */
-		for (; ai < an_ && rune_digit(ar[ai]); ai++)
-			an = (int64_t)((uint64_t)an * 10 + (uint64_t)(ar[ai] - '0'));
-		for (; bi < bn_ && rune_digit(br[bi]); bi++)
-			bn = (int64_t)((uint64_t)bn * 10 + (uint64_t)(br[bi] - '0'));
-		if (an != bn)
-			res = an < bn ? -1 : 1;
-		else if (ai != bi)
-			res = ai < bi ? -1 : 1;
-		else
-			res = ar[i] < br[i] ? -1 : 1;
-		goto done;
-	}
-	res = an_ < bn_ ? -1 : an_ > bn_ ? 1 : 0;
-done:
+	int res = keycmp_runes(ar, an_, br, bn_);
 	if (ar != abuf)
 		free(ar);
 	if (br != bbuf)
