@@ -26,6 +26,9 @@ bool emit_plain_ok(const char *s, size_t n);
 /* Append one document (no `---`), ending in a newline.  Returns 0, or -1
  * with a message in *err (e.g. for NaN, which JSON cannot carry). */
 int emit_yaml(struct sbuf *out, const struct ir_node *doc, const char **err);
+/* The same bytes, always through libyaml's emitter (emit_yaml writes the
+ * common simple documents directly); for tests that the two agree. */
+int emit_yaml_libyaml(struct sbuf *out, const struct ir_node *doc, const char **err);
 /* Documents joined by `---\n` (none before the first), as kustomize prints
  * a resource list. */
 int emit_yaml_stream(struct sbuf *out, struct ir_node *const *docs, size_t n,
