@@ -750,7 +750,6 @@ static void print_map(struct pf *p, struct gt_value v, uint32_t verb, int depth)
 	struct gt_mapent *const *ents = NULL;
 	struct arena tmp = ARENA_INIT;
 	if (v.m) {
-		/* sort without caching: printing must not allocate in a shared arena */
 		ents = gt_map_sorted(&tmp, v.m, &n);
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -760,8 +759,6 @@ static void print_map(struct pf *p, struct gt_value v, uint32_t verb, int depth)
 		sbuf_addc(p->out, ':');
 		print_value(p, ents[i]->v, verb, depth + 1);
 	}
-	if (v.m)
-		v.m->sorted = NULL;
 	arena_release(&tmp);
 	sbuf_addc(p->out, p->sharpv ? '}' : ']');
 }

@@ -184,7 +184,6 @@ static int enc(struct jenc *e, struct gt_value v, int depth)
 		struct gt_mapent **copy = arena_alloc(&tmp, (n ? n : 1) * sizeof *copy);
 		if (n)
 			memcpy(copy, ents, n * sizeof *copy);
-		v.m->sorted = NULL;
 		sbuf_addc(o, '{');
 		int rc = 0;
 		for (size_t i = 0; i < n && !rc; i++) {

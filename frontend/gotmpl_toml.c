@@ -140,7 +140,6 @@ static int inline_table(struct tenc *e, struct gt_value v, int depth)
 		wf(e, " = ", 3);
 		rc = element(e, ents[i]->v, depth + 1);
 	}
-	v.m->sorted = NULL;
 	arena_release(&tmp);
 	wf(e, "}", 1);
 	return rc;
@@ -244,7 +243,6 @@ static int table(struct tenc *e, struct gt_value m, int depth)
 	struct gt_mapent **ents = arena_alloc(&tmp, (n ? n : 1) * sizeof *ents);
 	if (n)
 		memcpy(ents, s, n * sizeof *ents);
-	m.m->sorted = NULL;
 	int rc = 0;
 	/* direct values first */
 	for (size_t i = 0; i < n && !rc; i++) {

@@ -288,7 +288,8 @@ struct gt_mapent *const *gt_map_sorted(struct arena *a, struct gt_map *m, size_t
 		return NULL;
 	}
 	if (!m->sorted) {
-		struct gt_mapent **v = arena_alloc(a, m->len * sizeof *v);
+		/* the cache lives as long as the map, not in a caller's scratch arena */
+		struct gt_mapent **v = arena_alloc(m->arena ? m->arena : a, m->len * sizeof *v);
 		for (uint32_t i = 0; i < m->len; i++)
 			v[i] = &m->ents[i];
 		qsort(v, m->len, sizeof *v, entcmp);

@@ -23,16 +23,6 @@ bool sp_parse_duration(struct arena *a, const char *s, size_t n, int64_t *out, c
 uint64_t sp_rand_u64(struct gt_call *c);
 uint64_t sp_rand_n(struct gt_call *c, uint64_t n);
 void sp_rand_bytes(struct gt_call *c, unsigned char *buf, size_t n);
-/* Go regexps for other families (sprig_regex.c): NULL if pat is invalid.
- * exec fills ov[2*ncap] (unset groups: (size_t)-1); all() is FindAll. */
-struct sp_regex;
-struct sp_regex *sp_regex_new(const char *pattern);
-void sp_regex_free(struct sp_regex *r);
-uint32_t sp_regex_ncap(const struct sp_regex *r);
-int sp_regex_exec(struct sp_regex *r, const char *s, size_t n, size_t pos, size_t *ov);
-int sp_regex_all(struct sp_regex *r, const char *s, size_t n, long nmax,
-	void (*deliver)(void *, const size_t *), void *arg);
-
 /* TOML (gotmpl_toml.c) */
 int gt_toml_encode(struct mc_ctx *ctx, struct sbuf *out, struct gt_value v, const char **err);
 int gt_toml_decode(struct arena *a, const char *s, size_t n, struct gt_value *out, char **err);

@@ -562,7 +562,7 @@ static bool mergo_empty(struct gt_value v)
 static void merge_maps(struct arena *ar, struct gt_map *dst, const struct gt_map *src, bool overwrite,
 	int depth)
 {
-	if (!src || depth > 1000)
+	if (!src || src == dst || depth > 1000)
 		return;
 	for (uint32_t i = 0; i < src->len; i++) {
 		const struct gt_mapent *e = &src->ents[i];

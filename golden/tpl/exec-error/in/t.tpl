@@ -1,0 +1,2 @@
+{{ define "x" }}{{ .a.b }}{{ end }}ok
+{{ template "x" . }}
