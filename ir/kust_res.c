@@ -170,6 +170,13 @@ void kust_res_copy(struct mc_ctx *ctx, struct ir_resource *dst, struct ir_resour
 
 void kust_store_prev_id(struct mc_ctx *ctx, struct ir_resource *r)
 {
+	/* kustomize writes the ids with SetAnnotation, which first clears an
+	 * annotations field that is empty or not a map (ClearEmptyAnnotations). */
+	struct ir_node *md = ir_map_get(r->body, ctx->s_metadata);
+	struct ir_node *ann = ir_map_get(md, ctx->s_annotations);
+	if (ir_map_find(md, ctx->s_annotations) && (!ir_is_map(ann) || !ann->map.len) &&
+	    !(ir_is_seq(ann) && ann->seq.len))
+		ir_map_del(md, ctx->s_annotations);
 	struct kust_res *x = kust_res_of(ctx, r);
 	struct kust_previd p = { kust_effective_ns(ctx, &r->id), r->id.name, r->id.kind };
 	/* kustomize appends to comma-separated annotations and skips empty
