@@ -35,9 +35,42 @@ static const char *invalid_meta(struct mc_ctx *ctx, const struct ir_node *body)
 	return NULL;
 }
 
+static size_t csv_items(const struct str *s)
+{
+	size_t n = s->len ? 1 : 0;
+	for (size_t i = 0; i < s->len; i++)
+		n += s->s[i] == ',';
+	return n;
+}
+
+/* kustomize keeps previous ids as three comma-separated annotations and
+ * skips empty values when it appends: an empty name or kind (a replacement
+ * put a map there) or a comma in one makes the lists differ, and reading
+ * them (PrevIds, on the way out at the latest) panics.  Without any
+ * previous name there is nothing to read. */
+static bool prev_ids_misaligned(const struct kust_res *x)
+{
+	size_t nn = 0, ns = 0, nk = 0;
+	for (size_t i = 0; i < x->prev.len; i++) {
+		nn += csv_items(x->prev.items[i].name);
+		ns += csv_items(x->prev.items[i].ns);
+		nk += csv_items(x->prev.items[i].kind);
+	}
+	return nn && (nn != ns || nn != nk);
+}
+
 int kust_pass_local_config(struct ir_module *m)
 {
 	size_t kept = 0;
+	for (size_t i = 0; i < m->res.len; i++) {
+		const struct kust_res *x = m->res.items[i]->ext;
+		if (x && prev_ids_misaligned(x)) {
+			const struct ir_node *name = ir_path(m->res.items[i]->body, "metadata/name");
+			return diag_error(&m->ctx->diag, name ? &name->pos : &m->res.items[i]->origin,
+				"number of previous names, number of previous namespaces, number of "
+				"previous kinds not equal (in %s)", kust_id_str(m->ctx, &m->res.items[i]->id));
+		}
+	}
 	for (size_t i = 0; i < m->res.len; i++) {
 		const struct ir_node *body = m->res.items[i]->body;
 		const char *bad = invalid_meta(m->ctx, body);
