@@ -188,6 +188,8 @@ def meta(rng, name, ns=None, labels=None, annotations=None):
 def workload(rng, cx, kind, app, ns):
     labels = labels_for(rng, app)
     ann = {"team": "core"} if maybe(rng, 0.2) else None
+    if maybe(rng, 0.1):
+        ann = dict(ann or {}, odd=pick(rng, UNUSUAL_VALUES))
     tmpl = {"metadata": {"labels": dict(labels)}, "spec": pod_spec(rng, cx, app)}
     if kind in ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"):
         spec = {"selector": {"matchLabels": {"app": app}}, "template": tmpl}
@@ -214,6 +216,33 @@ def workload(rng, cx, kind, app, ns):
     return {"apiVersion": api, "kind": kind, "metadata": meta(rng, app, ns, labels, ann), "spec": spec}
 
 
+def anchor_and_merge(rng, docs):
+    """Anchors, aliases and merge keys inside one document (kyaml expands
+    them when it reads the file)."""
+    for d in docs:
+        if d["kind"] in ("Deployment", "StatefulSet", "DaemonSet") and "selector" in d.get("spec", {}):
+            labels = d["spec"]["selector"]["matchLabels"]
+            d["spec"]["selector"]["matchLabels"] = Anchor("sel", labels)
+            tl = d["spec"]["template"]["metadata"]["labels"]
+            extra = {k: v for k, v in tl.items() if k not in labels}
+            if extra and maybe(rng):
+                d["spec"]["template"]["metadata"]["labels"] = {MERGE: Alias("sel"), **extra}
+            else:
+                d["spec"]["template"]["metadata"]["labels"] = Alias("sel")
+            return
+        if d["kind"] == "ConfigMap" and "data" in d:
+            d["data"] = Anchor("data", d["data"])
+            d["metadata"]["annotations"] = {MERGE: Alias("data"), "extra": "1"} if maybe(rng) else Alias("data")
+            return
+
+
+UNUSUAL_VALUES = [Raw("0x1F"), Raw("1e3"), Raw("~"), Raw("2001-12-14"), Raw("yes"), Raw("'quoted'"),
+                  Raw('"dq\ttab"'), "long " * 30, "ünicöde ✓", "", Raw("!!str 123"),
+                  Raw("-.5"), Raw("+12"), Raw("0o17"), Raw("017"), Raw("1_000"), Raw(".NaN"),
+                  Lit("keep trailing\n\n\n", "|+"), Lit("folded\nlines\n", ">"), Raw("null"), Raw("[]"),
+                  Raw("{}"), Raw("2001-12-14T21:59:43.10-05:00"), Raw("'it''s'"), Raw("12:30:00")]
+
+
 def make_base(rng, cx, ns):
     """The base's resources, in a random order, with references."""
     docs = []
@@ -226,6 +255,8 @@ def make_base(rng, cx, ns):
             continue
         cx.cms.append(name)
         data = {"a": "1", "b": pick(rng, ["x", "hello world", "true", Lit("line1\nline2\n")])}
+        if maybe(rng, 0.3):
+            data["u"] = pick(rng, UNUSUAL_VALUES)
         if maybe(rng, 0.2):
             data["c.json"] = Lit('{"k": 1}\n')
         docs.append({"apiVersion": "v1", "kind": "ConfigMap", "metadata": meta(rng, name, ns), "data": data})
@@ -269,10 +300,20 @@ def make_base(rng, cx, ns):
         cx.workloads.append((kind, app))
         cx.add(kind, app, ns, w["metadata"].get("labels"), w["metadata"].get("annotations"))
     extra = ["Ingress", "HPA", "PDB", "Role", "ClusterRole", "NetworkPolicy", "Namespace", "CRD",
-             "Webhook", "PriorityClass", "StorageClass", "APIService", "Endpoints"]
+             "Webhook", "PriorityClass", "StorageClass", "APIService", "Endpoints", "SAWithSecrets",
+             "PV", "IngressClass", "VAP", "IngressLegacy"]
     for e in pick(rng, extra, rng.randint(0, 4)):
         docs.extend(extra_resource(rng, cx, e, ns, apps))
+    seen, uniq = set(), []
+    for d in docs:
+        key = (d["kind"], d["metadata"]["name"])
+        if key not in seen:
+            seen.add(key)
+            uniq.append(d)
+    docs = uniq
     rng.shuffle(docs)
+    if maybe(rng, 0.15):
+        anchor_and_merge(rng, docs)
     return docs
 
 
@@ -380,6 +421,58 @@ def extra_resource(rng, cx, e, ns, apps):
                  "metadata": {"name": "v1.metrics.example.com"},
                  "spec": {"group": "metrics.example.com", "version": "v1", "groupPriorityMinimum": 100,
                           "versionPriority": 100, "service": {"name": svc, "namespace": ns or "default"}}}]
+    if e == "SAWithSecrets":
+        if not cx.secrets:
+            return []
+        cx.add("ServiceAccount", "puller", ns)
+        return [{"apiVersion": "v1", "kind": "ServiceAccount", "metadata": meta(rng, "puller", ns),
+                 "imagePullSecrets": [{"name": pick(rng, cx.secrets)}],
+                 "secrets": [{"name": pick(rng, cx.secrets)}]}]
+    if e == "PV":
+        out = [{"apiVersion": "v1", "kind": "PersistentVolume", "metadata": {"name": "pv1"},
+                "spec": {"capacity": {"storage": "1Gi"}, "accessModes": ["ReadWriteOnce"],
+                         "storageClassName": "fast",
+                         **({"azureFile": {"secretName": pick(rng, cx.secrets), "shareName": "s"}}
+                            if cx.secrets and maybe(rng) else {"hostPath": {"path": "/tmp"}}),
+                         **({"claimRef": {"name": pick(rng, cx.pvcs), "namespace": ns or "default"}}
+                            if cx.pvcs and maybe(rng) else {})}}]
+        cx.add("PersistentVolume", "pv1")
+        out.append({"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": meta(rng, "bound", ns),
+                    "spec": {"volumeName": "pv1", "storageClassName": "fast", "accessModes": ["ReadWriteOnce"],
+                             "resources": {"requests": {"storage": "1Gi"}}}})
+        cx.add("PersistentVolumeClaim", "bound", ns)
+        cx.pvcs.append("bound")
+        return out
+    if e == "IngressClass":
+        cx.add("IngressClass", "nginx")
+        out = [{"apiVersion": "networking.k8s.io/v1", "kind": "IngressClass", "metadata": {"name": "nginx"},
+                "spec": {"controller": "k8s.io/ingress-nginx"}}]
+        ann = {}
+        if cx.secrets:
+            ann["nginx.ingress.kubernetes.io/auth-secret"] = pick(rng, cx.secrets)
+            ann["nginx.ingress.kubernetes.io/auth-tls-secret"] = (ns or "default") + "/" + pick(rng, cx.secrets)
+        if cx.cms:
+            ann["nginx.ingress.kubernetes.io/fastcgi-params-configmap"] = pick(rng, cx.cms)
+        out.append({"apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
+                    "metadata": meta(rng, "annotated", ns, None, ann or None),
+                    "spec": {"ingressClassName": "nginx",
+                             "defaultBackend": {"service": {"name": pick(rng, cx.services) if cx.services else app,
+                                                            "port": {"number": 80}}}}})
+        cx.add("Ingress", "annotated", ns)
+        return out
+    if e == "VAP":
+        cx.add("ValidatingAdmissionPolicy", "pol")
+        return [{"apiVersion": "admissionregistration.k8s.io/v1", "kind": "ValidatingAdmissionPolicy",
+                 "metadata": {"name": "pol"}, "spec": {"validations": [{"expression": "true"}]}},
+                {"apiVersion": "admissionregistration.k8s.io/v1", "kind": "ValidatingAdmissionPolicyBinding",
+                 "metadata": {"name": "pol-binding"}, "spec": {"policyName": "pol",
+                                                               "validationActions": ["Deny"]}}]
+    if e == "IngressLegacy":
+        cx.add("Ingress", "legacy", ns)
+        svc = pick(rng, cx.services) if cx.services else app
+        return [{"apiVersion": "extensions/v1beta1", "kind": "Ingress", "metadata": meta(rng, "legacy", ns),
+                 "spec": {"backend": {"serviceName": svc, "servicePort": 80},
+                          "rules": [{"http": {"paths": [{"backend": {"serviceName": svc, "servicePort": 80}}]}}]}}]
     if e == "Endpoints":
         cx.add("Endpoints", app, ns)
         return [{"apiVersion": "v1", "kind": "Endpoints", "metadata": meta(rng, app + "-ep", ns),
@@ -453,7 +546,9 @@ def f_images(rng, cx, k, t, d):
 
 def f_replicas(rng, cx, k, t, d):
     names = [a for kk, a in cx.workloads if kk in ("Deployment", "StatefulSet", "ReplicaSet")]
-    if not names or maybe(rng, 0.03):
+    if not names:
+        return
+    if maybe(rng, 0.03):
         names = names + ["nope"]
     k["replicas"] = [{"name": pick(rng, names), "count": rng.randint(0, 5)} for _ in range(rng.randint(1, 2))]
 
