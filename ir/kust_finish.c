@@ -184,6 +184,14 @@ int kust_pass_finish(struct ir_module *m)
 				ir_str0(ctx, "kustomize-(devel)", &body->pos));
 		}
 		clean_annotations(ctx, m->res.items[i], k->origin_annotations, k->transformer_annotations);
+		const struct ir_node *undec = kust_undecodable(body, 0);
+		if (undec) {
+			struct sbuf msg = SBUF_INIT;
+			kust_undecodable_msg(undec, &msg);
+			int e = diag_error(&ctx->diag, &undec->pos, "%s", msg.buf);
+			sbuf_release(&msg);
+			return e;
+		}
 		const struct ir_node *bad = bad_key(body, 0);
 		if (bad)
 			return diag_error(&ctx->diag, &bad->pos,

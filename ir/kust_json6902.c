@@ -611,6 +611,11 @@ int kust_jpatch_apply(struct mc_ctx *ctx, const struct kust_jpatch *p, struct ir
 {
 	struct jp J = { ctx, err, SBUF_INIT, p->raw_json, { 0 } };
 	int rc = 0;
+	const struct ir_node *undec = kust_undecodable(*body, 0);
+	if (undec) {
+		kust_undecodable_msg(undec, err);
+		return -1;
+	}
 	const struct ir_node *bad = unsupported_float(*body, 0);
 	if (bad) {
 		double f = bad->s.v.f;

@@ -86,3 +86,37 @@ void kust_set_scalar(struct mc_ctx *ctx, struct ir_node **slot, const struct str
 	*slot = arena_alloc(&ctx->arena, sizeof n);
 	**slot = n;
 }
+
+const struct ir_node *kust_undecodable(const struct ir_node *n, int depth)
+{
+	if (!n || depth > YAML_MAX_DEPTH)
+		return NULL;
+	if (ir_is_scalar(n))
+		return (n->flags & KUST_F_UNDECODABLE) ? n : NULL;
+	if (n->type == IR_MAP)
+		for (uint32_t i = 0; i < n->map.len; i++) {
+			const struct ir_node *b = kust_undecodable(n->map.items[i].value, depth + 1);
+			if (b)
+				return b;
+		}
+	if (n->type == IR_SEQ)
+		for (uint32_t i = 0; i < n->seq.len; i++) {
+			const struct ir_node *b = kust_undecodable(n->seq.items[i], depth + 1);
+			if (b)
+				return b;
+		}
+	return NULL;
+}
+
+void kust_undecodable_msg(const struct ir_node *n, struct sbuf *out)
+{
+	struct ir_node r;
+	memset(&r, 0, sizeof r);
+	enum ir_type got = yaml_resolve(YAML_V3, n->s.text->s, n->s.text->len, &r);
+	const char *want = n->type == IR_INT ? "!!int" : n->type == IR_FLOAT ? "!!float"
+		: n->type == IR_BOOL ? "!!bool" : n->type == IR_NULL ? "!!null"
+		: (n->flags & IR_F_TIMESTAMP) ? "!!timestamp" : "!!str";
+	sbuf_printf(out, "map[string]interface {}(nil): yaml: cannot decode %s `%s` as a %s",
+		got == IR_INT ? "!!int" : got == IR_FLOAT ? "!!float" : got == IR_BOOL ? "!!bool"
+		: got == IR_NULL ? "!!null" : "!!str", n->s.text->s, want);
+}

@@ -345,7 +345,8 @@ static int visit_map(struct smp *W, struct ir_node *dest, struct ir_node *origin
 static void set_in_place(struct ir_node *old, const struct ir_node *val)
 {
 	uint8_t style = old->style;
-	bool was_quoted = !old->tag && (style == IR_STYLE_SQUOTED || style == IR_STYLE_DQUOTED ||
+	bool tagged = old->tag && old->tag->len && !(old->tag->len == 1 && old->tag->s[0] == '!');
+	bool was_quoted = !tagged && (style == IR_STYLE_SQUOTED || style == IR_STYLE_DQUOTED ||
 		style == IR_STYLE_LITERAL || style == IR_STYLE_FOLDED);
 	*old = *val;
 	old->style = style;

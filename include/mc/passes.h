@@ -417,6 +417,14 @@ void kust_set_entry(struct ir_node *map, struct ir_pair *existing, struct mc_ctx
 void kust_set_scalar(struct mc_ctx *ctx, struct ir_node **slot, const struct str *text,
 	enum ir_type tag, const struct srcpos *pos);
 
+/* A scalar whose text cannot be read as its type (a replacement wrote
+ * "db" into an int): kustomize fails only when it decodes the resource.
+ * Bit 15 of ir_node.flags belongs to the kustomize frontend. */
+#define KUST_F_UNDECODABLE (1u << 15)
+/* The first such node in n (NULL when none) and kustomize's message. */
+const struct ir_node *kust_undecodable(const struct ir_node *n, int depth);
+void kust_undecodable_msg(const struct ir_node *n, struct sbuf *out);
+
 /* -------------------------------------- kustomize: selectors, patches */
 
 /* A resource selector (kustomize's types.Selector): group, version, kind,
