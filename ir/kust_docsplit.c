@@ -8,8 +8,9 @@
  * then decodes only the *first* document of each piece.  So a `...`
  * document end followed by more YAML silently drops the rest of the piece,
  * and a piece that starts with `...` (an empty `---` document closed at
- * once) fails as go-yaml fails on it.  Files without such lines are parsed
- * whole, which gives the same documents.
+ * once) fails as go-yaml fails on it.  Files without such lines (or
+ * block scalars that keep their trailing newlines) are parsed whole,
+ * which gives the same documents.
  */
 #include <string.h>
 
@@ -92,6 +93,16 @@ int kust_read_docs(struct mc_ctx *ctx, const struct srcfile *f, const struct yam
 			special = q < end && *q != '\n' && *q != '#';
 		}
 	}
+	/* A block scalar that keeps its trailing line breaks (|+, >+) at the
+	 * end of a document reads one line break more from a piece (kyaml puts
+	 * back the newline its split ate) than from the whole file. */
+	for (const char *p = s, *end = s + n; !special && (p = memchr(p, '+', (size_t)(end - p)));
+	     p++) {
+		const char *q = p;
+		if (q > s && q[-1] >= '1' && q[-1] <= '9')
+			q--;
+		special = q > s && (q[-1] == '|' || q[-1] == '>');
+	}
 	if (!special)
 		return yaml_load(ctx, f, yo, out);
 
@@ -104,7 +115,9 @@ int kust_read_docs(struct mc_ctx *ctx, const struct srcfile *f, const struct yam
 	int errors = 0;
 	size_t prev = 0;
 	for (size_t i = 0; i <= nsep && !errors; i++) {
-		size_t b = prev, e = i < nsep ? seps.items[i].at : n;
+		/* (kyaml gives each piece but the last back the newline its
+		 * split ate) */
+		size_t b = prev, e = i < nsep ? seps.items[i].at + 1 : n;
 		uint32_t line = line_of(s, b);
 		if (i < nsep) {
 			/* strings.TrimSpace(separator[4:]) must be empty or a comment */

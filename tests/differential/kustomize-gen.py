@@ -231,8 +231,10 @@ def anchor_and_merge(rng, docs):
                 d["spec"]["template"]["metadata"]["labels"] = Alias("sel")
             return
         if d["kind"] == "ConfigMap" and "data" in d:
-            d["data"] = Anchor("data", d["data"])
-            d["metadata"]["annotations"] = {MERGE: Alias("data"), "extra": "1"} if maybe(rng) else Alias("data")
+            # metadata comes first in the document: the anchor goes there
+            ann = {k: v for k, v in d["data"].items() if isinstance(v, str)} or {"k": "v"}
+            d["metadata"]["annotations"] = Anchor("data", ann)
+            d["data"] = {MERGE: Alias("data"), "extra": "1"} if maybe(rng) else Alias("data")
             return
 
 
