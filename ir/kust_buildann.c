@@ -241,11 +241,10 @@ struct ir_node *kust_buildann_internal(struct mc_ctx *ctx, struct ir_resource *r
 	return out;
 }
 
-/* GetAnnotations: a scalar gives its text, anything else "". */
+/* GetAnnotations: a scalar gives its text, anything else "" (in a new
+ * node: SetAnnotations writes fresh nodes, sharing none). */
 static struct ir_node *as_string(struct mc_ctx *ctx, struct ir_node *v, const struct srcpos *at)
 {
-	if (ir_is_str(v) && !(v->flags & IR_F_TIMESTAMP))
-		return v;
 	return ir_strs(ctx, ir_is_scalar(v) ? v->s.text : ctx->s_empty, v ? &v->pos : at);
 }
 

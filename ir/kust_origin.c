@@ -69,8 +69,12 @@ static void annotate(struct ir_module *m, const char *origin)
 	for (size_t i = 0; i < m->res.len; i++) {
 		struct ir_node *body = m->res.items[i]->body;
 		struct ir_node *ann = ir_path(body, "metadata/annotations");
+		/* SetOrigin / AddTransformation write every annotation back as a
+		 * string (SetAnnotations): `n: +12` is the string "+12" from now
+		 * on, whatever a later JSON patch does. */
 		if (!ir_map_getc(ann, origin_key)) {
 			kust_set_annotation(ctx, body, origin_key, origin);
+			kust_set_annotations_strings(ctx, body, NULL);
 			continue;
 		}
 		struct sbuf sb = SBUF_INIT;
@@ -79,6 +83,7 @@ static void annotate(struct ir_module *m, const char *origin)
 			sbuf_adds(&sb, old);
 		as_item(&sb, origin);
 		kust_set_annotation(ctx, body, transformations_key, sb.buf);
+		kust_set_annotations_strings(ctx, body, NULL);
 		sbuf_release(&sb);
 	}
 }
