@@ -59,6 +59,72 @@ static const char *const successors[][3] = {
 	{ "node.k8s.io", "v1beta1", "v1" },
 };
 
+/* The (apiVersion, kind) pairs whose scope kyaml knows without loading a
+ * schema (its precomputed table, from Kubernetes v1.21.2): asking about
+ * any other kind flags the builtin schema for loading. */
+static const char *const kyaml_known_types[] = {
+	"admissionregistration.k8s.io/v1 MutatingWebhookConfiguration "
+		"ValidatingWebhookConfiguration",
+	"admissionregistration.k8s.io/v1beta1 MutatingWebhookConfiguration "
+		"ValidatingWebhookConfiguration",
+	"apiextensions.k8s.io/v1 CustomResourceDefinition",
+	"apiextensions.k8s.io/v1beta1 CustomResourceDefinition",
+	"apiregistration.k8s.io/v1 APIService",
+	"apiregistration.k8s.io/v1beta1 APIService",
+	"apps/v1 ControllerRevision DaemonSet Deployment ReplicaSet StatefulSet",
+	"autoscaling/v1 HorizontalPodAutoscaler Scale",
+	"autoscaling/v2beta1 HorizontalPodAutoscaler",
+	"autoscaling/v2beta2 HorizontalPodAutoscaler",
+	"batch/v1 CronJob Job",
+	"batch/v1beta1 CronJob",
+	"certificates.k8s.io/v1 CertificateSigningRequest",
+	"certificates.k8s.io/v1beta1 CertificateSigningRequest",
+	"coordination.k8s.io/v1 Lease",
+	"coordination.k8s.io/v1beta1 Lease",
+	"discovery.k8s.io/v1 EndpointSlice",
+	"discovery.k8s.io/v1beta1 EndpointSlice",
+	"events.k8s.io/v1 Event",
+	"events.k8s.io/v1beta1 Event",
+	"extensions/v1beta1 Ingress",
+	"flowcontrol.apiserver.k8s.io/v1beta1 FlowSchema PriorityLevelConfiguration",
+	"networking.k8s.io/v1 Ingress IngressClass NetworkPolicy",
+	"networking.k8s.io/v1beta1 Ingress IngressClass",
+	"node.k8s.io/v1 RuntimeClass",
+	"node.k8s.io/v1beta1 RuntimeClass",
+	"policy/v1 PodDisruptionBudget",
+	"policy/v1beta1 PodDisruptionBudget PodSecurityPolicy",
+	"rbac.authorization.k8s.io/v1 ClusterRole ClusterRoleBinding Role RoleBinding",
+	"rbac.authorization.k8s.io/v1beta1 ClusterRole ClusterRoleBinding Role RoleBinding",
+	"scheduling.k8s.io/v1 PriorityClass",
+	"scheduling.k8s.io/v1beta1 PriorityClass",
+	"storage.k8s.io/v1 CSIDriver CSINode StorageClass VolumeAttachment",
+	"storage.k8s.io/v1beta1 CSIDriver CSINode CSIStorageCapacity StorageClass VolumeAttachment",
+	"v1 ComponentStatus ConfigMap Endpoints Event LimitRange Namespace Node "
+		"NodeProxyOptions PersistentVolume PersistentVolumeClaim Pod PodAttachOptions "
+		"PodExecOptions PodPortForwardOptions PodProxyOptions PodTemplate "
+		"ReplicationController ResourceQuota Secret Service ServiceAccount "
+		"ServiceProxyOptions",
+};
+
+static bool kyaml_known(const struct str *api, const struct str *kind)
+{
+	for (size_t i = 0; i < sizeof kyaml_known_types / sizeof *kyaml_known_types; i++) {
+		const char *row = kyaml_known_types[i];
+		const char *sp = strchr(row, ' ');
+		if ((size_t)(sp - row) != api->len || memcmp(row, api->s, api->len))
+			continue;
+		for (const char *k = sp + 1; *k;) {
+			const char *e = strchr(k, ' ');
+			size_t kl = e ? (size_t)(e - k) : strlen(k);
+			if (kl == kind->len && !memcmp(k, kind->s, kl))
+				return true;
+			k += kl + (e ? 1 : 0);
+		}
+		return false;
+	}
+	return false;
+}
+
 static const struct kust_schema *type_of(const struct kust_schemas *ss, const struct str *av,
 	const struct str *kind)
 {
@@ -175,7 +241,7 @@ void kust_openapi_note_id(struct mc_ctx *ctx, struct kust *k, const struct ir_re
 		return;
 	const struct str *api = id->group->len
 		? str_printf(&ctx->strs, "%s/%s", id->group->s, id->version->s) : id->version;
-	if (type_of(&builtin_state.ss, api, id->kind))
+	if (kyaml_known(api, id->kind))
 		return;
 	state_of(ctx, k)->builtin_touched = true;
 }
