@@ -426,8 +426,10 @@ static void copy_merge_meta(struct mc_ctx *ctx, struct ir_resource *res, struct 
 	struct kust_res *ox = kust_res_of(ctx, old);
 	kust_res_copy(ctx, res, old);
 	struct kust_res *x = kust_res_of(ctx, res);
+	/* The build annotations come from the old resource
+	 * (mergeStringMapsWithBuildAnnotations): a plain resource replaced by
+	 * a generator has no generatorBehavior. */
 	x->needs_hash = needs && ox->needs_hash;
-	x->generated = true;
 	ir_resource_sync(ctx, res);
 }
 

@@ -1206,6 +1206,35 @@ def make_tree(seed):
         ok = {"resources": ["../" + top], "components": ["../" + c for c in comps]}
         t.write(f"{od}/kustomization.yaml", w.doc(kust_doc(rng, ok)))
         top = od
+    if maybe(rng, 0.15):
+        # a diamond: the tree so far and a sibling variant of the base
+        # (its own prefix or namespace) aggregated by one kustomization
+        vd = "variant"
+        vk = {"resources": ["../base"]}
+        vk[pick(rng, ["namePrefix", "nameSuffix", "namespace"])] = pick(rng, ["v-", "-v", "variant"])
+        if maybe(rng):
+            vk["commonLabels"] = {"variant": "yes"}
+        if maybe(rng, 0.3):
+            f_patches(rng, cx, vk, t, vd, w)
+        t.write(f"{vd}/kustomization.yaml", w.doc(kust_doc(rng, vk)))
+        ak = {"resources": ["../" + top, "../" + vd]}
+        if maybe(rng, 0.5):
+            ak["namespace"] = "agg"
+        t.write("agg/kustomization.yaml", w.doc(kust_doc(rng, ak)))
+        top = "agg"
+    if maybe(rng, 0.1):
+        # kustomization.yml / Kustomization spellings
+        name = pick(rng, ["kustomization.yml", "Kustomization"])
+        t.files[top + "/" + name] = t.files.pop(top + "/kustomization.yaml")
+    if maybe(rng, 0.06):
+        # a type error or an unknown field somewhere in the top kustomization
+        text = t.files.get(top + "/kustomization.yaml")
+        if text is not None:
+            t.files[top + "/kustomization.yaml"] = text + pick(rng, [
+                "namePrefix: 1\n", "commonLabels: [a]\n", "replicas: {a: 1}\n", "namePrefx: x-\n",
+                "images:\n- name: x\n  newTag: 1.10\n", "resources: x\n", "buildMetadata: [bogus]\n",
+                "sortOptions: {order: random}\n", "patches:\n- path: missing.yaml\n",
+                "components:\n- ../missing\n", "generatorOptions: {disableNameSuffixHash: yes}\n"])
     flags = []
     if maybe(rng, 0.1):
         flags.append("--reorder=" + pick(rng, ["none", "legacy"]))
