@@ -214,6 +214,7 @@ int kust_hash_apply(struct ir_module *m, struct kust *k);
 static int run_transformer(struct ir_module *m, struct kust *k, struct ir_resource *p)
 {
 	struct mc_ctx *ctx = m->ctx;
+	kust_plugin_canon(ctx, p->body, p->id.kind);
 	struct ir_node *c = p->body;
 	const struct str *kind = p->id.kind;
 	const struct srcpos *at = &p->origin;
@@ -277,6 +278,7 @@ static int run_transformer(struct ir_module *m, struct kust *k, struct ir_resour
 static int run_generator(struct ir_module *m, struct kust *k, struct ir_resource *p)
 {
 	struct mc_ctx *ctx = m->ctx;
+	kust_plugin_canon(ctx, p->body, p->id.kind);
 	struct ir_node *c = p->body;
 	const struct str *kind = p->id.kind;
 	const char *po = plugin_origin(ctx, p);

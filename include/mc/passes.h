@@ -356,6 +356,10 @@ int kust_pass_finish(struct ir_module *m);
  * transformers: or validators:.  cfg is the plugin document; k the
  * kustomization that names it.  kust2 provides the patch and replacement
  * ones. */
+/* Rename cfg's keys to the plugin struct's field names as encoding/json
+ * matches them (exact, else case-insensitive; the last duplicate wins),
+ * through the nested structs (kust_plugcanon.c, kust3). */
+void kust_plugin_canon(struct mc_ctx *ctx, struct ir_node *cfg, const struct str *kind);
 int kust_plugin_patch(struct ir_module *m, struct kust *k, struct ir_node *cfg);
 int kust_plugin_smp(struct ir_module *m, struct kust *k, struct ir_node *cfg);
 int kust_plugin_json6902(struct ir_module *m, struct kust *k, struct ir_node *cfg);
