@@ -172,16 +172,22 @@ static int setup_world(struct ccase *k)
 		appset_world_map_repo(&k->world, NULL, k->tmpdir);
 		k->world.self_any_url = true;
 	}
-	/* Glob mode: the case's own, else the default (git pathspec) when it
-	 * reproduces the case, else doublestar. */
+	/* Glob mode: one that `globbingConsistent` lists (all when it is
+	 * absent): the case's own `globbing` when listed, else the default
+	 * (git pathspec) when listed, else doublestar. */
 	const char *globbing = ir_cstr(ir_map_getc(c, "globbing"));
 	const struct ir_node *consistent = ir_map_getc(c, "globbingConsistent");
-	bool old_ok = !ir_is_seq(consistent);
-	for (uint32_t i = 0; ir_is_seq(consistent) && i < consistent->seq.len; i++)
+	bool old_ok = !ir_is_seq(consistent), new_ok = !ir_is_seq(consistent);
+	for (uint32_t i = 0; ir_is_seq(consistent) && i < consistent->seq.len; i++) {
 		if (str_eqc(ir_text(consistent->seq.items[i]), "old"))
 			old_ok = true;
-	if (globbing && !old_ok)
-		k->world.new_globbing = !strcmp(globbing, "new");
+		else if (str_eqc(ir_text(consistent->seq.items[i]), "new"))
+			new_ok = true;
+	}
+	if (globbing && !strcmp(globbing, "new") && new_ok)
+		k->world.new_globbing = true;
+	else if (globbing && !strcmp(globbing, "old") && old_ok)
+		k->world.new_globbing = false;
 	else
 		k->world.new_globbing = !old_ok;
 	if (ir_is_seq(dirs)) {
