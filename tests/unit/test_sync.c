@@ -40,6 +40,19 @@ Test(sync, waves_and_hook_weight)
 		"ns", "Sync:-1:b Sync:0:c Sync:2:a");
 }
 
+/* Go's Less compares waves by the sign of their difference, which wraps
+ * around int64: a wave of 2^63-1 sorts before -1, and 1 before -2^63. */
+Test(sync, wave_difference_wraps_like_go)
+{
+	order("kind: ConfigMap\nmetadata: {name: a, annotations: {argocd.argoproj.io/sync-wave: '-1'}}\n---\n"
+		"kind: ConfigMap\nmetadata: {name: b, annotations: {argocd.argoproj.io/sync-wave: '9223372036854775807'}}\n",
+		"ns", "Sync:9223372036854775807:b Sync:-1:a");
+	order("kind: ConfigMap\nmetadata: {name: a, annotations: {argocd.argoproj.io/sync-wave: '-9223372036854775808'}}\n---\n"
+		"kind: ConfigMap\nmetadata: {name: b, annotations: {argocd.argoproj.io/sync-wave: '1'}}\n---\n"
+		"kind: ConfigMap\nmetadata: {name: c, annotations: {argocd.argoproj.io/sync-wave: '9223372036854775808'}}\n",
+		"ns", "Sync:0:c Sync:1:b Sync:-9223372036854775808:a");
+}
+
 Test(sync, hooks_and_skip)
 {
 	order("kind: Job\nmetadata: {name: j, annotations: {argocd.argoproj.io/hook: 'PreSync,PostSync'}}\n---\n"
