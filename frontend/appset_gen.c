@@ -974,7 +974,7 @@ static int transform(struct appset_gen *g, const struct ir_node *gen, const stru
 	struct appset_selector *sel = NULL;
 	struct sbuf err = SBUF_INIT;
 	if (has_sel && appset_selector_parse(ctx, sel_node, false, &sel, &err)) {
-		fail(g, sel_node, "%s", err.buf);
+		fail(g, sel_node, "error parsing label selector: %s", err.buf);
 		sbuf_release(&err);
 		return 1;
 	}

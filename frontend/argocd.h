@@ -69,7 +69,8 @@ struct appset_selector;
  * (keys validated as qualified names; values validated only when
  * check_values, as the k8s function used for cluster Secrets does).
  * NULL sel gives a selector that matches everything.  Returns 0, or 1 with
- * a message in err. */
+ * a message in err, without a prefix: callers say which conversion failed
+ * (Argo CD's cluster generator and post-selector word it differently). */
 int appset_selector_parse(struct mc_ctx *ctx, const struct ir_node *sel, bool check_values,
 	struct appset_selector **out, struct sbuf *err);
 /* Whether labels (a map of strings) match. */

@@ -438,6 +438,41 @@ Test(generators, clusters_in_cluster_and_flat_list)
 	mc_ctx_release(&ctx);
 }
 
+/* A bad selector is reported once, in the words of the path it took:
+ * "error converting label selector" for the cluster Secrets (apimachinery's
+ * LabelSelectorAsSelector), "error parsing label selector" for a post-selector. */
+static const char *transform_error(struct mc_ctx *ctx, const char *gen, struct sbuf *err)
+{
+	struct appset_world w;
+	appset_world_init(&w);
+	struct appset_gen g = { .ctx = ctx, .world = &w, .name = "t" };
+	sbuf_init(&g.err);
+	struct appset_results res = { 0 };
+	cr_expect_eq(appset_transform(&g, parse(ctx, gen), NULL, NULL, &res), 1);
+	sbuf_reset(err);
+	sbuf_add(err, g.err.buf, g.err.len);
+	sbuf_release(&g.err);
+	appset_world_release(&w);
+	return err->buf;
+}
+
+Test(generators, selector_errors_name_their_conversion)
+{
+	struct mc_ctx ctx;
+	mc_ctx_init(&ctx, NULL);
+	struct sbuf err = SBUF_INIT;
+	cr_expect_str_eq(transform_error(&ctx, "{clusters: {selector: {matchLabels: {env: 'a b'}}}}", &err),
+		"error getting cluster secrets: error converting label selector: values[0][env]: "
+		"Invalid value: \"a b\": a valid label must be an empty string or consist of "
+		"alphanumeric characters, '-', '_' or '.', and must start and end with an "
+		"alphanumeric character");
+	cr_expect_str_eq(transform_error(&ctx, "{list: {elements: []}, selector: "
+		"{matchExpressions: [{key: a, operator: Near}]}}", &err),
+		"error parsing label selector: \"Near\" is not a valid pod selector operator");
+	sbuf_release(&err);
+	mc_ctx_release(&ctx);
+}
+
 Test(generators, git_directories_and_files)
 {
 	char dir[] = "/tmp/mc-gitgen-XXXXXX";
