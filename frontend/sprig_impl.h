@@ -32,7 +32,6 @@ struct gt_value sp_path_clean(struct arena *ar, struct gt_value p);
 
 /* encoding/json (gotmpl_json.c) */
 enum { GT_JSON_HTML = 1, GT_JSON_INDENT = 2 };
-void gt_json_string(struct sbuf *out, const char *s, size_t n, bool html);
 int gt_json_marshal(struct mc_ctx *ctx, struct sbuf *out, struct gt_value v, unsigned flags,
 	const char **err);
 /* json.Unmarshal into interface{}: numbers are float64. */
