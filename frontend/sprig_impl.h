@@ -27,9 +27,6 @@ void sp_rand_bytes(struct gt_call *c, unsigned char *buf, size_t n);
 int gt_toml_encode(struct mc_ctx *ctx, struct sbuf *out, struct gt_value v, const char **err);
 int gt_toml_decode(struct arena *a, const char *s, size_t n, struct gt_value *out, char **err);
 
-/* path.Clean */
-struct gt_value sp_path_clean(struct arena *ar, struct gt_value p);
-
 /* encoding/json (gotmpl_json.c) */
 enum { GT_JSON_HTML = 1, GT_JSON_INDENT = 2 };
 int gt_json_marshal(struct mc_ctx *ctx, struct sbuf *out, struct gt_value v, unsigned flags,

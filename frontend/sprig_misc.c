@@ -12,6 +12,7 @@
  */
 #include <string.h>
 
+#include "mc/frontend.h"
 #include "sprig_impl.h"
 
 #define S (&gt_t_string)
@@ -19,53 +20,17 @@
 
 /* ---- path ---- */
 
-struct gt_value sp_path_clean(struct arena *ar, struct gt_value pv)
+/* path.Clean of a string value, in the arena. */
+static struct gt_value clean(struct arena *ar, struct gt_value p)
 {
-	const char *path = pv.s.p;
-	size_t n = pv.s.n;
-	if (n == 0)
-		return gt_cstring(".");
-	bool rooted = path[0] == '/';
-	char *out = arena_alloc(ar, n + 4);
-	size_t w = 0, r = 0, dotdot = 0;
-	if (rooted) {
-		out[w++] = '/';
-		r = dotdot = 1;
-	}
-	while (r < n) {
-		if (path[r] == '/') {
-			r++;
-		} else if (path[r] == '.' && (r + 1 == n || path[r + 1] == '/')) {
-			r++;
-		} else if (path[r] == '.' && path[r + 1] == '.' && (r + 2 == n || path[r + 2] == '/')) {
-			r += 2;
-			if (w > dotdot) {
-				w--;
-				while (w > dotdot && out[w] != '/')
-					w--;
-			} else if (!rooted) {
-				if (w > 0)
-					out[w++] = '/';
-				out[w++] = '.';
-				out[w++] = '.';
-				dotdot = w;
-			}
-		} else {
-			if ((rooted && w != 1) || (!rooted && w != 0))
-				out[w++] = '/';
-			for (; r < n && path[r] != '/'; r++)
-				out[w++] = path[r];
-		}
-	}
-	if (w == 0)
-		return gt_cstring(".");
-	return gt_string(out, w);
+	char *out = arena_alloc(ar, p.s.n + 1);
+	return gt_string(out, path_clean_into(p.s.p, p.s.n, out));
 }
 
 SP_FN(p_clean)
 {
 	(void)n;
-	*ret = sp_path_clean(gt_call_arena(c), a[0]);
+	*ret = clean(gt_call_arena(c), a[0]);
 	return 0;
 }
 
@@ -101,7 +66,7 @@ SP_FN(p_dir)
 	size_t i = p.s.n;
 	while (i > 0 && p.s.p[i - 1] != '/')
 		i--;
-	*ret = sp_path_clean(gt_call_arena(c), gt_string(p.s.p, i));
+	*ret = clean(gt_call_arena(c), gt_string(p.s.p, i));
 	return 0;
 }
 

@@ -47,6 +47,10 @@ struct vfs *vfs_disk(const char *root);
 void vfs_destroy(struct vfs *fs);
 const char *vfs_root(const struct vfs *fs);
 
+/* Paths (frontend/path.c). */
+/* Go's path.Clean (= filepath.Clean on Linux) of p[0..n) into out, which
+ * has room for n + 1 bytes; returns the length ("" cleans to "."). */
+size_t path_clean_into(const char *p, size_t n, char *out);
 /* Lexically clean a path (Go's filepath.Clean), joined to base when
  * relative and base is not NULL.  The result is malloc'd. */
 char *path_clean(const char *base, const char *path);
