@@ -688,7 +688,7 @@ int helm_show_only(struct mc_ctx *ctx, const char *text, size_t len, const struc
 				continue;
 			const char *nl = memchr(src, '\n', (size_t)(e - src));
 			char *path = arena_strndup(a, src, nl ? (size_t)(nl - src) : (size_t)(e - src));
-			if (helm_path_match(pat, path) != 1)
+			if (path_match(pat, path) != 1)
 				continue;
 			sbuf_adds(&shown, "---\n");
 			sbuf_add(&shown, d, docs.items[i].n);

@@ -54,6 +54,10 @@ size_t path_clean_into(const char *p, size_t n, char *out);
 /* Lexically clean a path (Go's filepath.Clean), joined to base when
  * relative and base is not NULL.  The result is malloc'd. */
 char *path_clean(const char *base, const char *path);
+/* Go's path.Match (= filepath.Match on Linux): * and ? within a segment,
+ * [...] classes, \ escapes.  1 match, 0 no match, -1 malformed pattern
+ * (ErrBadPattern). */
+int path_match(const char *pattern, const char *name);
 /* The directory part of a clean path ("a/b" -> "a", "a" -> "."). */
 char *path_dir(const char *path);
 /* True when path equals dir or lies below it (both clean). */

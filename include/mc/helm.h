@@ -45,11 +45,7 @@ int helm_archive_files(struct arena *a, const char *data, size_t len,
 
 /* ----------------------------------------------------------- paths */
 
-/* Go's path/filepath.Match on '/'-separated names.  Returns 1 on a match,
- * 0 on none, -1 when the pattern is malformed (ErrBadPattern). */
-int helm_path_match(const char *pattern, const char *name);
-
-/* .helmignore rules (pkg/ignore). */
+/* .helmignore rules (pkg/ignore); patterns are path_match's (frontend.h). */
 struct helm_ignore;
 
 /* Parse the rules in text (NULL: none) and add Helm's default rule

@@ -1,5 +1,5 @@
-/* Unit tests: frontend/path.c, Go's path package (Clean) and the vfs's
- * path helpers. */
+/* Unit tests: frontend/path.c, Go's path package (Clean, Match) and the
+ * vfs's path helpers. */
 #include "testutil.h"
 
 #include "mc/frontend.h"
@@ -73,4 +73,62 @@ Test(path, dir_within_rel)
 	cr_assert_str_eq(path_rel("/r", "/r/a/b"), "a/b");
 	cr_assert_str_eq(path_rel("/r", "/r"), ".");
 	cr_assert_str_eq(path_rel("/r", "/s/a"), "/s/a");
+}
+
+/* path/filepath match_test.go */
+Test(path, match_like_go)
+{
+	cr_assert_eq(path_match("abc", "abc"), 1);
+	cr_assert_eq(path_match("*", "abc"), 1);
+	cr_assert_eq(path_match("*c", "abc"), 1);
+	cr_assert_eq(path_match("a*", "a"), 1);
+	cr_assert_eq(path_match("a*", "ab/c"), 0);
+	cr_assert_eq(path_match("a*/b", "abc/b"), 1);
+	cr_assert_eq(path_match("a*/b", "a/c/b"), 0);
+	cr_assert_eq(path_match("a*b*c*d*e*/f", "axbxcxdxe/f"), 1);
+	cr_assert_eq(path_match("a*b*c*d*e*/f", "axbxcxdxexxx/f"), 1);
+	cr_assert_eq(path_match("a*b*c*d*e*/f", "axbxcxdxe/xxx/f"), 0);
+	cr_assert_eq(path_match("a*b?c*x", "abxbbxdbxebxczzx"), 1);
+	cr_assert_eq(path_match("a*b?c*x", "abxbbxdbxebxczzy"), 0);
+	cr_assert_eq(path_match("ab[c]", "abc"), 1);
+	cr_assert_eq(path_match("ab[b-d]", "abc"), 1);
+	cr_assert_eq(path_match("ab[e-g]", "abc"), 0);
+	cr_assert_eq(path_match("ab[^c]", "abc"), 0);
+	cr_assert_eq(path_match("ab[^b-d]", "abc"), 0);
+	cr_assert_eq(path_match("ab[^e-g]", "abc"), 1);
+	cr_assert_eq(path_match("a\\*b", "a*b"), 1);
+	cr_assert_eq(path_match("a\\*b", "ab"), 0);
+	cr_assert_eq(path_match("a?b", "a\xe2\x98\xba" "b"), 1);
+	cr_assert_eq(path_match("a[^a]b", "a\xe2\x98\xba" "b"), 1);
+	cr_assert_eq(path_match("a???b", "a\xe2\x98\xba" "b"), 0);
+	cr_assert_eq(path_match("*x", "xxx"), 1);
+	cr_assert_eq(path_match("[\\]a]", "]"), 1);
+	cr_assert_eq(path_match("[\\-]", "-"), 1);
+	cr_assert_eq(path_match("[x\\-]", "z"), 0);
+	cr_assert_eq(path_match("[", "a"), -1);
+	cr_assert_eq(path_match("[^", "a"), -1);
+	cr_assert_eq(path_match("[^bc", "a"), -1);
+	cr_assert_eq(path_match("a[", "a"), -1);
+	cr_assert_eq(path_match("a[", "ab"), -1);
+	cr_assert_eq(path_match("a[", "x"), -1);
+	cr_assert_eq(path_match("a/b[", "x"), -1);
+	cr_assert_eq(path_match("*x", "xxx"), 1);
+	cr_assert_eq(path_match("[-]", "-"), -1);
+	cr_assert_eq(path_match("[x-]", "x"), -1);
+	cr_assert_eq(path_match("a/*", "a/b"), 1);
+	cr_assert_eq(path_match("templates/subdir/role*", "templates/subdir/rolebinding.yaml"), 1);
+}
+
+/* Argo CD git directory generator patterns. */
+Test(path, match_directory_patterns)
+{
+	cr_assert_eq(path_match("apps/*", "apps/a"), 1);
+	cr_assert_eq(path_match("apps/*", "apps/a/b"), 0);
+	cr_assert_eq(path_match("apps/**", "apps/a/b"), 0);
+	cr_assert_eq(path_match("a?c", "abc"), 1);
+	cr_assert_eq(path_match("[a-c]x", "bx"), 1);
+	cr_assert_eq(path_match("[^a-c]x", "bx"), 0);
+	cr_assert_eq(path_match("a\\*", "a*"), 1);
+	cr_assert_eq(path_match("[", "a"), -1);
+	cr_assert_eq(path_match("/d/*", "d/x"), 0);
 }
