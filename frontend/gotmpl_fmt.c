@@ -33,17 +33,6 @@ static void clear_flags(struct pf *p)
 	p->wid = p->prec = 0;
 }
 
-static size_t rune_count(const char *s, size_t n)
-{
-	size_t c = 0;
-	for (size_t i = 0; i < n;) {
-		uint32_t r;
-		i += utf8_decode(s + i, n - i, &r);
-		c++;
-	}
-	return c;
-}
-
 static void write_padding(struct pf *p, long n)
 {
 	if (n <= 0)
@@ -60,7 +49,7 @@ static void pad(struct pf *p, const char *s, size_t n)
 		sbuf_add(p->out, s, n);
 		return;
 	}
-	long width = p->wid - (long)rune_count(s, n);
+	long width = p->wid - (long)utf8_count(s, n);
 	if (!p->minus) {
 		write_padding(p, width);
 		sbuf_add(p->out, s, n);

@@ -246,8 +246,7 @@ static int hex4(const char *p)
 {
 	int v = 0;
 	for (int i = 0; i < 4; i++) {
-		char c = p[i];
-		int h = c >= '0' && c <= '9' ? c - '0' : (c | 0x20) >= 'a' && (c | 0x20) <= 'f' ? (c | 0x20) - 'a' + 10 : -1;
+		int h = hex_digit((unsigned char)p[i]);
 		if (h < 0)
 			return -1;
 		v = v * 16 + h;
@@ -296,7 +295,7 @@ static int dec_string(struct jdec *d, struct gt_value *out)
 						return jerr(d, "");
 					}
 					char h = d->s[d->i + (size_t)k];
-					if (!((h >= '0' && h <= '9') || ((h | 0x20) >= 'a' && (h | 0x20) <= 'f'))) {
+					if (hex_digit((unsigned char)h) < 0) {
 						d->i += (size_t)k;
 						sbuf_release(&sb);
 						return jerr(d, "in \\u hexadecimal character escape");

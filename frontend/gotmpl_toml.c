@@ -410,7 +410,7 @@ static bool basic_string(struct tdec *d, bool multi, struct sbuf *sb)
 				uint32_t v = 0;
 				for (size_t j = 0; j < k; j++) {
 					char h = d->s[d->i + j];
-					int x = h >= '0' && h <= '9' ? h - '0' : (h | 0x20) >= 'a' && (h | 0x20) <= 'f' ? (h | 0x20) - 'a' + 10 : -1;
+					int x = hex_digit((unsigned char)h);
 					if (x < 0)
 						return terrf(d, "invalid escape");
 					v = v * 16 + (uint32_t)x;

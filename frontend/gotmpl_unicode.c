@@ -247,17 +247,6 @@ void gt_quote(struct sbuf *out, const char *s, size_t n, char q, bool ascii, boo
 	sbuf_addc(out, q);
 }
 
-static int unhex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 size_t gt_unquote_char(const char *s, size_t n, char quote, uint32_t *r, bool *multibyte)
 {
 	*multibyte = false;
@@ -292,7 +281,7 @@ size_t gt_unquote_char(const char *s, size_t n, char quote, uint32_t *r, bool *m
 			return 0;
 		uint32_t v = 0;
 		for (size_t j = 0; j < k; j++) {
-			int x = unhex(s[2 + j]);
+			int x = hex_digit((unsigned char)s[2 + j]);
 			if (x < 0)
 				return 0;
 			v = v << 4 | (uint32_t)x;

@@ -126,17 +126,6 @@ static const char *child_path(struct validator *v, const char *path, const char 
 
 /* ---- references ---- */
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Resolve a JSON pointer (after '#') in the schema document. */
 static const struct ir_node *pointer(struct validator *v, const char *ptr)
 {
@@ -154,8 +143,8 @@ static const struct ir_node *pointer(struct validator *v, const char *ptr)
 			} else if (*p == '~' && p[1] == '1') {
 				sbuf_addc(&tok, '/');
 				p++;
-			} else if (*p == '%' && hexval(p[1]) >= 0 && hexval(p[2]) >= 0) {
-				sbuf_addc(&tok, (char)(hexval(p[1]) * 16 + hexval(p[2])));
+			} else if (*p == '%' && hex_digit((unsigned char)p[1]) >= 0 && hex_digit((unsigned char)p[2]) >= 0) {
+				sbuf_addc(&tok, (char)(hex_digit((unsigned char)p[1]) * 16 + hex_digit((unsigned char)p[2])));
 				p += 2;
 			} else {
 				sbuf_addc(&tok, *p);
@@ -313,7 +302,7 @@ static bool fmt_ok(const char *f, const char *s)
 		if (strlen(s) != 36)
 			return false;
 		for (int i = 0; i < 36; i++)
-			if ((i == 8 || i == 13 || i == 18 || i == 23) ? s[i] != '-' : hexval(s[i]) < 0)
+			if ((i == 8 || i == 13 || i == 18 || i == 23) ? s[i] != '-' : hex_digit((unsigned char)s[i]) < 0)
 				return false;
 		return true;
 	}
@@ -363,15 +352,6 @@ static bool regex_match(struct validator *v, const char *pat, const char *s, siz
 	return rc >= 0;
 }
 
-static size_t runes(const char *s, size_t n)
-{
-	size_t c = 0;
-	for (size_t i = 0; i < n; i++)
-		if (((unsigned char)s[i] & 0xC0) != 0x80)
-			c++;
-	return c;
-}
-
 static const char *fmt_num(struct validator *v, double d)
 {
 	struct sbuf sb = SBUF_INIT;
@@ -418,10 +398,10 @@ static void check_string(struct validator *v, const struct ir_node *s, const str
 	const char *str = x->s.text->s;
 	size_t n = x->s.text->len;
 	const struct ir_node *k;
-	if ((k = ir_map_getc(s, "minLength")) && is_num(k) && runes(str, n) < (size_t)num(k))
-		add_err(v, path, "minLength: got %zu, want %s", runes(str, n), fmt_num(v, num(k)));
-	if ((k = ir_map_getc(s, "maxLength")) && is_num(k) && runes(str, n) > (size_t)num(k))
-		add_err(v, path, "maxLength: got %zu, want %s", runes(str, n), fmt_num(v, num(k)));
+	if ((k = ir_map_getc(s, "minLength")) && is_num(k) && utf8_count(str, n) < (size_t)num(k))
+		add_err(v, path, "minLength: got %zu, want %s", utf8_count(str, n), fmt_num(v, num(k)));
+	if ((k = ir_map_getc(s, "maxLength")) && is_num(k) && utf8_count(str, n) > (size_t)num(k))
+		add_err(v, path, "maxLength: got %zu, want %s", utf8_count(str, n), fmt_num(v, num(k)));
 	if ((k = ir_map_getc(s, "pattern")) && ir_is_str(k) && !regex_match(v, k->s.text->s, str, n))
 		add_err(v, path, "'%s' does not match pattern '%s'", str, k->s.text->s);
 	if ((k = ir_map_getc(s, "format")) && ir_is_str(k) && v->draft < 2019 && !fmt_ok(k->s.text->s, str))

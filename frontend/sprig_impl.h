@@ -48,7 +48,6 @@ int64_t sp_f2i(double f);
 enum { SP_NONDET_RAND, SP_NONDET_CLOCK, SP_NONDET_CRYPTO, SP_NONDET_UUID };
 
 int sp_ret_sbuf(struct gt_call *c, struct gt_value *ret, struct sbuf *sb);
-bool sp_b64_decode_go(struct sbuf *out, const char *src, size_t len, size_t *bad);
 struct gt_value sp_trim_space(struct gt_value s);
 void sp_replace_all(struct sbuf *sb, struct gt_value src, struct gt_value old, struct gt_value nw);
 struct gt_value sp_split(struct arena *ar, struct gt_value s, struct gt_value sep, long nmax);

@@ -130,14 +130,6 @@ static void url_escape(struct sbuf *out, const char *s, size_t n, enum enc_mode 
 	}
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9') return c - '0';
-	if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-	return -1;
-}
-
 /* url.unescape: false with the error text in *err */
 static bool url_unescape(struct arena *ar, const char *s, size_t n, enum enc_mode mode,
 	struct gt_value *out, const char **err)
@@ -145,13 +137,13 @@ static bool url_unescape(struct arena *ar, const char *s, size_t n, enum enc_mod
 	struct sbuf sb = SBUF_INIT;
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '%') {
-			if (i + 2 >= n || hexval(s[i + 1]) < 0 || hexval(s[i + 2]) < 0) {
+			if (i + 2 >= n || hex_digit((unsigned char)s[i + 1]) < 0 || hex_digit((unsigned char)s[i + 2]) < 0) {
 				size_t k = i + 3 <= n ? 3 : n - i;
 				*err = arena_printf(ar, "invalid URL escape \"%.*s\"", (int)k, s + i);
 				sbuf_release(&sb);
 				return false;
 			}
-			int v = hexval(s[i + 1]) * 16 + hexval(s[i + 2]);
+			int v = hex_digit((unsigned char)s[i + 1]) * 16 + hex_digit((unsigned char)s[i + 2]);
 			if (mode == ENC_HOST && v < 0x80 && !(s[i + 1] == '2' && s[i + 2] == '5')) {
 				*err = arena_printf(ar, "invalid URL escape \"%.*s\"", 3, s + i);
 				sbuf_release(&sb);

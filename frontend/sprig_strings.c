@@ -1074,90 +1074,6 @@ SP_FN(s_camelcase)
 
 /* ---- base64 / base32 ---- */
 
-static int b64val(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z') return c - 'A';
-	if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-	if (c >= '0' && c <= '9') return c - '0' + 52;
-	if (c == '+') return 62;
-	if (c == '/') return 63;
-	return -1;
-}
-
-/* base64.StdEncoding.DecodeString: false with the error offset in *bad
- * (the bytes decoded before the error stay in out, as Go returns them). */
-bool sp_b64_decode_go(struct sbuf *out, const char *src, size_t len, size_t *bad)
-{
-	size_t si = 0;
-	for (;;) {
-		int dbuf[4] = { 0, 0, 0, 0 };
-		size_t dlen = 4;
-		bool err = false;
-		size_t erroff = 0;
-		for (size_t j = 0; j < 4; j++) {
-			if (si == len) {
-				if (j == 0)
-					return true;
-				*bad = si - j;
-				return false;
-			}
-			unsigned char in = (unsigned char)src[si++];
-			int v = b64val(in);
-			if (v >= 0) {
-				dbuf[j] = v;
-				continue;
-			}
-			if (in == '\n' || in == '\r') {
-				j--;
-				continue;
-			}
-			if (in != '=') {
-				*bad = si - 1;
-				return false;
-			}
-			if (j < 2) {
-				*bad = si - 1;
-				return false;
-			}
-			if (j == 2) {
-				while (si < len && (src[si] == '\n' || src[si] == '\r'))
-					si++;
-				if (si == len) {
-					*bad = len;
-					return false;
-				}
-				if (src[si] != '=') {
-					*bad = si - 1;
-					return false;
-				}
-				si++;
-			}
-			while (si < len && (src[si] == '\n' || src[si] == '\r'))
-				si++;
-			if (si < len) {
-				err = true;
-				erroff = si;
-			}
-			dlen = j;
-			break;
-		}
-		unsigned val = (unsigned)dbuf[0] << 18 | (unsigned)dbuf[1] << 12 |
-			(unsigned)dbuf[2] << 6 | (unsigned)dbuf[3];
-		if (dlen >= 2)
-			sbuf_addc(out, (char)(val >> 16));
-		if (dlen >= 3)
-			sbuf_addc(out, (char)(val >> 8));
-		if (dlen >= 4)
-			sbuf_addc(out, (char)val);
-		if (err) {
-			*bad = erroff;
-			return false;
-		}
-		if (dlen < 4)
-			return true;
-	}
-}
-
 SP_FN(s_b64enc)
 {
 	(void)n;
@@ -1171,7 +1087,7 @@ SP_FN(s_b64dec)
 	(void)n;
 	struct sbuf sb = SBUF_INIT;
 	size_t bad;
-	if (!sp_b64_decode_go(&sb, a[0].s.p, a[0].s.n, &bad)) {
+	if (!b64_decode_at(&sb, a[0].s.p, a[0].s.n, &bad)) {
 		sbuf_reset(&sb);
 		sbuf_printf(&sb, "illegal base64 data at input byte %zu", bad);
 	}

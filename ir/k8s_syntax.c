@@ -396,21 +396,6 @@ const char *rfc3339_date_time(const char *s, size_t n)
 	return NULL;
 }
 
-static int b64v(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
 /* encoding/base64.StdEncoding.DecodeString (not Strict): \r and \n are
  * skipped, quanta of 4, '=' only to complete the last quantum. */
 const char *go_base64(const char *s, size_t n)
@@ -427,7 +412,7 @@ const char *go_base64(const char *s, size_t n)
 			q++;
 			continue;
 		}
-		if (pad || b64v(c) < 0)
+		if (pad || b64_digit(c) < 0)
 			return "illegal base64 data";
 		q++;
 	}

@@ -85,17 +85,6 @@ static void put_rune(struct sbuf *o, uint32_t c)
 		sbuf_printf(o, "\\x{%x}", (unsigned)c);
 }
 
-static int unhex(uint32_t c)
-{
-	if (c >= '0' && c <= '9')
-		return (int)(c - '0');
-	if (c >= 'a' && c <= 'f')
-		return (int)(c - 'a' + 10);
-	if (c >= 'A' && c <= 'F')
-		return (int)(c - 'A' + 10);
-	return -1;
-}
-
 /* Go's parseEscape: a single-rune escape at t->p (which is at the '\\').
  * Perl classes, \p and assertions are handled by the callers. */
 static bool parse_escape(struct tr *t, const char **pp, uint32_t *out)
@@ -139,7 +128,7 @@ static bool parse_escape(struct tr *t, const char **pp, uint32_t *out)
 					return false;
 				if (c == '}')
 					break;
-				int v = unhex(c);
+				int v = hex_digit(c);
 				if (v < 0)
 					goto bad;
 				r = r * 16 + (uint32_t)v;
@@ -153,12 +142,12 @@ static bool parse_escape(struct tr *t, const char **pp, uint32_t *out)
 			*pp = p;
 			return true;
 		}
-		int x = unhex(c);
+		int x = hex_digit(c);
 		if (p >= t->e)
 			goto bad;
 		if (!next_rune(t, &p, &c))
 			return false;
-		int y = unhex(c);
+		int y = hex_digit(c);
 		if (x < 0 || y < 0)
 			goto bad;
 		*out = (uint32_t)(x * 16 + y);

@@ -87,10 +87,29 @@ void sbuf_truncate(struct sbuf *sb, size_t len);
 /* Take ownership of the bytes (malloc'd); sb is reset. */
 char *sbuf_detach(struct sbuf *sb, size_t *len);
 
+/* The value of hexadecimal digit c (either case), or -1. */
+static inline int hex_digit(uint32_t c)
+{
+	if (c >= '0' && c <= '9')
+		return (int)(c - '0');
+	c |= 0x20;
+	return c >= 'a' && c <= 'f' ? (int)(c - 'a' + 10) : -1;
+}
+
 /* Base64 (standard alphabet, padded), as Go's base64.StdEncoding. */
 void b64_encode(struct sbuf *out, const void *p, size_t n);
-/* Returns false on malformed input. */
-bool b64_decode(struct sbuf *out, const char *s, size_t n);
+/* The value of a base64 digit (standard alphabet), or -1. */
+int b64_digit(unsigned char c);
+/* base64.StdEncoding.DecodeString: true, or false with the offset Go's
+ * CorruptInputError names in *bad (the bytes decoded before it stay in
+ * out, as Go returns them).  \r and \n are skipped. */
+bool b64_decode_at(struct sbuf *out, const char *s, size_t n, size_t *bad);
+/* b64_decode_at without the offset: false on malformed input. */
+static inline bool b64_decode(struct sbuf *out, const char *s, size_t n)
+{
+	size_t bad;
+	return b64_decode_at(out, s, n, &bad);
+}
 
 /* UTF-8: true when p[0..n) is valid UTF-8 (as Go's utf8.Valid). */
 bool utf8_valid(const char *p, size_t n);
@@ -100,6 +119,8 @@ size_t utf8_invalid_at(const char *p, size_t n);
  * length 1 on an invalid sequence, as Go does). */
 size_t utf8_decode(const char *p, size_t n, uint32_t *r);
 size_t utf8_encode(char out[4], uint32_t r);
+/* utf8.RuneCountInString: runes in p[0..n), an invalid byte counting one. */
+size_t utf8_count(const char *p, size_t n);
 
 /*
  * Go-compatible number conversions (ir/num.c): the anchor tools are Go

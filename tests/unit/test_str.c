@@ -74,11 +74,44 @@ Test(str, base64)
 	sbuf_reset(&sb);
 	cr_assert(!b64_decode(&sb, "aGVsbG8", 7), "missing padding");
 	cr_assert(!b64_decode(&sb, "a*==", 4), "bad alphabet");
+	/* Go's StdEncoding.DecodeString: CorruptInputError offsets, newlines
+	 * skipped, unused bits of the last quantum ignored (not Strict). */
+	size_t bad = 99;
+	sbuf_reset(&sb);
+	cr_assert(b64_decode_at(&sb, "YR=\n=\r\n", 7, &bad));
+	cr_assert_str_eq(sb.buf, "a");
+	sbuf_reset(&sb);
+	cr_assert_not(b64_decode_at(&sb, "YWJjYQ==YQ==", 12, &bad));
+	cr_assert_eq(bad, 8, "trailing garbage after padding");
+	cr_assert_str_eq(sb.buf, "abca", "what was decoded stays");
+	cr_assert_not(b64_decode_at(&sb, "Y===", 4, &bad));
+	cr_assert_eq(bad, 1);
+	cr_assert_not(b64_decode_at(&sb, "YQ=", 3, &bad));
+	cr_assert_eq(bad, 3);
+	cr_assert_not(b64_decode_at(&sb, "YWJ", 3, &bad));
+	cr_assert_eq(bad, 0);
+	cr_assert_eq(b64_digit('/'), 63);
+	cr_assert_eq(b64_digit('='), -1);
 	sbuf_release(&sb);
+}
+
+Test(str, hex_digit)
+{
+	cr_assert_eq(hex_digit('0'), 0);
+	cr_assert_eq(hex_digit('9'), 9);
+	cr_assert_eq(hex_digit('a'), 10);
+	cr_assert_eq(hex_digit('F'), 15);
+	cr_assert_eq(hex_digit('g'), -1);
+	cr_assert_eq(hex_digit('@'), -1);
+	cr_assert_eq(hex_digit(0xe1), -1);
+	cr_assert_eq(hex_digit(0x10061), -1);
 }
 
 Test(str, utf8)
 {
+	cr_assert_eq(utf8_count("h\xc3\xa9llo", 6), 5);
+	cr_assert_eq(utf8_count("\x80\xff\xe2\x82", 4), 4, "each invalid byte is a rune");
+	cr_assert_eq(utf8_count("", 0), 0);
 	cr_assert(utf8_valid("h\xc3\xa9llo", 6));
 	cr_assert(!utf8_valid("\xc3", 1));
 	cr_assert(!utf8_valid("\xed\xa0\x80", 3), "surrogates are invalid");
