@@ -181,7 +181,6 @@ int gt_exec_tree(struct gt_state *parent, struct gt_set *set, const struct gt_tr
 
 bool gt_is_letter(uint32_t r);
 bool gt_is_digit(uint32_t r);
-bool gt_is_space(uint32_t r);   /* unicode.IsSpace */
 bool gt_is_print(uint32_t r);   /* strconv.IsPrint */
 bool gt_is_graphic(uint32_t r); /* strconv.IsGraphic */
 bool gt_is_upper(uint32_t r);
@@ -192,8 +191,6 @@ uint32_t gt_to_upper(uint32_t r);
 uint32_t gt_to_lower(uint32_t r);
 uint32_t gt_to_title(uint32_t r);
 
-/* strconv.Quote / QuoteToASCII / QuoteRune into out. */
-void gt_quote(struct sbuf *out, const char *s, size_t n, char q, bool ascii, bool graphic);
 /* strconv.Unquote: false on syntax error. */
 bool gt_unquote(struct arena *a, const char *s, size_t n, const char **out, size_t *outn);
 /* strconv.UnquoteChar: on success returns bytes consumed, *r the rune,

@@ -1,7 +1,8 @@
 /*
  * gotmpl_unicode.c - the bits of Go's unicode and strconv packages the
- * template engine needs: character classes (identifiers, IsSpace, IsPrint)
- * and quoting (strconv.Quote, Unquote, UnquoteChar).
+ * template engine needs: character classes (identifiers, IsSpace, IsPrint),
+ * strings.TrimSpace and quoting (strconv.Quote, Unquote, UnquoteChar).
+ * Helm's renderer trims and quotes through the same functions (gotmpl.h).
  *
  * Classes outside ASCII come from glibc's C.UTF-8 locale tables, loaded
  * once without touching the process locale; Go's special cases (IsSpace's
@@ -168,6 +169,42 @@ uint32_t gt_to_title(uint32_t r)
 	return gt_to_upper(r);
 }
 
+/* ---- strings.TrimSpace ---- */
+
+void gt_trim_left_space(const char **s, size_t *n)
+{
+	const char *p = *s;
+	size_t len = *n;
+	while (len) {
+		uint32_t r;
+		size_t w = utf8_decode(p, len, &r);
+		if (!gt_is_space(r))
+			break;
+		p += w;
+		len -= w;
+	}
+	*s = p;
+	*n = len;
+}
+
+void gt_trim_space(const char **s, size_t *n)
+{
+	gt_trim_left_space(s, n);
+	while (*n) {
+		uint32_t r;
+		size_t w = utf8_decode_last(*s, *n, &r);
+		if (!gt_is_space(r))
+			break;
+		*n -= w;
+	}
+}
+
+bool gt_is_blank(const char *s, size_t n)
+{
+	gt_trim_space(&s, &n);
+	return n == 0;
+}
+
 /* ---- strconv quoting ---- */
 
 static const char lowerhex[] = "0123456789abcdef";
@@ -245,6 +282,15 @@ void gt_quote(struct sbuf *out, const char *s, size_t n, char q, bool ascii, boo
 		i += w;
 	}
 	sbuf_addc(out, q);
+}
+
+const char *gt_quote_a(struct arena *a, const char *s)
+{
+	struct sbuf sb = SBUF_INIT;
+	gt_quote(&sb, s, strlen(s), '"', false, false);
+	const char *r = arena_strndup(a, sb.buf, sb.len);
+	sbuf_release(&sb);
+	return r;
 }
 
 size_t gt_unquote_char(const char *s, size_t n, char quote, uint32_t *r, bool *multibyte)

@@ -338,18 +338,11 @@ static struct gt_value trim_cutset(struct gt_value s, struct gt_value cut)
 		b += w;
 	}
 	while (e > b) {
-		size_t st = e - 1;
-		while (st > b && ((unsigned char)s.s.p[st] & 0xc0) == 0x80 && e - st < 4)
-			st--;
 		uint32_t r;
-		size_t w = utf8_decode(s.s.p + st, e - st, &r);
-		if (st + w != e) {
-			st = e - 1;
-			r = 0xfffd;
-		}
+		size_t w = utf8_decode_last(s.s.p + b, e - b, &r);
 		if (!in_cutset(r, cut))
 			break;
-		e = st;
+		e -= w;
 	}
 	return substr_v(s, b, e);
 }
@@ -364,29 +357,10 @@ SP_FN(s_trimall)
 /* strings.TrimSpace */
 struct gt_value sp_trim_space(struct gt_value s)
 {
-	size_t b = 0, e = s.s.n;
-	while (b < e) {
-		uint32_t r;
-		size_t w = utf8_decode(s.s.p + b, e - b, &r);
-		if (!gt_is_space(r))
-			break;
-		b += w;
-	}
-	while (e > b) {
-		size_t st = e - 1;
-		while (st > b && ((unsigned char)s.s.p[st] & 0xc0) == 0x80 && e - st < 4)
-			st--;
-		uint32_t r;
-		size_t w = utf8_decode(s.s.p + st, e - st, &r);
-		if (st + w != e) {
-			st = e - 1;
-			r = 0xfffd;
-		}
-		if (!gt_is_space(r))
-			break;
-		e = st;
-	}
-	return substr_v(s, b, e);
+	const char *p = s.s.p;
+	size_t n = s.s.n;
+	gt_trim_space(&p, &n);
+	return gt_string(p, n);
 }
 
 SP_FN(s_trim)

@@ -380,6 +380,23 @@ size_t utf8_invalid_at(const char *p, size_t n)
 	return n;
 }
 
+size_t utf8_decode_last(const char *p, size_t n, uint32_t *r)
+{
+	size_t st = n - 1, lim = n >= 4 ? n - 4 : 0;
+	if ((unsigned char)p[st] < 0x80) {
+		*r = (unsigned char)p[st];
+		return 1;
+	}
+	while (st > lim && ((unsigned char)p[st] & 0xc0) == 0x80)
+		st--;
+	size_t w = utf8_decode(p + st, n - st, r);
+	if (st + w != n) {
+		*r = 0xfffd;
+		return 1;
+	}
+	return w;
+}
+
 size_t utf8_count(const char *p, size_t n)
 {
 	size_t c = 0;

@@ -55,19 +55,6 @@ struct helm_ignore *helm_ignore_parse(struct arena *a, const char *text, size_t 
 /* Rules.Ignore for a path relative to the chart root. */
 bool helm_ignore_match(const struct helm_ignore *r, const char *path, bool is_dir);
 
-/* ------------------------------------------------------- Go strings */
-
-/* unicode.IsSpace */
-bool helm_is_space(uint32_t r);
-/* strings.TrimSpace / TrimLeftFunc(unicode.IsSpace) on s[0..n). */
-void helm_trim_space(const char **s, size_t *n);
-void helm_trim_left_space(const char **s, size_t *n);
-/* strings.TrimSpace(s) == "" */
-bool helm_is_blank(const char *s, size_t n);
-/* strconv.Quote (what %q prints for a string). */
-void helm_quote(struct sbuf *out, const char *s, size_t n);
-const char *helm_quote_a(struct arena *a, const char *s);
-
 /* ---------------------------------------------------------- strvals */
 
 enum helm_set_kind {

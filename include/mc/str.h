@@ -119,6 +119,9 @@ size_t utf8_invalid_at(const char *p, size_t n);
  * length 1 on an invalid sequence, as Go does). */
 size_t utf8_decode(const char *p, size_t n, uint32_t *r);
 size_t utf8_encode(char out[4], uint32_t r);
+/* utf8.DecodeLastRuneInString: the rune ending at p[n) (n > 0); returns its
+ * length (U+FFFD and 1 when the bytes there are not a whole rune). */
+size_t utf8_decode_last(const char *p, size_t n, uint32_t *r);
 /* utf8.RuneCountInString: runes in p[0..n), an invalid byte counting one. */
 size_t utf8_count(const char *p, size_t n);
 

@@ -109,13 +109,20 @@ Test(str, hex_digit)
 
 Test(str, utf8)
 {
+	uint32_t r;
 	cr_assert_eq(utf8_count("h\xc3\xa9llo", 6), 5);
 	cr_assert_eq(utf8_count("\x80\xff\xe2\x82", 4), 4, "each invalid byte is a rune");
 	cr_assert_eq(utf8_count("", 0), 0);
+	cr_assert_eq(utf8_decode_last("a\xc3\xa9", 3, &r), 2);
+	cr_assert_eq(r, 0xe9);
+	cr_assert_eq(utf8_decode_last("\xc3\xa9\xa9", 3, &r), 1);
+	cr_assert_eq(r, 0xfffd, "a stray continuation byte");
+	cr_assert_eq(utf8_decode_last("\xf0\x9f\x98\x80", 4, &r), 4);
+	cr_assert_eq(r, 0x1f600);
+	cr_assert_eq(utf8_decode_last("x", 1, &r), 1);
 	cr_assert(utf8_valid("h\xc3\xa9llo", 6));
 	cr_assert(!utf8_valid("\xc3", 1));
 	cr_assert(!utf8_valid("\xed\xa0\x80", 3), "surrogates are invalid");
-	uint32_t r;
 	cr_assert_eq(utf8_decode("\xe2\x82\xac", 3, &r), 3);
 	cr_assert_eq(r, 0x20ac);
 	char b[4];
