@@ -175,7 +175,7 @@ void gt_fmt_U(struct sbuf *out, uint32_t r, bool sharp)
 	size_t i = sizeof buf;
 	uint64_t u = r;
 	int prec = 4;
-	if (p.sharp && u <= 0x10ffff && gt_is_print((uint32_t)u)) {
+	if (p.sharp && u <= 0x10ffff && go_is_print((uint32_t)u)) {
 		char enc[4];
 		size_t w = utf8_encode(enc, (uint32_t)u);
 		buf[--i] = '\'';
@@ -208,7 +208,7 @@ static void fmt_unicode(struct pf *p, uint64_t u)
 	size_t cap = (size_t)prec + 32;
 	char *buf = xmalloc(cap);
 	size_t i = cap;
-	if (p->sharp && u <= 0x10ffff && gt_is_print((uint32_t)u)) {
+	if (p->sharp && u <= 0x10ffff && go_is_print((uint32_t)u)) {
 		char enc[4];
 		size_t w = utf8_encode(enc, (uint32_t)u);
 		buf[--i] = '\'';
@@ -250,7 +250,7 @@ static void fmt_qc(struct pf *p, uint64_t c)
 	char enc[4];
 	size_t w = utf8_encode(enc, r);
 	struct sbuf q = SBUF_INIT;
-	gt_quote(&q, enc, w, '\'', p->plus, false);
+	go_quote(&q, enc, w, '\'', p->plus, false);
 	pad(p, q.buf, q.len);
 	sbuf_release(&q);
 }
@@ -290,7 +290,7 @@ static void fmt_q(struct pf *p, const char *s, size_t n)
 		sbuf_addc(&q, '`');
 		pad(p, q.buf, q.len);
 	} else {
-		gt_quote(&q, s, n, '"', p->plus, false);
+		go_quote(&q, s, n, '"', p->plus, false);
 		pad(p, q.buf, q.len);
 	}
 	sbuf_release(&q);

@@ -297,7 +297,7 @@ SP_FN(h_tpl)
 	struct gt_src src = { .name = "gotpl", .text = a[0].s.p ? a[0].s.p : "", .len = a[0].s.n };
 	struct gt_error err;
 	struct sbuf q = SBUF_INIT;
-	gt_quote(&q, a[0].s.p, a[0].s.n, '"', false, false);
+	go_quote(&q, a[0].s.p, a[0].s.n, '"', false, false);
 	if (gt_parse(ov, &src, &err)) {
 		int r = gt_call_errorf(c, "cannot parse template %s: %s", q.buf, err.msg);
 		sbuf_release(&q);

@@ -210,7 +210,7 @@ static void quote_char(struct sbuf *sb, const char *s, size_t n)
 	char enc8[4];
 	size_t w = utf8_encode(enc8, r);
 	struct sbuf q = SBUF_INIT;
-	gt_quote(&q, enc8, w, '"', false, false);
+	go_quote(&q, enc8, w, '"', false, false);
 	sbuf_addc(sb, '\'');
 	sbuf_add(sb, q.buf + 1, q.len - 2);
 	sbuf_addc(sb, '\'');

@@ -31,7 +31,7 @@ static bool is_alnum(int32_t r)
 	if (r < 0x80)
 		return r == '_' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') ||
 			(r >= '0' && r <= '9');
-	return gt_is_letter((uint32_t)r) || gt_is_digit((uint32_t)r);
+	return go_is_letter((uint32_t)r) || go_is_digit((uint32_t)r);
 }
 
 static int32_t lnext(struct gt_lexer *l)
@@ -507,7 +507,7 @@ static bool scan_number(struct gt_lexer *l)
 static enum lstate bad_number(struct gt_lexer *l)
 {
 	struct sbuf sb = SBUF_INIT;
-	gt_quote(&sb, l->in + l->start, l->pos - l->start, '"', false, false);
+	go_quote(&sb, l->in + l->start, l->pos - l->start, '"', false, false);
 	enum lstate st = lerrorf(l, "bad number syntax: %s", sb.buf);
 	sbuf_release(&sb);
 	return st;
@@ -619,9 +619,9 @@ void gt_item_string(struct sbuf *out, const struct gt_item *i)
 			k += utf8_decode(i->p + k, i->n - k, &r);
 			runes++;
 		}
-		gt_quote(out, i->p, k, '"', false, false);
+		go_quote(out, i->p, k, '"', false, false);
 		sbuf_adds(out, "...");
 		return;
 	}
-	gt_quote(out, i->p, i->n, '"', false, false);
+	go_quote(out, i->p, i->n, '"', false, false);
 }

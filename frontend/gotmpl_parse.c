@@ -216,7 +216,7 @@ static struct gt_node *new_variable(struct tparse *tp, uint32_t pos, const char 
 static const char *quote_str(struct tparse *tp, const char *p, size_t n)
 {
 	struct sbuf sb = SBUF_INIT;
-	gt_quote(&sb, p, n, '"', false, false);
+	go_quote(&sb, p, n, '"', false, false);
 	char *s = arena_strndup(tp->g->a, sb.buf, sb.len);
 	sbuf_release(&sb);
 	return s;
@@ -381,7 +381,7 @@ static struct gt_node *new_number(struct tparse *tp, uint32_t pos, const char *p
 	if (typ == GT_ITEM_CHAR_CONSTANT) {
 		uint32_t r;
 		bool mb;
-		size_t used = n >= 2 ? gt_unquote_char(p + 1, n - 1, p[0], &r, &mb) : 0;
+		size_t used = n >= 2 ? go_unquote_char(p + 1, n - 1, p[0], &r, &mb) : 0;
 		if (!used)
 			perrorf(tp, "invalid syntax");
 		if (used + 1 != n - 1 || p[n - 1] != '\'')
@@ -543,7 +543,7 @@ static struct gt_node *term(struct tparse *tp)
 	case GT_ITEM_RAW_STRING: {
 		const char *s;
 		size_t n;
-		if (!gt_unquote(tp->g->a, tok.p, tok.n, &s, &n))
+		if (!go_unquote(tp->g->a, tok.p, tok.n, &s, &n))
 			perrorf(tp, "invalid syntax");
 		struct gt_node *nd = new_node(tp, GN_STRING, tok.pos);
 		nd->str.quoted = tok.p;
@@ -758,7 +758,7 @@ static const struct str *template_name(struct tparse *tp, const struct gt_item *
 		unexpected(tp, tok, context);
 	const char *s;
 	size_t n;
-	if (!gt_unquote(tp->g->a, tok->p, tok->n, &s, &n))
+	if (!go_unquote(tp->g->a, tok->p, tok->n, &s, &n))
 		perrorf(tp, "invalid syntax");
 	return intern(tp, s, n);
 }
@@ -926,7 +926,7 @@ static void parse_definition(struct tparse *tp)
 	struct gt_item name = expect_one_of(tp, GT_ITEM_STRING, GT_ITEM_RAW_STRING, context);
 	const char *s;
 	size_t n;
-	if (!gt_unquote(tp->g->a, name.p, name.n, &s, &n))
+	if (!go_unquote(tp->g->a, name.p, name.n, &s, &n))
 		perrorf(tp, "invalid syntax");
 	tp->t->name = intern(tp, s, n);
 	expect(tp, GT_ITEM_RIGHT_DELIM, context);
@@ -1055,7 +1055,7 @@ void gt_node_string(struct sbuf *out, const struct gt_node *n)
 		break;
 	case GN_TEMPLATE:
 		sbuf_adds(out, "{{template ");
-		gt_quote(out, n->tmpl.name->s, n->tmpl.name->len, '"', false, false);
+		go_quote(out, n->tmpl.name->s, n->tmpl.name->len, '"', false, false);
 		if (n->tmpl.pipe) {
 			sbuf_addc(out, ' ');
 			gt_node_string(out, n->tmpl.pipe);
@@ -1173,7 +1173,7 @@ static bool space_only(const char *p, size_t n)
 	while (i < n) {
 		uint32_t r;
 		i += utf8_decode(p + i, n - i, &r);
-		if (!gt_is_space(r))
+		if (!go_is_space(r))
 			return false;
 	}
 	return true;

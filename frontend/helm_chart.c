@@ -325,7 +325,7 @@ static const char *sanitize(struct arena *a, const char *s)
 	for (size_t i = 0; i < n;) {
 		uint32_t r;
 		size_t l = utf8_decode(s + i, n - i, &r);
-		if (gt_is_space(r))
+		if (go_is_space(r))
 			sbuf_addc(&sb, ' ');
 		else if (!go_unprintable(r)) {
 			char buf[4];
@@ -357,7 +357,7 @@ static int invalid(struct mc_ctx *ctx, const struct srcpos *pos, const char *wha
 	if (!arg)
 		return diag_error(&ctx->diag, pos, "validation: %s", what);
 	return diag_error(&ctx->diag, pos, "validation: %s%s%s", what,
-		gt_quote_a(&ctx->arena, arg), after);
+		go_quote_a(&ctx->arena, arg), after);
 }
 
 static int validate(struct mc_ctx *ctx, struct helm_meta *md, const struct srcpos *pos)

@@ -121,22 +121,22 @@ static void split_manifests(struct arena *a, const char *s, size_t n, int major,
 {
 	pieces_t raw = { 0 };
 	if (major >= 4) {
-		gt_trim_left_space(&s, &n);
+		go_trim_left_space(&s, &n);
 		split_v4(a, s, n, &raw);
 	} else {
-		gt_trim_space(&s, &n);
+		go_trim_space(&s, &n);
 		split_v3(a, s, n, &raw);
 	}
 	for (size_t i = 0; i < raw.len; i++) {
 		struct piece d = raw.items[i];
 		if (major >= 4) {
-			if (gt_is_blank(d.p, d.n))
+			if (go_is_blank(d.p, d.n))
 				continue;
-			gt_trim_left_space(&d.p, &d.n);
+			go_trim_left_space(&d.p, &d.n);
 		} else {
 			if (d.n == 0)
 				continue;
-			gt_trim_space(&d.p, &d.n);
+			go_trim_space(&d.p, &d.n);
 		}
 		VEC_PUSH(a, docs, d);
 	}
@@ -420,7 +420,7 @@ static bool hook_events(const char *v, bool *test)
 		const char *e = comma ? comma : p + strlen(p);
 		const char *s = p;
 		size_t n = (size_t)(e - s);
-		gt_trim_space(&s, &n);
+		go_trim_space(&s, &n);
 		bool ok = false;
 		for (size_t i = 0; i < sizeof known / sizeof *known && !ok; i++)
 			if (strlen(known[i]) == n && !strncasecmp(s, known[i], n)) {
@@ -450,7 +450,7 @@ int helm_sort_manifests(struct mc_ctx *ctx, struct helm_rendered *files, size_t 
 	VEC(struct piece_of) pcs = { 0 };
 	for (size_t i = 0; i < n; i++) {
 		struct helm_rendered *f = &files[i];
-		if (base_name(f->name)[0] == '_' || gt_is_blank(f->text, f->len))
+		if (base_name(f->name)[0] == '_' || go_is_blank(f->text, f->len))
 			continue;
 		pieces_t docs = { 0 };
 		split_manifests(a, f->text, f->len, major, &docs);
@@ -485,7 +485,7 @@ int helm_sort_manifests(struct mc_ctx *ctx, struct helm_rendered *files, size_t 
 		}
 		bool test;
 		if (!hook_events(h.hook, &test)) {
-			diag_note(&ctx->diag, NULL, "info: skipping unknown hook: %s", gt_quote_a(a, h.hook));
+			diag_note(&ctx->diag, NULL, "info: skipping unknown hook: %s", go_quote_a(a, h.hook));
 			continue;
 		}
 		d->hook = true;
@@ -631,7 +631,7 @@ int helm_print(struct mc_ctx *ctx, const struct helm_chart *chart, const struct 
 	struct sbuf all = SBUF_INIT;
 	const char *m = manifest.buf;
 	size_t mn = manifest.len;
-	gt_trim_space(&m, &mn);
+	go_trim_space(&m, &mn);
 	sbuf_add(&all, m, mn);
 	sbuf_addc(&all, '\n');
 	sbuf_release(&manifest);

@@ -729,7 +729,7 @@ bool sp_parse_duration(struct arena *a, const char *s0, size_t n0, int64_t *out,
 	bool neg = false;
 #define BAD() do { \
 		struct sbuf q = SBUF_INIT; \
-		gt_quote(&q, s0, n0, '"', false, false); \
+		go_quote(&q, s0, n0, '"', false, false); \
 		*err = arena_printf(a, "time: invalid duration %s", q.buf); \
 		sbuf_release(&q); \
 		return false; \
@@ -786,7 +786,7 @@ bool sp_parse_duration(struct arena *a, const char *s0, size_t n0, int64_t *out,
 			i++;
 		if (i == 0) {
 			struct sbuf q = SBUF_INIT;
-			gt_quote(&q, s0, n0, '"', false, false);
+			go_quote(&q, s0, n0, '"', false, false);
 			*err = arena_printf(a, "time: missing unit in duration %s", q.buf);
 			sbuf_release(&q);
 			return false;
@@ -802,8 +802,8 @@ bool sp_parse_duration(struct arena *a, const char *s0, size_t n0, int64_t *out,
 		else if (i == 1 && s[0] == 'h') unit = 3600000000000ULL;
 		else {
 			struct sbuf q = SBUF_INIT, u = SBUF_INIT;
-			gt_quote(&q, s0, n0, '"', false, false);
-			gt_quote(&u, s, i, '"', false, false);
+			go_quote(&q, s0, n0, '"', false, false);
+			go_quote(&u, s, i, '"', false, false);
 			*err = arena_printf(a, "time: unknown unit %s in duration %s", u.buf, q.buf);
 			sbuf_release(&q);
 			sbuf_release(&u);
@@ -830,7 +830,7 @@ bool sp_parse_duration(struct arena *a, const char *s0, size_t n0, int64_t *out,
 	}
 	if (d > (uint64_t)INT64_MAX) {
 		struct sbuf q = SBUF_INIT;
-		gt_quote(&q, s0, n0, '"', false, false);
+		go_quote(&q, s0, n0, '"', false, false);
 		*err = arena_printf(a, "time: invalid duration %s", q.buf);
 		sbuf_release(&q);
 		return false;

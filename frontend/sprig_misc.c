@@ -361,7 +361,7 @@ SP_FN(u_parse)
 		struct sbuf q = SBUF_INIT;
 		const char *hash = memchr(a[0].s.p, '#', a[0].s.n);
 		size_t shown = hash && strncmp(err, "invalid URL escape", 18) ? (size_t)(hash - a[0].s.p) : a[0].s.n;
-		gt_quote(&q, a[0].s.p, shown, '"', false, false);
+		go_quote(&q, a[0].s.p, shown, '"', false, false);
 		int r = gt_call_errorf(c, "unable to parse url: parse %s: %s", q.buf, err);
 		sbuf_release(&q);
 		return r;
@@ -430,7 +430,7 @@ SP_FN(u_join)
 		const char *err = NULL;
 		if (!url_parse(ar, tmp.buf, tmp.len, &t, &err)) {
 			struct sbuf q = SBUF_INIT;
-			gt_quote(&q, tmp.buf, tmp.len, '"', false, false);
+			go_quote(&q, tmp.buf, tmp.len, '"', false, false);
 			int r = gt_call_errorf(c, "unable to parse userinfo in dict: parse %s: %s", q.buf, err);
 			sbuf_release(&q);
 			sbuf_release(&tmp);

@@ -912,7 +912,7 @@ static void expand(struct sbuf *out, struct rx *x, const char *tpl, size_t tn, c
 		while (j < tn) {
 			uint32_t r;
 			size_t w = utf8_decode(tpl + j, tn - j, &r);
-			if (!gt_is_letter(r) && !gt_is_digit(r) && r != '_')
+			if (!go_is_letter(r) && !go_is_digit(r) && r != '_')
 				break;
 			j += w;
 		}

@@ -67,7 +67,7 @@ SP_FN(s_upper)
 {
 	(void)n;
 	struct sbuf sb = SBUF_INIT;
-	map_runes(&sb, a[0].s.p, a[0].s.n, gt_to_upper);
+	map_runes(&sb, a[0].s.p, a[0].s.n, go_to_upper);
 	return sp_ret_sbuf(c, ret, &sb);
 }
 
@@ -75,7 +75,7 @@ SP_FN(s_lower)
 {
 	(void)n;
 	struct sbuf sb = SBUF_INIT;
-	map_runes(&sb, a[0].s.p, a[0].s.n, gt_to_lower);
+	map_runes(&sb, a[0].s.p, a[0].s.n, go_to_lower);
 	return sp_ret_sbuf(c, ret, &sb);
 }
 
@@ -84,9 +84,9 @@ static bool title_sep(uint32_t r)
 	if (r <= 0x7f)
 		return !((r >= '0' && r <= '9') || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') ||
 			r == '_');
-	if (gt_is_letter(r) || gt_is_digit(r))
+	if (go_is_letter(r) || go_is_digit(r))
 		return false;
-	return gt_is_space(r);
+	return go_is_space(r);
 }
 
 /* strings.Title */
@@ -98,7 +98,7 @@ SP_FN(s_title)
 	for (size_t i = 0; i < a[0].s.n;) {
 		uint32_t r;
 		i += utf8_decode(a[0].s.p + i, a[0].s.n - i, &r);
-		add_rune(&sb, title_sep(prev) ? gt_to_title(r) : r);
+		add_rune(&sb, title_sep(prev) ? go_to_title(r) : r);
 		prev = r;
 	}
 	return sp_ret_sbuf(c, ret, &sb);
@@ -113,10 +113,10 @@ SP_FN(s_untitle)
 	for (size_t i = 0; i < a[0].s.n;) {
 		uint32_t r;
 		i += utf8_decode(a[0].s.p + i, a[0].s.n - i, &r);
-		if (gt_is_space(r)) {
+		if (go_is_space(r)) {
 			next = true;
 		} else if (next) {
-			r = gt_to_lower(r);
+			r = go_to_lower(r);
 			next = false;
 		}
 		add_rune(&sb, r);
@@ -133,14 +133,14 @@ SP_FN(s_swapcase)
 	for (size_t i = 0; i < a[0].s.n;) {
 		uint32_t r;
 		i += utf8_decode(a[0].s.p + i, a[0].s.n - i, &r);
-		if (gt_is_upper(r) || gt_is_title(r)) {
-			r = gt_to_lower(r);
+		if (go_is_upper(r) || go_is_title(r)) {
+			r = go_to_lower(r);
 			ws = false;
-		} else if (gt_is_lower(r)) {
-			r = ws ? gt_to_title(r) : gt_to_upper(r);
+		} else if (go_is_lower(r)) {
+			r = ws ? go_to_title(r) : go_to_upper(r);
 			ws = false;
 		} else {
-			ws = gt_is_space(r);
+			ws = go_is_space(r);
 		}
 		add_rune(&sb, r);
 	}
@@ -155,7 +155,7 @@ SP_FN(s_initials)
 	bool gap = true;
 	for (size_t i = 0; i < a[0].s.n; i++) {
 		uint32_t ch = (unsigned char)a[0].s.p[i];
-		if (gt_is_space(ch)) {
+		if (go_is_space(ch)) {
 			gap = true;
 		} else if (gap) {
 			add_rune(&sb, ch);
@@ -172,7 +172,7 @@ SP_FN(s_nospace)
 	size_t count = 0;
 	for (size_t i = 0; i < a[0].s.n; i++) {
 		uint32_t ch = (unsigned char)a[0].s.p[i];
-		if (!gt_is_space(ch)) {
+		if (!go_is_space(ch)) {
 			add_rune(&sb, ch);
 			count++;
 		}
@@ -359,7 +359,7 @@ struct gt_value sp_trim_space(struct gt_value s)
 {
 	const char *p = s.s.p;
 	size_t n = s.s.n;
-	gt_trim_space(&p, &n);
+	go_trim_space(&p, &n);
 	return gt_string(p, n);
 }
 
@@ -442,7 +442,7 @@ SP_FN(s_quote)
 			sbuf_addc(&sb, ' ');
 		first = false;
 		struct gt_value s = sp_strval(gt_call_arena(c), a[i]);
-		gt_quote(&sb, s.s.p, s.s.n, '"', false, false);
+		go_quote(&sb, s.s.p, s.s.n, '"', false, false);
 	}
 	return sp_ret_sbuf(c, ret, &sb);
 }
@@ -752,12 +752,12 @@ SP_FN(s_wrapwith)
 
 static bool is_connector(uint32_t r)
 {
-	return r == '-' || r == '_' || gt_is_space(r);
+	return r == '-' || r == '_' || go_is_space(r);
 }
 
 static bool is_alphabet(uint32_t r)
 {
-	if (!gt_is_letter(r))
+	if (!go_is_letter(r))
 		return false;
 	if (r < 0x3400)
 		return true;
@@ -772,7 +772,7 @@ static bool is_alphabet(uint32_t r)
 
 static bool is_number(uint32_t r)
 {
-	return gt_is_digit(r) || (r >= 0xb2 && r <= 0xb3) || r == 0xb9 || (r >= 0xbc && r <= 0xbe) ||
+	return go_is_digit(r) || (r >= 0xb2 && r <= 0xb3) || r == 0xb9 || (r >= 0xbc && r <= 0xbe) ||
 		(r >= 0x2150 && r <= 0x218b) || (r >= 0x2460 && r <= 0x249b) ||
 		(r >= 0x2070 && r <= 0x2079 && r != 0x2071 && r != 0x2072 && r != 0x2073) ||
 		(r >= 0x2080 && r <= 0x2089);
@@ -825,28 +825,28 @@ static enum wtype next_word(struct wstr str, struct wstr *word, struct wstr *rem
 			off += size;
 			ADV(size);
 		}
-	} else if (gt_is_punct(r)) {
+	} else if (go_is_punct(r)) {
 		wt = W_PUNCT;
 		ADV(size);
 		while (rem->n > 0) {
 			next_valid_rune(*rem, r, &r, &size);
-			if (!gt_is_punct(r))
+			if (!go_is_punct(r))
 				break;
 			off += size;
 			ADV(size);
 		}
-	} else if (gt_is_upper(r)) {
+	} else if (go_is_upper(r)) {
 		wt = W_UPPER;
 		ADV(size);
 		if (rem->n > 0) {
 			next_valid_rune(*rem, r, &r, &size);
-			if (gt_is_upper(r)) {
+			if (go_is_upper(r)) {
 				size_t prev = size;
 				off += size;
 				ADV(size);
 				while (rem->n > 0) {
 					next_valid_rune(*rem, r, &r, &size);
-					if (!gt_is_upper(r))
+					if (!go_is_upper(r))
 						break;
 					prev = size;
 					off += size;
@@ -862,7 +862,7 @@ static enum wtype next_word(struct wstr str, struct wstr *word, struct wstr *rem
 				ADV(size);
 				while (rem->n > 0) {
 					next_valid_rune(*rem, r, &r, &size);
-					if (!is_alphabet(r) || gt_is_upper(r))
+					if (!is_alphabet(r) || go_is_upper(r))
 						break;
 					off += size;
 					ADV(size);
@@ -874,7 +874,7 @@ static enum wtype next_word(struct wstr str, struct wstr *word, struct wstr *rem
 		ADV(size);
 		while (rem->n > 0) {
 			next_valid_rune(*rem, r, &r, &size);
-			if (!is_alphabet(r) || gt_is_upper(r))
+			if (!is_alphabet(r) || go_is_upper(r))
 				break;
 			off += size;
 			ADV(size);
@@ -894,7 +894,7 @@ static enum wtype next_word(struct wstr str, struct wstr *word, struct wstr *rem
 		ADV(size);
 		while (rem->n > 0) {
 			next_valid_rune(*rem, r, &r, &size);
-			if (size == 0 || is_connector(r) || is_alphabet(r) || is_number(r) || gt_is_punct(r))
+			if (size == 0 || is_connector(r) || is_alphabet(r) || is_number(r) || go_is_punct(r))
 				break;
 			off += size;
 			ADV(size);
@@ -916,8 +916,8 @@ static void to_lower_word(struct sbuf *sb, enum wtype wt, struct wstr s, char co
 		i += utf8_decode(s.p + i, s.n - i, &r);
 		if (is_connector(r))
 			sbuf_addc(sb, conn);
-		else if (gt_is_upper(r))
-			add_rune(sb, gt_to_lower(r));
+		else if (go_is_upper(r))
+			add_rune(sb, go_to_lower(r));
 		else
 			add_rune(sb, r);
 	}
@@ -1010,8 +1010,8 @@ SP_FN(s_camelcase)
 		size = utf8_decode(p + i, len - i, &r0);
 		i += size;
 		if (!is_connector(r0)) {
-			first_upper = gt_is_upper(r0);
-			r0 = gt_to_upper(r0);
+			first_upper = go_is_upper(r0);
+			r0 = go_to_upper(r0);
 			break;
 		}
 		add_rune(&sb, r0);
@@ -1030,12 +1030,12 @@ SP_FN(s_camelcase)
 			continue;
 		}
 		if (is_connector(r1)) {
-			first_upper = gt_is_upper(r0);
-			r0 = gt_to_upper(r0);
+			first_upper = go_is_upper(r0);
+			r0 = go_to_upper(r0);
 		} else {
 			if (first_upper) {
-				if (gt_is_upper(r0))
-					r0 = gt_to_lower(r0);
+				if (go_is_upper(r0))
+					r0 = go_to_lower(r0);
 				else
 					first_upper = false;
 			}

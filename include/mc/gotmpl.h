@@ -451,22 +451,4 @@ struct gt_class {
  * 0 or -1 with Go's error text in *err.  Exposed for Argo CD's toYaml. */
 int gt_to_yaml(struct mc_ctx *ctx, struct gt_value v, struct sbuf *out, const char **err);
 
-/* ============================== Go's unicode.IsSpace, strings and strconv */
-
-/* The engine's own helpers (frontend/gotmpl_unicode.c), which Helm's
- * renderer uses for its messages and for what it trims. */
-/* unicode.IsSpace */
-bool gt_is_space(uint32_t r);
-/* strings.TrimSpace and strings.TrimLeftFunc(s, unicode.IsSpace) on
- * s[0..*n), in place. */
-void gt_trim_space(const char **s, size_t *n);
-void gt_trim_left_space(const char **s, size_t *n);
-/* strings.TrimSpace(s) == "" */
-bool gt_is_blank(const char *s, size_t n);
-/* strconv.Quote (q '"'), QuoteToASCII (ascii), QuoteToGraphic (graphic),
- * QuoteRune (q '\'', s holding one rune) into out. */
-void gt_quote(struct sbuf *out, const char *s, size_t n, char q, bool ascii, bool graphic);
-/* strconv.Quote of a C string (what %q prints), in a. */
-const char *gt_quote_a(struct arena *a, const char *s);
-
 #endif

@@ -143,4 +143,38 @@ bool go_parse_uint(const char *s, size_t n, int base, uint64_t *out);
  * False on syntax error or when the value overflows (ErrRange). */
 bool go_parse_float(const char *s, size_t n, double *out);
 
+/*
+ * Go's unicode classes, strings.TrimSpace and strconv's quoting
+ * (ir/gostr.c): identifiers, spaces and %q in messages must be exactly Go's
+ * for the templates, Helm's output and regexp replacement templates.
+ */
+bool go_is_letter(uint32_t r);  /* unicode.IsLetter */
+bool go_is_digit(uint32_t r);   /* unicode.IsDigit */
+bool go_is_space(uint32_t r);   /* unicode.IsSpace */
+bool go_is_print(uint32_t r);   /* strconv.IsPrint */
+bool go_is_graphic(uint32_t r); /* strconv.IsGraphic */
+bool go_is_upper(uint32_t r);
+bool go_is_lower(uint32_t r);
+bool go_is_punct(uint32_t r);
+bool go_is_title(uint32_t r);
+uint32_t go_to_upper(uint32_t r);
+uint32_t go_to_lower(uint32_t r);
+uint32_t go_to_title(uint32_t r);
+/* strings.TrimSpace and strings.TrimLeftFunc(s, unicode.IsSpace) on
+ * s[0..*n), in place. */
+void go_trim_space(const char **s, size_t *n);
+void go_trim_left_space(const char **s, size_t *n);
+/* strings.TrimSpace(s) == "" */
+bool go_is_blank(const char *s, size_t n);
+/* strconv.Quote (q '"'), QuoteToASCII (ascii), QuoteToGraphic (graphic),
+ * QuoteRune (q '\'', s holding one rune) into out. */
+void go_quote(struct sbuf *out, const char *s, size_t n, char q, bool ascii, bool graphic);
+/* strconv.Quote of a C string (what %q prints), in a. */
+const char *go_quote_a(struct arena *a, const char *s);
+/* strconv.Unquote: false on syntax error. */
+bool go_unquote(struct arena *a, const char *s, size_t n, const char **out, size_t *outn);
+/* strconv.UnquoteChar: on success returns bytes consumed, *r the rune,
+ * *multibyte whether it must be UTF-8 encoded; 0 on error. */
+size_t go_unquote_char(const char *s, size_t n, char quote, uint32_t *r, bool *multibyte);
+
 #endif
