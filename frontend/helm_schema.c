@@ -16,13 +16,12 @@
  * Messages are v6's leaf messages ("- at '/replicas': got string, want
  * integer"), which Helm prints under the chart's name.
  */
-#define PCRE2_CODE_UNIT_WIDTH 8
 #include <math.h>
-#include <pcre2.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "mc/helm.h"
+#include "mc/re2.h"
 
 #define MAX_DEPTH 256
 
@@ -335,21 +334,18 @@ static bool type_matches(const char *want, const struct ir_node *x)
 	return !strcmp(want, "number") && !strcmp(got, "integer");
 }
 
+/* pattern and patternProperties: Go regexps (jsonschema v6's default
+ * engine, which Helm keeps). */
 static bool regex_match(struct validator *v, const char *pat, const char *s, size_t n)
 {
-	int ec;
-	PCRE2_SIZE eo;
-	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_UCP,
-		&ec, &eo, NULL);
+	struct re2 *re = re2_compile(pat, strlen(pat), NULL);
 	if (!re) {
 		v->unsupported = arena_printf(&v->ctx->arena, "pattern %s", pat);
 		return true;
 	}
-	pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
-	int rc = pcre2_match(re, (PCRE2_SPTR)s, n, 0, 0, md, NULL);
-	pcre2_match_data_free(md);
-	pcre2_code_free(re);
-	return rc >= 0;
+	bool m = re2_match(re, s, n);
+	re2_free(re);
+	return m;
 }
 
 static const char *fmt_num(struct validator *v, double d)
