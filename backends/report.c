@@ -3,8 +3,13 @@
  * workflow commands.
  *
  * Input is the list of per-resource records (validate.h) and the
- * diagnostics they index, so `validate` and the render/diff gate print the
- * same reports.  Every format is deterministic: no timestamps or durations
+ * diagnostics they index, so `validate`, `render` and `diff` print the same
+ * reports: findings that concern no resource (a file that does not render)
+ * are records of their own.  Several records may index one finding (render
+ * reports a finding in a base that many environments share once, and every
+ * resource it concerns fails): formats that list findings (text, SARIF,
+ * GitHub) print each once, formats that list resources (JSON, JUnit) list
+ * it under each.  Every format is deterministic: no timestamps or durations
  * (JUnit's time attributes are 0), records in input order, SARIF rules
  * sorted by id.  Text output is the compiler style of the rest of the tool:
  * `file:line:col: error: /json/pointer: message [rule]`, the source line and
@@ -62,22 +67,50 @@ static struct counts count(const struct report *r)
 		case VALIDATE_SKIPPED: c.skipped++; break;
 		default: c.resources--; break;
 		}
-		for (size_t j = 0; j < x->nmsgs; j++) {
-			enum diag_level l = r->diag->msgs[x->msgs[j]].level;
-			if (l == DIAG_ERROR)
-				c.nerr++;
-			else if (l == DIAG_WARNING)
-				c.nwarn++;
-		}
+	}
+	/* Findings, each once. */
+	for (size_t i = 0; i < r->diag->len; i++) {
+		enum diag_level l = r->diag->msgs[i].level;
+		if (l == DIAG_ERROR)
+			c.nerr++;
+		else if (l == DIAG_WARNING)
+			c.nwarn++;
 	}
 	return c;
 }
 
+/* The file a finding (or, m NULL, a record) is about; NULL for findings
+ * about no file ("the working tree does not render"). */
 static const char *path_of(const struct validate_record *x, const struct diag_msg *m)
 {
 	if (m && m->pos.file)
 		return m->pos.file->path;
-	return x->file ? x->file->path : "stdin";
+	if (m && m->pos.line)
+		return NULL;
+	return x->file ? x->file->path : NULL;
+}
+
+static const char *tool_of(const struct report *r)
+{
+	return r->tool ? r->tool : "manifestc validate";
+}
+
+/* Which findings have been printed (formats that print each once). */
+struct once {
+	bool *seen;
+};
+
+static void once_init(struct once *o, const struct report *r)
+{
+	o->seen = xcalloc(r->diag->len + 1, sizeof *o->seen);
+}
+
+static bool once_first(struct once *o, size_t msg)
+{
+	if (o->seen[msg])
+		return false;
+	o->seen[msg] = true;
+	return true;
 }
 
 /* "Deployment web" / "Deployment" / "" */
@@ -94,6 +127,11 @@ static void ident(struct sbuf *o, const struct validate_record *x)
 
 static void summary_line(struct sbuf *o, const struct report *r, const struct counts *c)
 {
+	if (r->findings_only) {
+		sbuf_printf(o, "Summary: %zu error%s, %zu warning%s\n", c->nerr, c->nerr == 1 ? "" : "s",
+			c->nwarn, c->nwarn == 1 ? "" : "s");
+		return;
+	}
 	sbuf_printf(o, "Summary: %zu resource%s found in %zu file%s - Valid: %zu, Invalid: %zu, "
 		"Errors: %zu, Skipped: %zu\n", c->resources, c->resources == 1 ? "" : "s",
 		r->nfiles, r->nfiles == 1 ? "" : "s", c->valid, c->invalid, c->errors, c->skipped);
@@ -117,16 +155,25 @@ static void text_msg(struct sbuf *o, const struct diag_msg *m, bool color)
 
 static void report_text(struct sbuf *o, const struct report *r)
 {
+	struct once once;
+	once_init(&once, r);
 	for (size_t i = 0; i < r->records->len; i++) {
 		const struct validate_record *x = &r->records->items[i];
 		for (size_t j = 0; j < x->nmsgs; j++)
-			text_msg(o, &r->diag->msgs[x->msgs[j]], r->color);
-		if (r->verbose && (x->status == VALIDATE_VALID || x->status == VALIDATE_SKIPPED)) {
-			sbuf_printf(o, "%s:%u:%u: ", path_of(x, NULL), x->pos.line, x->pos.col);
+			if (once_first(&once, x->msgs[j]))
+				text_msg(o, &r->diag->msgs[x->msgs[j]], r->color);
+		if (r->verbose && (x->status == VALIDATE_VALID || x->status == VALIDATE_SKIPPED) &&
+		    x->kind) {
+			const char *path = path_of(x, NULL);
+			sbuf_printf(o, "%s:", path ? path : "manifestc");
+			if (x->pos.line)
+				sbuf_printf(o, "%u:%u:", x->pos.line, x->pos.col);
+			sbuf_addc(o, ' ');
 			ident(o, x);
 			sbuf_printf(o, " is %s\n", status_word(x->status));
 		}
 	}
+	free(once.seen);
 	if (r->summary) {
 		struct counts c = count(r);
 		summary_line(o, r, &c);
@@ -155,7 +202,7 @@ static void report_json(struct sbuf *o, const struct report *r)
 		sbuf_adds(o, first ? "\n    {" : ",\n    {");
 		first = false;
 		sbuf_adds(o, "\n      \"filename\": ");
-		jstr(o, x->file ? x->file->path : "stdin");
+		jstr(o, x->file ? x->file->path : NULL);
 		sbuf_printf(o, ",\n      \"line\": %u,\n      \"document\": %u", x->pos.line, x->doc);
 		if (x->item >= 0)
 			sbuf_printf(o, ",\n      \"item\": %d", x->item);
@@ -230,7 +277,14 @@ static void xml(struct sbuf *o, const char *s)
 
 static void msg_line(struct sbuf *o, const struct validate_record *x, const struct diag_msg *m)
 {
-	sbuf_printf(o, "%s:%u:%u: %s: ", path_of(x, m), m->pos.line, m->pos.col, level_word(m->level));
+	const char *path = path_of(x, m);
+	sbuf_adds(o, path ? path : "manifestc");
+	if (path && m->pos.line) {
+		sbuf_printf(o, ":%u", m->pos.line);
+		if (m->pos.col)
+			sbuf_printf(o, ":%u", m->pos.col);
+	}
+	sbuf_printf(o, ": %s: ", level_word(m->level));
 	if (m->pointer && *m->pointer)
 		sbuf_printf(o, "%s: ", m->pointer);
 	sbuf_adds(o, m->msg);
@@ -241,9 +295,10 @@ static void msg_line(struct sbuf *o, const struct validate_record *x, const stru
 static void report_junit(struct sbuf *o, const struct report *r)
 {
 	struct counts c = count(r);
-	sbuf_printf(o, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-		"<testsuites name=\"manifestc validate\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" "
-		"disabled=\"%zu\" time=\"0\">\n", c.resources, c.invalid, c.errors, c.skipped);
+	sbuf_adds(o, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"");
+	xml(o, tool_of(r));
+	sbuf_printf(o, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" disabled=\"%zu\" "
+		"time=\"0\">\n", c.resources, c.invalid, c.errors, c.skipped);
 	size_t i = 0, suite = 0;
 	while (i < r->records->len) {
 		size_t j = i;
@@ -259,7 +314,7 @@ static void report_junit(struct sbuf *o, const struct report *r)
 		}
 		const struct validate_record *f = &r->records->items[i];
 		sbuf_adds(o, "  <testsuite name=\"");
-		xml(o, f->file ? f->file->path : "stdin");
+		xml(o, f->file ? f->file->path : "manifestc");
 		sbuf_printf(o, "\" id=\"%zu\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" "
 			"disabled=\"%zu\" skipped=\"%zu\" time=\"0\">\n", suite++, sc.resources, sc.invalid,
 			sc.errors, sc.skipped, sc.skipped);
@@ -334,7 +389,7 @@ static const char *rule_help(const char *id)
 	for (size_t i = 0; i < sizeof tab / sizeof tab[0]; i++)
 		if (!strncmp(id, tab[i].prefix, strlen(tab[i].prefix)))
 			return tab[i].text;
-	return "A validation finding.";
+	return "An input manifestc could not read, render or validate.";
 }
 
 /* Columns are bytes in diagnostics; SARIF counts characters (the run
@@ -391,9 +446,13 @@ static void report_sarif(struct sbuf *o, const struct report *r)
 	sbuf_adds(o, "        }\n      },\n      \"columnKind\": \"unicodeCodePoints\",\n"
 		"      \"results\": [");
 	bool first = true;
+	struct once once;
+	once_init(&once, r);
 	for (size_t i = 0; i < r->records->len; i++) {
 		const struct validate_record *x = &r->records->items[i];
 		for (size_t j = 0; j < x->nmsgs; j++) {
+			if (!once_first(&once, x->msgs[j]))
+				continue;
 			const struct diag_msg *m = &r->diag->msgs[x->msgs[j]];
 			const char *id = m->rule ? m->rule : "manifestc";
 			size_t idx = 0;
@@ -412,13 +471,19 @@ static void report_sarif(struct sbuf *o, const struct report *r)
 			sbuf_adds(o, "          \"message\": {\"text\": ");
 			jstr(o, text.buf);
 			sbuf_release(&text);
+			const char *path = path_of(x, m);
+			if (!path) {
+				/* A finding about no file: a result without a location. */
+				sbuf_adds(o, "}\n        }");
+				continue;
+			}
 			sbuf_adds(o, "},\n          \"locations\": [\n            {\n"
 				"              \"physicalLocation\": {\n"
 				"                \"artifactLocation\": {\"uri\": ");
 			/* URIs are relative references: percent-encode what is not
 			 * allowed in a path. */
 			struct sbuf uri = SBUF_INIT;
-			for (const char *p = path_of(x, m); *p; p++) {
+			for (const char *p = path; *p; p++) {
 				unsigned char c = (unsigned char)*p;
 				if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
 				    strchr("-._~/!$&'()*+,;=:@", c))
@@ -451,6 +516,7 @@ static void report_sarif(struct sbuf *o, const struct report *r)
 	sbuf_adds(o, first ? "]\n" : "\n      ]\n");
 	sbuf_adds(o, "    }\n  ]\n}\n");
 	free(rules);
+	free(once.seen);
 }
 
 /* --------------------------------------------------------------- GitHub */
@@ -481,9 +547,13 @@ static void gh_escape(struct sbuf *o, const char *s, bool property)
 static void report_github(struct sbuf *o, const struct report *r)
 {
 	size_t shown_err = 0, shown_warn = 0, extra = 0;
+	struct once once;
+	once_init(&once, r);
 	for (size_t i = 0; i < r->records->len; i++) {
 		const struct validate_record *x = &r->records->items[i];
 		for (size_t j = 0; j < x->nmsgs; j++) {
+			if (!once_first(&once, x->msgs[j]))
+				continue;
 			const struct diag_msg *m = &r->diag->msgs[x->msgs[j]];
 			size_t *shown = m->level == DIAG_ERROR ? &shown_err :
 				m->level == DIAG_WARNING ? &shown_warn : NULL;
@@ -495,14 +565,20 @@ static void report_github(struct sbuf *o, const struct report *r)
 				continue;
 			}
 			(*shown)++;
-			sbuf_printf(o, "::%s file=", level_word(m->level));
-			gh_escape(o, path_of(x, m), true);
-			if (m->pos.line)
-				sbuf_printf(o, ",line=%u", m->pos.line);
-			if (m->pos.col)
-				sbuf_printf(o, ",col=%u", m->pos.col);
+			sbuf_printf(o, "::%s", level_word(m->level));
+			const char *path = path_of(x, m);
+			const char *sep = " ";
+			if (path) {
+				sbuf_adds(o, " file=");
+				gh_escape(o, path, true);
+				if (m->pos.line)
+					sbuf_printf(o, ",line=%u", m->pos.line);
+				if (m->pos.line && m->pos.col)
+					sbuf_printf(o, ",col=%u", m->pos.col);
+				sep = ",";
+			}
 			if (m->rule) {
-				sbuf_adds(o, ",title=");
+				sbuf_printf(o, "%stitle=", sep);
 				gh_escape(o, m->rule, true);
 			}
 			sbuf_adds(o, "::");
@@ -515,11 +591,15 @@ static void report_github(struct sbuf *o, const struct report *r)
 			sbuf_addc(o, '\n');
 		}
 	}
+	free(once.seen);
 	struct counts c = count(r);
-	if (extra)
-		sbuf_printf(o, "::notice title=manifestc validate::%zu more finding%s not annotated "
-			"(GitHub shows %d errors and %d warnings per step); all are listed in this log\n",
-			extra, extra == 1 ? "" : "s", GH_PER_LEVEL, GH_PER_LEVEL);
+	if (extra) {
+		sbuf_adds(o, "::notice title=");
+		gh_escape(o, tool_of(r), true);
+		sbuf_printf(o, "::%zu more finding%s not annotated (GitHub shows %d errors and %d "
+			"warnings per step); all are listed in this log\n", extra, extra == 1 ? "" : "s",
+			GH_PER_LEVEL, GH_PER_LEVEL);
+	}
 	summary_line(o, r, &c);
 }
 

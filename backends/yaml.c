@@ -67,50 +67,74 @@ static size_t to_runes(const struct str *s, uint32_t *buf, size_t cap, uint32_t 
 	return n;
 }
 
+/* go-yaml's comparison at the first differing character i of two keys
+ * given as code points (ASCII bytes or decoded runes). */
+#define KEY_DIFF(ar, an_, br, bn_, i)                                                  \
+	do {                                                                           \
+		bool al = rune_letter(ar[i]), bl = rune_letter(br[i]);                \
+		if (al && bl)                                                          \
+			return ar[i] < br[i] ? -1 : 1;                                 \
+		if (al || bl)                                                          \
+			return bl ? -1 : 1; /* the non-letter sorts first */           \
+		int64_t an = 0, bn = 0;                                                \
+		if (ar[i] == '0' || br[i] == '0') {                                    \
+			for (size_t j = i; j-- > 0 && rune_digit(ar[j]);) {            \
+				if (ar[j] != '0') {                                    \
+					an = bn = 1;                                   \
+					break;                                         \
+				}                                                      \
+			}                                                              \
+		}                                                                      \
+		size_t ai = i, bi = i;                                                 \
+		/* Go's int arithmetic wraps on long digit runs: do the same   \
+		 * without signed overflow. */                                         \
+		for (; ai < an_ && rune_digit(ar[ai]); ai++)                           \
+			an = (int64_t)((uint64_t)an * 10 + (uint64_t)(ar[ai] - '0'));  \
+		for (; bi < bn_ && rune_digit(br[bi]); bi++)                           \
+			bn = (int64_t)((uint64_t)bn * 10 + (uint64_t)(br[bi] - '0'));  \
+		if (an != bn)                                                          \
+			return an < bn ? -1 : 1;                                       \
+		if (ai != bi)                                                          \
+			return ai < bi ? -1 : 1;                                       \
+		return ar[i] < br[i] ? -1 : 1;                                         \
+	} while (0)
+
+/* Keys are nearly always ASCII: when everything up to and including the
+ * first difference is, bytes are code points and no decoding is needed. */
+static int keycmp_ascii(const unsigned char *ar, size_t an_, const unsigned char *br,
+	size_t bn_, size_t i)
+{
+	KEY_DIFF(ar, an_, br, bn_, i);
+}
+
+static int keycmp_runes(const uint32_t *ar, size_t an_, const uint32_t *br, size_t bn_)
+{
+	size_t i = 0;
+	while (i < an_ && i < bn_ && ar[i] == br[i])
+		i++;
+	if (i == an_ || i == bn_)
+		return an_ < bn_ ? -1 : an_ > bn_ ? 1 : 0;
+	KEY_DIFF(ar, an_, br, bn_, i);
+}
+
 int emit_keycmp(const struct str *a, const struct str *b)
 {
 	if (str_eq(a, b))
 		return 0;
+	const unsigned char *x = (const unsigned char *)a->s, *y = (const unsigned char *)b->s;
+	size_t n = a->len < b->len ? a->len : b->len, i = 0;
+	bool ascii = true;
+	while (i < n && x[i] == y[i]) {
+		ascii &= x[i] < 0x80;
+		i++;
+	}
+	if (i == n && ascii)
+		return a->len < b->len ? -1 : a->len > b->len ? 1 : 0;
+	if (ascii && x[i] < 0x80 && y[i] < 0x80)
+		return keycmp_ascii(x, a->len, y, b->len, i);
 	uint32_t abuf[64], bbuf[64], *ar, *br;
 	size_t an_ = to_runes(a, abuf, 64, &ar), bn_ = to_runes(b, bbuf, 64, &br);
-	int res = 0;
-	size_t i;
-	for (i = 0; i < an_ && i < bn_; i++) {
-		if (ar[i] == br[i])
-			continue;
-		bool al = rune_letter(ar[i]), bl = rune_letter(br[i]);
-		if (al && bl) {
-			res = ar[i] < br[i] ? -1 : 1;
-			goto done;
-		}
-		if (al || bl) {
-			res = bl ? -1 : 1; /* the non-letter sorts first */
-			goto done;
-		}
-		int64_t an = 0, bn = 0;
-		if (ar[i] == '0' || br[i] == '0') {
-			for (size_t j = i; j-- > 0 && rune_digit(ar[j]);) {
-				if (ar[j] != '0') {
-					an = bn = 1;
-					break;
-				}
-			}
-		}
-		size_t ai = i, bi = i;
-		for (; ai < an_ && rune_digit(ar[ai]); ai++)
-			an = an * 10 + (int64_t)(ar[ai] - '0');
-		for (; bi < bn_ && rune_digit(br[bi]); bi++)
-			bn = bn * 10 + (int64_t)(br[bi] - '0');
-		if (an != bn)
-			res = an < bn ? -1 : 1;
-		else if (ai != bi)
-			res = ai < bi ? -1 : 1;
-		else
-			res = ar[i] < br[i] ? -1 : 1;
-		goto done;
-	}
-	res = an_ < bn_ ? -1 : an_ > bn_ ? 1 : 0;
-done:
+	int res = keycmp_runes(ar, an_, br, bn_);
 	if (ar != abuf)
 		free(ar);
 	if (br != bbuf)
@@ -230,37 +254,58 @@ static bool string_scalar(struct em *m, const char *s, size_t n)
 	return scalar(m, s, n, style);
 }
 
-static bool number_scalar(struct em *m, const struct ir_node *n)
+/* The text of a null, bool or number as sigs.k8s.io/yaml prints it (numbers
+ * through encoding/json's text and go-yaml v2's reading of it); false for
+ * NaN and infinities, which JSON cannot carry. */
+static bool scalar_text(struct sbuf *sb, const struct ir_node *n)
 {
-	char buf[64];
+	if (!n || n->type == IR_NULL) {
+		sbuf_adds(sb, "null");
+		return true;
+	}
+	if (n->type == IR_BOOL) {
+		sbuf_adds(sb, n->s.v.b ? "true" : "false");
+		return true;
+	}
 	if (n->type == IR_INT) {
 		if (n->flags & IR_F_UINT)
-			snprintf(buf, sizeof buf, "%llu", (unsigned long long)n->s.v.u);
+			sbuf_printf(sb, "%llu", (unsigned long long)n->s.v.u);
 		else
-			snprintf(buf, sizeof buf, "%lld", (long long)n->s.v.i);
-		return scalar(m, buf, strlen(buf), YAML_PLAIN_SCALAR_STYLE);
+			sbuf_printf(sb, "%lld", (long long)n->s.v.i);
+		return true;
 	}
+	if (n->type != IR_FLOAT)
+		return false;
 	double f = n->s.v.f;
-	if (isnan(f) || isinf(f)) {
+	if (isnan(f) || isinf(f))
+		return false;
+	size_t mark = sb->len;
+	go_json_float(sb, f);
+	struct ir_node tmp;
+	memset(&tmp, 0, sizeof tmp);
+	enum ir_type t = yaml_resolve(YAML_V2, sb->buf + mark, sb->len - mark, &tmp);
+	sbuf_truncate(sb, mark);
+	if (t == IR_INT) {
+		if (tmp.flags & IR_F_UINT)
+			sbuf_printf(sb, "%llu", (unsigned long long)tmp.s.v.u);
+		else
+			sbuf_printf(sb, "%lld", (long long)tmp.s.v.i);
+	} else {
+		go_ftoa(sb, f, 'g', -1, 64);
+	}
+	return true;
+}
+
+static bool number_scalar(struct em *m, const struct ir_node *n)
+{
+	if (n->type == IR_FLOAT && (isnan(n->s.v.f) || isinf(n->s.v.f))) {
+		double f = n->s.v.f;
 		m->err = isnan(f) ? "json: unsupported value: NaN"
 			: f > 0 ? "json: unsupported value: +Inf" : "json: unsupported value: -Inf";
 		return false;
 	}
-	/* JSON text first, then what go-yaml v2 reads that text as. */
 	struct sbuf js = SBUF_INIT;
-	go_json_float(&js, f);
-	struct ir_node tmp;
-	memset(&tmp, 0, sizeof tmp);
-	enum ir_type t = yaml_resolve(YAML_V2, js.buf, js.len, &tmp);
-	sbuf_reset(&js);
-	if (t == IR_INT) {
-		if (tmp.flags & IR_F_UINT)
-			sbuf_printf(&js, "%llu", (unsigned long long)tmp.s.v.u);
-		else
-			sbuf_printf(&js, "%lld", (long long)tmp.s.v.i);
-	} else {
-		go_ftoa(&js, f, 'g', -1, 64);
-	}
+	scalar_text(&js, n);
 	bool ok = scalar(m, js.buf, js.len, YAML_PLAIN_SCALAR_STYLE);
 	sbuf_release(&js);
 	return ok;
@@ -332,7 +377,203 @@ static bool node(struct em *m, const struct ir_node *n)
 	return false;
 }
 
+/*
+ * The direct writer.  Most documents are block maps and sequences of short
+ * ASCII scalars, for which libyaml's output is fully determined: two-space
+ * indentation, sequences at their key's indentation, `- ` carrying the
+ * first entry of a nested collection, `{}`/`[]` for empty ones, a plain
+ * scalar when go-yaml asks for plain and libyaml would allow it, `"..."`
+ * when go-yaml asks for double quotes and nothing needs escaping.  For such
+ * documents we write the bytes directly (libyaml's event machinery was a
+ * fifth of a build); at the first scalar outside that set (a line break, a
+ * character that needs escaping or single quotes, a line that could fold
+ * at 80 columns, a key too long to be a simple key) the caller throws the
+ * partial output away and runs libyaml.  tests/unit/test_emit.c checks the
+ * two agree (emit_yaml against emit_yaml_libyaml) on every document of the
+ * test corpora.
+ */
+
+struct dw {
+	struct sbuf *out;
+	struct sbuf num;
+	size_t line_start; /* offset in out where the current line began */
+};
+
+/* Characters libyaml may not start a plain scalar with, or that make it
+ * quote one somewhere in the middle: kept out of the direct path. */
+static bool plain_head_ok(unsigned char c)
+{
+	return c > 0x20 && c < 0x7f && !strchr("-?:,[]{}#&*!|>'\"%@`", c);
+}
+
+/* Is s printable ASCII that libyaml would print as is, in plain style when
+ * plain is true (block context), else between double quotes? */
+static bool direct_ok(const char *s, size_t n, bool plain)
+{
+	if (plain) {
+		if (!n || !plain_head_ok((unsigned char)s[0]) || s[n - 1] == ' ' || s[n - 1] == ':')
+			return false;
+		if (n >= 3 && !memcmp(s, "...", 3))
+			return false;
+	}
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c >= 0x7f)
+			return false;
+		if (!plain && (c == '"' || c == '\\'))
+			return false;
+		if (plain && ((c == ':' && i + 1 < n && s[i + 1] == ' ') ||
+			      (c == '#' && i > 0 && s[i - 1] == ' ')))
+			return false;
+	}
+	return true;
+}
+
+/* Write a string scalar; false when it needs libyaml. */
+static bool dw_string(struct dw *w, const char *s, size_t n, bool key)
+{
+	if (key && n > 128)
+		return false;
+	bool plain = emit_plain_ok(s, n);
+	if (!direct_ok(s, n, plain))
+		return false;
+	size_t col = w->out->len - w->line_start;
+	/* A space past column 80 would be a fold: only short lines go here. */
+	if (memchr(s, ' ', n) && col + n + (plain ? 0 : 2) > 80)
+		return false;
+	if (!plain)
+		sbuf_addc(w->out, '"');
+	sbuf_add(w->out, s, n);
+	if (!plain)
+		sbuf_addc(w->out, '"');
+	return true;
+}
+
+static void dw_newline(struct dw *w)
+{
+	sbuf_addc(w->out, '\n');
+	w->line_start = w->out->len;
+}
+
+static void dw_indent(struct dw *w, unsigned indent)
+{
+	for (unsigned i = 0; i < indent; i++)
+		sbuf_addc(w->out, ' ');
+}
+
+/* The text of a non-string scalar, as the emitter prints it. */
+static bool scalar_text(struct sbuf *sb, const struct ir_node *n);
+
+static bool dw_map(struct dw *w, const struct ir_node *n, unsigned indent, bool inline_first);
+static bool dw_seq(struct dw *w, const struct ir_node *n, unsigned indent, bool inline_first);
+
+/* A value after "key:" or "- " (after_dash); the line is open. */
+static bool dw_value(struct dw *w, const struct ir_node *v, unsigned indent, bool after_dash)
+{
+	if (v && v->type == IR_MAP && v->map.len) {
+		if (after_dash)
+			return dw_map(w, v, indent + 2, true);
+		dw_newline(w);
+		return dw_map(w, v, indent + 2, false);
+	}
+	if (v && v->type == IR_SEQ && v->seq.len) {
+		if (after_dash)
+			return dw_seq(w, v, indent + 2, true);
+		dw_newline(w);
+		return dw_seq(w, v, indent, false);
+	}
+	if (!after_dash)
+		sbuf_addc(w->out, ' ');
+	if (v && v->type == IR_MAP)
+		sbuf_adds(w->out, "{}");
+	else if (v && v->type == IR_SEQ)
+		sbuf_adds(w->out, "[]");
+	else if (v && v->type == IR_STR) {
+		const char *s = v->s.text->s;
+		size_t n = v->s.text->len;
+		if (v->flags & IR_F_TIMESTAMP) {
+			sbuf_reset(&w->num);
+			if (yaml_timestamp(s, n, &w->num))
+				s = w->num.buf, n = w->num.len;
+		}
+		if (!dw_string(w, s, n, false))
+			return false;
+	} else {
+		sbuf_reset(&w->num);
+		if (!scalar_text(&w->num, v))
+			return false;
+		sbuf_add(w->out, w->num.buf, w->num.len);
+	}
+	dw_newline(w);
+	return true;
+}
+
+static bool dw_map(struct dw *w, const struct ir_node *n, unsigned indent, bool inline_first)
+{
+	const struct ir_pair *small[32];
+	const struct ir_pair **order = n->map.len <= 32 ? small : xmalloc(n->map.len * sizeof *order);
+	for (uint32_t i = 0; i < n->map.len; i++)
+		order[i] = &n->map.items[i];
+	qsort(order, n->map.len, sizeof *order, cmp_pairs);
+	bool ok = true;
+	for (uint32_t i = 0; ok && i < n->map.len; i++) {
+		if (i || !inline_first)
+			dw_indent(w, indent);
+		const struct str *k = order[i]->key->s.text;
+		ok = dw_string(w, k->s, k->len, true);
+		if (ok) {
+			sbuf_addc(w->out, ':');
+			ok = dw_value(w, order[i]->value, indent, false);
+		}
+	}
+	if (order != small)
+		free(order);
+	return ok;
+}
+
+static bool dw_seq(struct dw *w, const struct ir_node *n, unsigned indent, bool inline_first)
+{
+	for (uint32_t i = 0; i < n->seq.len; i++) {
+		if (i || !inline_first)
+			dw_indent(w, indent);
+		sbuf_adds(w->out, "- ");
+		if (!dw_value(w, n->seq.items[i], indent, true))
+			return false;
+	}
+	return true;
+}
+
+/* Write doc directly; false (with out unchanged) when libyaml must do it. */
+static bool direct(struct sbuf *out, const struct ir_node *doc)
+{
+	if (!doc || (doc->type != IR_MAP && doc->type != IR_SEQ))
+		return false;
+	size_t mark = out->len;
+	struct dw w = { out, SBUF_INIT, out->len };
+	bool ok;
+	if (doc->type == IR_MAP && !doc->map.len) {
+		sbuf_adds(out, "{}\n");
+		ok = true;
+	} else if (doc->type == IR_SEQ && !doc->seq.len) {
+		sbuf_adds(out, "[]\n");
+		ok = true;
+	} else {
+		ok = doc->type == IR_MAP ? dw_map(&w, doc, 0, false) : dw_seq(&w, doc, 0, false);
+	}
+	sbuf_release(&w.num);
+	if (!ok)
+		sbuf_truncate(out, mark);
+	return ok;
+}
+
 int emit_yaml(struct sbuf *out, const struct ir_node *doc, const char **err)
+{
+	if (direct(out, doc))
+		return 0;
+	return emit_yaml_libyaml(out, doc, err);
+}
+
+int emit_yaml_libyaml(struct sbuf *out, const struct ir_node *doc, const char **err)
 {
 	struct em m = { .out = out, .tmp = SBUF_INIT };
 	size_t mark = out->len;

@@ -9,6 +9,10 @@
  * something differs unless --exit-code is given, in which case 1; 2 on any
  * error (bad arguments, unreadable input, a render that fails at either
  * revision), so that a CI gate can tell "changed" from "broken".
+ *
+ * Findings (a revision that does not render, warnings of the new side) go
+ * through the findings model of validate and render: text on stderr, or
+ * the formats --report asks for.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -25,15 +29,16 @@ struct diff_args {
 	const char *base, *head, *format, *output_file, *color, *context, *cache, *cache_size,
 		*jobs;
 	bool exit_code, no_cache, new_globbing;
-	struct strvec sensitive, envs, repo_maps, clusters;
+	struct strvec sensitive, envs, repo_maps, clusters, reports;
 	struct strvec pos;
 };
 
 #define CACHE_SIZE_MIB 512
 
 /* One side of `diff --base`: the repository through fs, rendered into res
- * (which out points into).  Render messages go to stderr, under a line
- * saying which revision they are about; errors make the run fail. */
+ * (which out points into).  Its findings join ctx's (they stay in res's
+ * context), after a note saying which revision they are about; errors make
+ * the run fail. */
 static int render_side(struct mc_ctx *ctx, const struct diff_args *a, const char *repo,
 	struct vfs *fs, struct rcache *cache, const char *label, bool show_warnings,
 	struct repo_result *res, struct rout *out)
@@ -51,9 +56,9 @@ static int render_side(struct mc_ctx *ctx, const struct diff_args *a, const char
 	o.fs = fs;
 	o.cache = cache;
 	int errs = repo_render(&o, res);
-	if (res->diags && *res->diags && (errs || show_warnings)) {
-		fprintf(stderr, "manifestc diff: rendering %s:\n", label);
-		fputs(res->diags, stderr);
+	if (res->findings->diag.len && (errs || show_warnings)) {
+		diag_note(&ctx->diag, NULL, "rendering %s:", label);
+		diag_merge(&ctx->diag, &res->findings->diag);
 	}
 	if (errs)
 		return diag_error(&ctx->diag, NULL, "%s does not render (%d error%s above)", label, errs,
@@ -75,6 +80,7 @@ static void release_args(struct diff_args *a)
 	strvec_release(&a->envs);
 	strvec_release(&a->repo_maps);
 	strvec_release(&a->clusters);
+	strvec_release(&a->reports);
 }
 
 static int compare_outputs(struct mc_ctx *ctx, const char *a, const char *b, struct rout *ro,
@@ -126,6 +132,9 @@ static int run(int argc, char **argv)
 		{ "cache-size", 0, CLI_STR, &a.cache_size, "MIB",
 		  "bound on the cache's size in MiB (default 512); least recently used entries go first" },
 		{ "no-cache", 0, CLI_BOOL, &a.no_cache, NULL, "render everything, read and write no cache" },
+		{ "report", 0, CLI_LIST, &a.reports, "FORMAT[:FILE]",
+		  "findings (a revision that does not render) as text (default), json, junit, sarif "
+		  "or github, to FILE or stderr (repeatable)" },
 		{ 0 },
 	};
 	int rc = cli_parse(&cmd_diff, opts, argc, argv, &a.pos);
@@ -173,6 +182,9 @@ static int run(int argc, char **argv)
 	for (size_t i = 0; !rc && i < a.repo_maps.len; i++)
 		if (!strchr(a.repo_maps.items[i], '=') || a.repo_maps.items[i][0] == '=')
 			rc = cli_usage_error(&cmd_diff, "--repo takes URL=DIR, not '%s'", a.repo_maps.items[i]);
+	struct cli_reports reps = { 0 };
+	if (!rc)
+		rc = cli_reports_parse(&cmd_diff, &a.reports, "stderr", &reps);
 	if (rc) {
 		release_args(&a);
 		return rc;
@@ -239,7 +251,15 @@ static int run(int argc, char **argv)
 		}
 		sbuf_release(&out);
 	}
-	diag_print(&ctx.diag, stderr, -1);
+	if (ctx.diag.len || !cli_reports_quiet(&reps)) {
+		struct validate_records recs = { 0 };
+		validate_records_orphans(&ctx, &recs, 0, ctx.diag.len, 0);
+		struct report rep = { .records = &recs, .diag = &ctx.diag, .tool_version = MC_VERSION,
+			.tool = "manifestc diff", .findings_only = true };
+		if (cli_reports_write(&cmd_diff, &reps, &rep, stderr))
+			status = EXIT_USAGE;
+	}
+	cli_reports_release(&reps);
 	if (diag_errors(&ctx.diag))
 		status = EXIT_USAGE;
 	else if (status == EXIT_OK && a.exit_code && d.differs)

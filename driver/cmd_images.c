@@ -16,9 +16,6 @@
 #include "mc/backend.h"
 #include "mc/frontend.h"
 
-int render_common_opts(const struct cli_cmd *cmd, struct strvec *pos, struct strvec *repos,
-	struct repo_render_opts *o);
-
 /* The tag and digest of an image reference (kustomize's image.Split). */
 static void split(const char *img, struct sbuf *name, struct sbuf *tag, struct sbuf *digest)
 {
@@ -64,7 +61,11 @@ static int run(int argc, char **argv)
 		o.images = true;
 		struct repo_result res;
 		repo_render(&o, &res);
-		fputs(res.diags, stderr);
+		struct cli_reports text = { 0 };
+		struct strvec none = { 0 };
+		cli_reports_parse(&cmd_images, &none, "stderr", &text);
+		render_report(&cmd_images, &text, &res, stderr);
+		cli_reports_release(&text);
 		if (res.nerrors) {
 			status = EXIT_FINDINGS;
 		} else {

@@ -18,12 +18,19 @@
  * over "name digest\n" of its Applications in index order; the index's over
  * "name digest\n" of the environments.
  *
- * Nothing is written when anything fails.  The tree is written to a
+ * Nothing is written when the render fails.  The tree is written to a
  * sibling temporary directory and swapped in with one rename (an atomic
  * exchange when OUT exists), so readers see the old or the new output and
  * files of Applications that no longer exist vanish.  OUT must be a previous
  * output (it holds index.json) or an empty directory: manifestc never
  * deletes anything else.
+ *
+ * Every rendered environment is validated (repo_check.c) unless
+ * --no-validate: findings never change what is written (the files are what
+ * Argo CD would apply), error findings make the exit status 1.  --check
+ * renders and validates and writes nothing (the pre-commit hook).  Findings
+ * of the render and of the validation go to stderr as text, or in the
+ * formats --report asks for (driver/reports.c).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -232,8 +239,21 @@ static bool is_dir(const char *p)
 	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-int render_common_opts(const struct cli_cmd *cmd, struct strvec *pos, struct strvec *repos,
-	struct repo_render_opts *o);
+int render_report(const struct cli_cmd *cmd, const struct cli_reports *reps,
+	const struct repo_result *res, FILE *fp)
+{
+	char tool[64];
+	snprintf(tool, sizeof tool, "manifestc %s", cmd->name);
+	struct report rep = {
+		.records = res->records, .diag = &res->findings->diag, .nfiles = res->nfiles,
+		.tool_version = MC_VERSION, .tool = tool, .findings_only = !res->validated,
+	};
+	/* Nothing found: no report, except the formats that always say so
+	 * (a JSON document, a JUnit or SARIF file, GitHub's summary line). */
+	if (!res->findings->diag.len && cli_reports_quiet(reps))
+		return 0;
+	return cli_reports_write(cmd, reps, &rep, fp);
+}
 
 int render_common_opts(const struct cli_cmd *cmd, struct strvec *pos, struct strvec *repos,
 	struct repo_render_opts *o)
@@ -254,10 +274,18 @@ int render_common_opts(const struct cli_cmd *cmd, struct strvec *pos, struct str
 static int run(int argc, char **argv)
 {
 	const char *output = NULL, *format = "yaml", *jobs = NULL;
-	bool new_glob = false;
-	struct strvec envs = { 0 }, repos = { 0 }, clusters = { 0 }, pos = { 0 };
+	bool new_glob = false, check = false, no_validate = false;
+	struct strvec envs = { 0 }, repos = { 0 }, clusters = { 0 }, pos = { 0 }, reports = { 0 };
 	const struct cli_opt opts[] = {
-		{ "output", 'o', CLI_STR, &output, "OUT", "the directory to write (required; - prints every file)" },
+		{ "output", 'o', CLI_STR, &output, "OUT",
+		  "the directory to write (required unless --check; - prints every file)" },
+		{ "check", 0, CLI_BOOL, &check, NULL,
+		  "render and validate, write nothing (exit 0 clean, 1 findings, 2 usage)" },
+		{ "no-validate", 0, CLI_BOOL, &no_validate, NULL,
+		  "do not validate the rendered environments" },
+		{ "report", 0, CLI_LIST, &reports, "FORMAT[:FILE]",
+		  "findings as text (default), json, junit, sarif or github, to FILE or stderr "
+		  "(repeatable)" },
 		{ "format", 0, CLI_STR, &format, "FORMAT", "yaml (default) or json (a v1 List per Application)" },
 		{ "env", 0, CLI_LIST, &envs, "NAME", "render only this environment (repeatable)" },
 		{ "repo", 0, CLI_LIST, &repos, "URL=DIR", "the checkout of another repository (repeatable)" },
@@ -271,15 +299,20 @@ static int run(int argc, char **argv)
 	struct repo_render_opts o = { 0 };
 	if (!rc)
 		rc = render_common_opts(&cmd_render, &pos, &repos, &o);
-	if (!rc && !output)
-		rc = cli_usage_error(&cmd_render, "-o OUT is required");
+	if (!rc && !output && !check)
+		rc = cli_usage_error(&cmd_render, "-o OUT is required (or --check)");
+	if (!rc && output && check)
+		rc = cli_usage_error(&cmd_render, "--check writes nothing: -o OUT is not used with it");
+	struct cli_reports reps = { 0 };
+	if (!rc)
+		rc = cli_reports_parse(&cmd_render, &reports, "stderr", &reps);
 	if (!rc && strcmp(format, "yaml") && strcmp(format, "json"))
 		rc = cli_usage_error(&cmd_render, "--format must be yaml or json, not '%s'", format);
 	if (!rc && jobs && (atoi(jobs) < 1 || atoi(jobs) > 1024))
 		rc = cli_usage_error(&cmd_render, "--jobs must be a number from 1 to 1024");
 	int status = EXIT_OK;
 	bool to_stdout = output && !strcmp(output, "-");
-	if (!rc && !to_stdout) {
+	if (!rc && !to_stdout && !check) {
 		int e = check_out(output);
 		if (e) {
 			fprintf(stderr, "manifestc render: error: %s: %s\n", output, e == EEXIST
@@ -292,7 +325,8 @@ static int run(int argc, char **argv)
 	if (!rc) {
 		/* The output inside the repository is not part of it. */
 		char cwd[4096], *repo_real = NULL;
-		if (!to_stdout && getcwd(cwd, sizeof cwd) && (repo_real = realpath(o.repo, NULL))) {
+		if (output && !to_stdout && getcwd(cwd, sizeof cwd) &&
+		    (repo_real = realpath(o.repo, NULL))) {
 			char *abs = path_clean(cwd, output);
 			if (path_within(abs, repo_real) && strcmp(abs, repo_real))
 				exclude = xstrdup(path_rel(repo_real, abs));
@@ -307,11 +341,15 @@ static int run(int argc, char **argv)
 		o.ncluster_files = clusters.len;
 		o.new_globbing = new_glob;
 		o.jobs = jobs ? atoi(jobs) : 0;
+		o.validate = !no_validate;
 		struct repo_result res;
 		repo_render(&o, &res);
-		fputs(res.diags, stderr);
-		if (res.nerrors) {
+		if (render_report(&cmd_render, &reps, &res, stderr))
+			status = EXIT_USAGE;
+		else if (res.nerrors || res.ninvalid)
 			status = EXIT_FINDINGS;
+		if (res.nerrors || check) {
+			/* Nothing to write. */
 		} else if (to_stdout) {
 			/* Every file, as `head` prints several: a preview, a pipe. */
 			struct sbuf sb = SBUF_INIT;
@@ -345,6 +383,8 @@ static int run(int argc, char **argv)
 		status = rc;
 	}
 	free(exclude);
+	cli_reports_release(&reps);
+	strvec_release(&reports);
 	strvec_release(&envs);
 	strvec_release(&repos);
 	strvec_release(&clusters);
@@ -353,12 +393,23 @@ static int run(int argc, char **argv)
 }
 
 const struct cli_cmd cmd_render = {
-	"render", "[REPO] -o OUT [flags]",
+	"render", "[REPO] -o OUT | --check [flags]",
 	"Render every Application of a GitOps repository, per environment.",
 	"REPO (default: the current directory) is searched for Argo CD ApplicationSets and\n"
 	"Applications (manifestc.yaml at its root may name roots, cluster files, other\n"
 	"repositories and the environment rule). Each Application's resources are written,\n"
 	"in Argo CD's sync order, to OUT/<environment>/<application>.yaml, and described\n"
-	"with digests in OUT/index.json. Nothing is written when anything fails.",
+	"with digests in OUT/index.json. Nothing is written when the render fails.\n"
+	"\n"
+	"Every environment written is validated: each resource against the embedded\n"
+	"Kubernetes schemas and the CRDs of the repository and of the output (strict: unknown\n"
+	"fields are errors), the API server's own checks, the policies of manifestc.yaml's\n"
+	"validate: section (protected environments), references between the resources of\n"
+	"an environment, and each Application against its AppProject. Findings point at the\n"
+	"source line that set the value. Warnings are printed; errors make the exit status 1\n"
+	"but change nothing that is written (--no-validate writes the same files).\n"
+	"\n"
+	"Exit status: 0 success, 1 the render failed or validation found errors, 2 usage or\n"
+	"internal error.",
 	run,
 };

@@ -21,49 +21,10 @@
 #include "mc/validate.h"
 #include "mc/config.h"
 
-#define MAX_WALK_DEPTH 64
-
 struct inputs {
-	struct strvec paths;   /* files to read, in order (malloc'd strings) */
+	struct validate_paths paths; /* files to read, in order */
 	bool stdin_too;
 };
-
-static bool manifest_name(const char *name)
-{
-	size_t n = strlen(name);
-	static const char *const ext[] = { ".yaml", ".yml", ".json" };
-	for (int i = 0; i < 3; i++) {
-		size_t el = strlen(ext[i]);
-		if (n > el && !strcasecmp(name + n - el, ext[i]))
-			return true;
-	}
-	return false;
-}
-
-static int walk(struct vfs *fs, const char *dir, int depth, struct strvec *out, bool all)
-{
-	if (depth > MAX_WALK_DEPTH)
-		return 0;
-	char **names;
-	size_t n;
-	int e = vfs_list(fs, dir, &names, &n);
-	if (e)
-		return e;
-	for (size_t i = 0; i < n; i++) {
-		char *p = path_clean(dir, names[i]);
-		enum vfs_kind k;
-		if (vfs_stat(fs, p, &k) == 0 && k == VFS_DIR) {
-			walk(fs, p, depth + 1, out, all);
-			free(p);
-		} else if (k == VFS_FILE && (all || manifest_name(names[i]))) {
-			strvec_push(out, p);
-		} else {
-			free(p);
-		}
-	}
-	vfs_free_list(names, n);
-	return 0;
-}
 
 /* Expand PATH arguments; returns 0 or prints an error and returns 2. */
 static int collect(const struct cli_cmd *cmd, struct vfs *fs, const struct strvec *args,
@@ -82,13 +43,13 @@ static int collect(const struct cli_cmd *cmd, struct vfs *fs, const struct strve
 			return EXIT_USAGE;
 		}
 		if (k == VFS_DIR) {
-			e = walk(fs, a, 0, &in->paths, false);
+			e = validate_walk(fs, a, &in->paths);
 			if (e) {
 				cli_usage_error(cmd, "%s: %s", a, strerror(e));
 				return EXIT_USAGE;
 			}
 		} else {
-			strvec_push(&in->paths, xstrdup(a));
+			validate_paths_push(&in->paths, xstrdup(a));
 		}
 	}
 	return 0;
@@ -109,108 +70,25 @@ static const struct srcfile *read_stdin(struct mc_ctx *ctx)
 	return f;
 }
 
-/* Records for findings that belong to no resource (a CRD given with
- * --crds that does not compile, the config file...). */
-static void orphan_records(struct mc_ctx *ctx, struct validate_records *recs, size_t from,
-	size_t to, uint32_t seq)
-{
-	for (size_t i = from; i < to; i++) {
-		const struct diag_msg *m = &ctx->diag.msgs[i];
-		struct validate_record r = { 0 };
-		r.file = m->pos.file;
-		r.seq = seq;
-		r.pos = m->pos;
-		r.item = -1;
-		r.status = m->level == DIAG_ERROR ? VALIDATE_ERROR : VALIDATE_VALID;
-		validate_record_take_range(ctx, &r, i, i + 1);
-		validate_records_push(ctx, recs, &r);
-	}
-}
-
-/* Add every CRD of a file or directory (--crds). */
-static int add_crd_path(const struct cli_cmd *cmd, struct mc_ctx *ctx, struct vfs *fs,
+/* --crds and --schemas (and their manifestc.yaml forms): a path that does
+ * not exist is a usage error. */
+static int add_crds(const struct cli_cmd *cmd, struct mc_ctx *ctx, struct vfs *fs,
 	struct schema_set *set, const char *path)
 {
-	struct strvec files = { 0 };
-	enum vfs_kind k;
-	int e = vfs_stat(fs, path, &k);
-	if (e || k == VFS_MISSING) {
-		cli_usage_error(cmd, "--crds %s: %s", path, strerror(e ? e : ENOENT));
-		return -1;
-	}
-	if (k == VFS_DIR)
-		walk(fs, path, 0, &files, false);
-	else
-		strvec_push(&files, xstrdup(path));
-	struct validate_opts o = { .strict = false };
-	for (size_t i = 0; i < files.len; i++) {
-		const struct srcfile *f = vfs_load(fs, files.items[i], NULL, &e);
-		if (!f) {
-			diag_error(&ctx->diag, NULL, "%s: %s", files.items[i], strerror(e));
-			continue;
-		}
-		struct validate_input in;
-		struct validate_records ignore = { 0 };
-		validate_load(ctx, ctx, f, 0, &o, &in, &ignore);
-		validate_add_crds(ctx, set, &in);
-	}
-	for (size_t i = 0; i < files.len; i++)
-		free((char *)files.items[i]);
-	strvec_release(&files);
-	return 0;
+	int e = validate_add_crd_path(ctx, fs, set, path);
+	if (e)
+		cli_usage_error(cmd, "--crds %s: %s", path, strerror(e));
+	return e;
 }
 
-/* --schemas DIR: every *.json below DIR is a JSON Schema in kubeconform's
- * layout; its key is its file name without .json, and "<dir>/<name>" for
- * the CRDs-catalog layout ({group}/{kind}_{version}.json). */
-static int add_schema_dir(const struct cli_cmd *cmd, struct mc_ctx *ctx, struct vfs *fs,
+static int add_schemas(const struct cli_cmd *cmd, struct mc_ctx *ctx, struct vfs *fs,
 	struct schema_set *set, const char *dir)
 {
-	struct strvec files = { 0 };
-	enum vfs_kind k;
-	int e = vfs_stat(fs, dir, &k);
-	if (e || k != VFS_DIR) {
-		cli_usage_error(cmd, "--schemas %s: %s", dir, e ? strerror(e) : "not a directory");
-		return -1;
-	}
-	walk(fs, dir, 0, &files, false);
-	for (size_t i = 0; i < files.len; i++) {
-		const char *p = files.items[i];
-		size_t n = strlen(p);
-		if (n < 5 || strcasecmp(p + n - 5, ".json"))
-			continue;
-		const struct srcfile *f = vfs_load(fs, p, NULL, &e);
-		if (!f) {
-			diag_error(&ctx->diag, NULL, "%s: %s", p, strerror(e));
-			continue;
-		}
-		struct ir_node *doc = NULL;
-		struct yaml_opts yo = { .schema = YAML_V2 };
-		if (yaml_load_one(ctx, f, &yo, &doc) || !doc)
-			continue;
-		const char *base = strrchr(p, '/');
-		base = base ? base + 1 : p;
-		char *key = xstrndup(base, strlen(base) - 5);
-		for (char *c = key; *c; c++)
-			if (*c >= 'A' && *c <= 'Z')
-				*c = (char)(*c + 32);
-		schema_set_add_jsonschema(set, ctx, doc, key);
-		if (base > p + 1) {
-			const char *pd = base - 1;
-			const char *ds = pd;
-			while (ds > p && ds[-1] != '/')
-				ds--;
-			struct sbuf ck = SBUF_INIT;
-			sbuf_printf(&ck, "%.*s/%s", (int)(pd - ds), ds, key);
-			schema_set_add_jsonschema(set, ctx, doc, ck.buf);
-			sbuf_release(&ck);
-		}
-		free(key);
-	}
-	for (size_t i = 0; i < files.len; i++)
-		free((char *)files.items[i]);
-	strvec_release(&files);
-	return 0;
+	int e = validate_add_schema_dir(ctx, fs, set, dir);
+	if (e)
+		cli_usage_error(cmd, "--schemas %s: %s", dir, e == ENOTDIR ? "not a directory" :
+			strerror(e));
+	return e;
 }
 
 static bool contains(const char *s, size_t n, const char *word)
@@ -232,7 +110,7 @@ static int run(int argc, char **argv)
 	bool strict = false, ignore_missing = false, summary = false, verbose = false;
 	bool no_k8s = false, refs = false, no_config = false;
 	const char *output = NULL, *kube_version = NULL, *config_path = NULL, *env = NULL;
-	struct strvec skip = { 0 }, reject = { 0 }, schemas = { 0 }, crds = { 0 };
+	struct strvec skip = { 0 }, reject = { 0 }, schemas = { 0 }, crds = { 0 }, reports = { 0 };
 	const struct cli_opt opts[] = {
 		{ "strict", 0, CLI_BOOL, &strict, NULL,
 		  "unknown fields and duplicate keys are errors" },
@@ -249,6 +127,8 @@ static int run(int argc, char **argv)
 		{ "crds", 0, CLI_LIST, &crds, "PATH",
 		  "add the CustomResourceDefinitions in PATH, a file or directory (repeatable)" },
 		{ "output", 'o', CLI_STR, &output, "FORMAT", "text (default), json, junit, sarif or github" },
+		{ "report", 0, CLI_LIST, &reports, "FORMAT[:FILE]",
+		  "a report in FORMAT (as -o) to FILE, or to stdout (repeatable)" },
 		{ "summary", 0, CLI_BOOL, &summary, NULL, "print a summary of the counts" },
 		{ "verbose", 'v', CLI_BOOL, &verbose, NULL, "also list valid and skipped resources" },
 		{ "no-k8s-checks", 0, CLI_BOOL, &no_k8s, NULL,
@@ -265,9 +145,15 @@ static int run(int argc, char **argv)
 	};
 	struct strvec args = { 0 };
 	int rc = cli_parse(&cmd_validate, opts, argc, argv, &args);
-	enum report_format fmt = REPORT_TEXT;
+	enum report_format fmt;
 	if (!rc && output && report_parse_format(output, &fmt))
 		rc = cli_usage_error(&cmd_validate, "--output must be text, json, junit, sarif or github, not '%s'", output);
+	/* -o FORMAT is the report on stdout; --report adds others. */
+	struct cli_reports reps = { 0 };
+	if (!rc && output)
+		strvec_push(&reports, output);
+	if (!rc)
+		rc = cli_reports_parse(&cmd_validate, &reports, "stdout", &reps);
 	const struct schema_set *base = NULL;
 	if (!rc) {
 		base = schema_builtin_version(kube_version);
@@ -289,14 +175,14 @@ static int run(int argc, char **argv)
 		rc = collect(&cmd_validate, fs, &args, &in);
 	}
 	if (rc) {
+		cli_reports_release(&reps);
+		strvec_release(&reports);
 		strvec_release(&args);
 		strvec_release(&skip);
 		strvec_release(&reject);
 		strvec_release(&schemas);
 		strvec_release(&crds);
-		for (size_t i = 0; i < in.paths.len; i++)
-			free((char *)in.paths.items[i]);
-		strvec_release(&in.paths);
+		validate_paths_release(&in.paths);
 		if (fs)
 			vfs_destroy(fs);
 		return rc < 0 ? EXIT_OK : rc;
@@ -341,18 +227,18 @@ static int run(int argc, char **argv)
 	struct schema_set *set = schema_set_new(base);
 	m0 = ctx.diag.len;
 	for (size_t i = 0; i < cfg.schemas.len && status == EXIT_OK; i++)
-		if (add_schema_dir(&cmd_validate, &ctx, fs, set, cfg.schemas.items[i]))
+		if (add_schemas(&cmd_validate, &ctx, fs, set, cfg.schemas.items[i]))
 			status = EXIT_USAGE;
 	for (size_t i = 0; i < schemas.len && status == EXIT_OK; i++)
-		if (add_schema_dir(&cmd_validate, &ctx, fs, set, schemas.items[i]))
+		if (add_schemas(&cmd_validate, &ctx, fs, set, schemas.items[i]))
 			status = EXIT_USAGE;
 	for (size_t i = 0; i < cfg.crds.len && status == EXIT_OK; i++)
-		if (add_crd_path(&cmd_validate, &ctx, fs, set, cfg.crds.items[i]))
+		if (add_crds(&cmd_validate, &ctx, fs, set, cfg.crds.items[i]))
 			status = EXIT_USAGE;
 	for (size_t i = 0; i < crds.len && status == EXIT_OK; i++)
-		if (add_crd_path(&cmd_validate, &ctx, fs, set, crds.items[i]))
+		if (add_crds(&cmd_validate, &ctx, fs, set, crds.items[i]))
 			status = EXIT_USAGE;
-	orphan_records(&ctx, &recs, m0, ctx.diag.len, 0);
+	validate_records_orphans(&ctx, &recs, m0, ctx.diag.len, 0);
 
 	/* Two passes.  First every file that may hold a CRD (its text names
 	 * the kind) is loaded for good and its CRDs registered, so that custom
@@ -382,7 +268,7 @@ static int run(int argc, char **argv)
 			is_kept[i] = true;
 			m0 = ctx.diag.len;
 			validate_add_crds(&ctx, set, &kept[i]);
-			orphan_records(&ctx, &recs, m0, ctx.diag.len, 0);
+			validate_records_orphans(&ctx, &recs, m0, ctx.diag.len, 0);
 		}
 	}
 	if (status == EXIT_OK) {
@@ -416,19 +302,9 @@ static int run(int argc, char **argv)
 
 		struct report rep = {
 			.records = &recs, .diag = &ctx.diag, .nfiles = nfiles, .summary = summary,
-			.verbose = verbose, .tool_version = MC_VERSION,
+			.verbose = verbose, .tool_version = MC_VERSION, .tool = "manifestc validate",
 		};
-		if (fmt == REPORT_TEXT) {
-			const char *nc = getenv("NO_COLOR");
-			rep.color = isatty(1) && !(nc && *nc);
-		}
-		struct sbuf out = SBUF_INIT;
-		report_write(&out, fmt, &rep);
-		if (out.len && fwrite(out.buf, 1, out.len, stdout) != out.len)
-			status = EXIT_USAGE;
-		if (fflush(stdout))
-			status = EXIT_USAGE;
-		sbuf_release(&out);
+		status = cli_reports_write(&cmd_validate, &reps, &rep, stdout);
 		for (size_t i = 0; i < recs.len && status == EXIT_OK; i++)
 			if (recs.items[i].nerrors || recs.items[i].status == VALIDATE_INVALID ||
 			    recs.items[i].status == VALIDATE_ERROR)
@@ -440,9 +316,9 @@ static int run(int argc, char **argv)
 	mc_config_release(&mcfg);
 	schema_set_free(set);
 	mc_ctx_release(&ctx);
-	for (size_t i = 0; i < in.paths.len; i++)
-		free((char *)in.paths.items[i]);
-	strvec_release(&in.paths);
+	validate_paths_release(&in.paths);
+	cli_reports_release(&reps);
+	strvec_release(&reports);
 	strvec_release(&args);
 	strvec_release(&skip);
 	strvec_release(&reject);

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "mc/backend.h"
+
 /* Exit statuses, the same for every command. */
 enum { EXIT_OK = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2 };
 
@@ -55,6 +57,43 @@ int cli_usage_error(const struct cli_cmd *cmd, const char *fmt, ...)
 
 /* Write bytes to path ("-" or NULL: stdout) atomically; 0 or errno. */
 int write_output(const char *path, const char *data, size_t len);
+
+/* --report FORMAT[:FILE] (reports.c): the findings of validate, render and
+ * diff in text, json, junit, sarif or github, each to FILE or to the
+ * command's stream. */
+struct cli_report {
+	enum report_format fmt;
+	const char *file; /* NULL: the command's stream */
+};
+
+struct cli_reports {
+	struct cli_report *items;
+	size_t len;
+};
+
+/* Parse the --report values (none: one text report on the stream, named
+ * "stdout" or "stderr" in messages); EXIT_USAGE after printing an error. */
+int cli_reports_parse(const struct cli_cmd *cmd, const struct strvec *specs, const char *stream,
+	struct cli_reports *out);
+void cli_reports_release(struct cli_reports *rs);
+/* Only the default report (text on the stream): print nothing when
+ * nothing was found. */
+bool cli_reports_quiet(const struct cli_reports *rs);
+/* Write r in each format (r->color is set per report); 0, or EXIT_USAGE
+ * when a report could not be written. */
+int cli_reports_write(const struct cli_cmd *cmd, const struct cli_reports *rs, struct report *r,
+	FILE *fp);
+
+/* Shared by the commands that render a repository (cmd_render.c): REPO and
+ * --repo into o (usage errors printed: EXIT_USAGE); the findings of a render
+ * as the reports asked for (nothing for a clean render and the default
+ * report), 0 or EXIT_USAGE. */
+struct repo_render_opts;
+struct repo_result;
+int render_common_opts(const struct cli_cmd *cmd, struct strvec *pos, struct strvec *repos,
+	struct repo_render_opts *o);
+int render_report(const struct cli_cmd *cmd, const struct cli_reports *reps,
+	const struct repo_result *res, FILE *fp);
 
 /* The commands. */
 extern const struct cli_cmd cmd_build;

@@ -16,6 +16,7 @@
 
 #include "mc/frontend.h"
 #include "mc/passes.h"
+#include "mc/validate.h"
 
 /* ---------------------------------------------------------------- text */
 
@@ -130,10 +131,10 @@ bool repo_cache_key(char out[33], const char *repo, bool json, const struct apps
  * warnings, as stored in the cache, and back.  Decoding fills out (whose
  * fields it allocates), appends to diags; false on a malformed blob, with
  * nothing changed. */
-void repo_cache_encode(struct sbuf *sb, const struct repo_app *a, const char *diags, size_t dlen,
-	size_t nwarnings);
-bool repo_cache_decode(const char *blob, size_t len, struct repo_app *out, struct sbuf *diags,
-	size_t *nwarnings);
+void repo_cache_encode(struct sbuf *sb, const struct repo_app *a, const struct diag *found);
+/* found gets the cached findings, with copies of their files in keep. */
+bool repo_cache_decode(const char *blob, size_t len, struct repo_app *out, struct diag *found,
+	struct arena *keep);
 
 /* ---------------------------------------------------------- the world */
 
@@ -271,10 +272,77 @@ struct repo_config {
 	const char *env_default;   /* environment of Applications without one */
 	struct app_config argo;
 	bool new_globbing;
+	const struct ir_node *validate; /* the validate: section (validate_policy_parse), or NULL */
 };
 
 /* Read REPO/manifestc.yaml into c (defaults when the file is absent).
  * Errors go to ctx->diag; returns their number. */
 int repo_config_load(struct mc_ctx *ctx, const char *repo, struct repo_config *c);
+
+/* ------------------------------------------------- findings of a render */
+
+/* The findings of a render being assembled into its result (repo_check.c):
+ * each finding once, with the records that index them. */
+struct repo_findings {
+	struct mc_ctx *ctx;            /* the result's: diag, arena */
+	struct validate_records *recs;
+	struct ir_node *seen;          /* finding -> its index in ctx->diag */
+};
+
+void repo_findings_init(struct repo_findings *f, struct mc_ctx *ctx,
+	struct validate_records *recs);
+/* Move the messages of src (already detached into f->ctx's arena) to
+ * f->ctx->diag, each once: map[i] (map may be NULL) is the index that
+ * src's message i has there.  Returns the number of error messages that
+ * were not there yet. */
+size_t repo_findings_take(struct repo_findings *f, struct diag *src, size_t *map);
+
+/* ---------------------------------------------- validating a render */
+
+/* What render's validation pass knows besides the render (repo_check.c):
+ * the policy and options (manifestc.yaml's validate:, strict unless it says
+ * otherwise), the schemas (embedded, the settings' schemas and CRDs, the
+ * CRDs of the repository's files) and the AppProjects of the repository's
+ * files.  Filled by the main thread before the Applications render. */
+struct repo_check {
+	struct mc_ctx *ctx;            /* the render's main context */
+	struct validate_policy policy;
+	struct validate_opts opts;
+	struct schema_set *set;
+	struct ir_node *projects;      /* name -> AppProject (discovered) */
+};
+
+/* One rendered Application, as the pass sees it. */
+struct repo_vapp {
+	const struct ir_node *app;
+	const char *env;
+	const char *file;               /* its output file, relative to OUT */
+	const struct ir_node **res;     /* its resources, in sync order */
+	size_t nres;
+	const uint32_t *lines;          /* line of each resource in the file (0: unknown) */
+	const struct app_trace *trace;  /* where values were set */
+	struct mc_ctx *ctx;             /* owns res (read-only here; its vfs is read) */
+};
+
+/* Read the policy and load the schemas; errors (manifestc.yaml's
+ * validate:, a settings path that does not exist) go to ctx->diag, and
+ * count as the render's.  Returns their number. */
+int repo_check_init(struct repo_check *c, struct mc_ctx *ctx, const struct ir_node *section,
+	const char *repo);
+void repo_check_release(struct repo_check *c);
+/* A file of the repository that mentions CustomResourceDefinition: its
+ * CRDs are registered (quietly: a file that is not YAML, a Helm template,
+ * is no CRD). */
+void repo_check_crd_file(struct repo_check *c, const struct srcfile *f);
+/* An AppProject among the repository's files. */
+void repo_check_project(struct repo_check *c, const struct ir_node *doc);
+/* Validate apps (sorted by environment, as written), one thread per
+ * environment (at most jobs; 0: one per core): each resource, then the
+ * references inside each environment, then each Application against its
+ * AppProject.  Findings, detached, and records go to f; the records of an
+ * Application's file have seq first_seq + its index.  Returns the number of
+ * error findings. */
+size_t repo_check_run(struct repo_check *c, struct repo_vapp *apps, size_t n, uint32_t first_seq,
+	int jobs, struct repo_findings *f);
 
 #endif

@@ -310,7 +310,8 @@ static void check_value(struct vctx *v, struct ir_node **slot, const struct kstr
 			type_error(v, n, in, f, path);
 		return;
 	case T_INT:
-		if (n->type == IR_FLOAT && n->s.v.f == (double)(int64_t)n->s.v.f) {
+		if (n->type == IR_FLOAT && n->s.v.f >= -9223372036854775808.0 &&
+		    n->s.v.f < 9223372036854775808.0 && n->s.v.f == (double)(int64_t)n->s.v.f) {
 			*slot = ir_int(v->ctx, (int64_t)n->s.v.f, &n->pos);
 			return;
 		}
@@ -731,6 +732,13 @@ static int accumulate(struct mc_ctx *ctx, struct kust *k, struct kust *parent,
 		int errors = run_passes(&m, k, accumulate_passes, COUNT(accumulate_passes));
 		out->res = m.res;
 		kust_acc_touched(parent);
+		/* kustomize then merges that accumulator into an empty one, which
+		 * re-deduplicates the transformer config in its sorted order. */
+		if (!errors) {
+			struct kust_tconfig fresh = { 0 };
+			errors += kust_tconfig_merge(ctx, &fresh, &parent->acc->tc, from);
+			parent->acc->tc = fresh;
+		}
 		return errors;
 	}
 	k->acc = arena_calloc(&ctx->arena, 1, sizeof *k->acc);
@@ -859,6 +867,11 @@ int kust_build_doc(struct mc_ctx *ctx, const char *dir, const char *name, const 
 const struct srcfile *kust_load_file(struct mc_ctx *ctx, struct kust *k, const char *rel,
 	const struct srcpos *at)
 {
+	if (!strncmp(rel, "http://", 7) || !strncmp(rel, "https://", 8)) {
+		diag_error(&ctx->diag, at, "remote file '%s' is not supported: manifestc works offline",
+			rel);
+		return NULL;
+	}
 	char *path = path_clean(k->dir, rel);
 	char *real = NULL;
 	int rc = vfs_realpath(ctx->fs, path, &real);
@@ -873,7 +886,7 @@ const struct srcfile *kust_load_file(struct mc_ctx *ctx, struct kust *k, const c
 		diag_error(&ctx->diag, at, "'%s' must resolve to a file", path);
 	} else if (!k->opts->load_restrict_none && !path_within(real, k->realdir)) {
 		diag_error(&ctx->diag, at, "security; file '%s' is not in or below '%s'", path,
-			k->realdir);
+			k->dir);
 	} else {
 		int err;
 		f = vfs_load(ctx->fs, path, path, &err);

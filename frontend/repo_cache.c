@@ -10,8 +10,10 @@
  *
  * The value is the render's result exactly as repo_render keeps it: the
  * output bytes, the overall digest, each resource's identity, sync wave
- * and digest, and the warnings printed for it.  Strings are written with
- * their length first, so any byte may appear in them.
+ * and digest, and its findings (warnings: renders with errors are not
+ * cached) with the files they point into, so that a cached render reports
+ * them as a fresh one does.  Strings are written with their length first,
+ * so any byte may appear in them.
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -21,7 +23,7 @@
 #include "mc/backend.h"
 #include "mc/diff.h"
 
-#define CACHE_FORMAT "manifestc-render-entry 1"
+#define CACHE_FORMAT "manifestc-render-entry 2"
 
 static void put(struct sbuf *sb, const char *s, size_t n)
 {
@@ -68,13 +70,12 @@ bool repo_cache_key(char out[33], const char *repo, bool json, const struct apps
 	return ok;
 }
 
-void repo_cache_encode(struct sbuf *sb, const struct repo_app *a, const char *diags, size_t dlen,
-	size_t nwarnings)
+void repo_cache_encode(struct sbuf *sb, const struct repo_app *a, const struct diag *found)
 {
 	puts0(sb, CACHE_FORMAT);
 	puts0(sb, a->digest);
 	put(sb, a->bytes ? a->bytes : "", a->len);
-	sbuf_printf(sb, "%zu %zu\n", a->nres, nwarnings);
+	sbuf_printf(sb, "%zu\n", a->nres);
 	for (size_t i = 0; i < a->nres; i++) {
 		const struct repo_resource *r = &a->res[i];
 		sbuf_printf(sb, "%" PRId64 "\n", r->wave);
@@ -84,7 +85,33 @@ void repo_cache_encode(struct sbuf *sb, const struct repo_app *a, const char *di
 		puts0(sb, r->ns);
 		puts0(sb, r->name);
 	}
-	put(sb, diags ? diags : "", dlen);
+	/* The files the findings point into, once each, then the findings. */
+	size_t nfiles = 0;
+	const struct srcfile **files = xcalloc(found->len + 1, sizeof *files);
+	size_t *fileof = xcalloc(found->len + 1, sizeof *fileof);
+	for (size_t i = 0; i < found->len; i++) {
+		const struct srcfile *f = found->msgs[i].pos.file;
+		size_t k = 0;
+		while (f && k < nfiles && files[k] != f)
+			k++;
+		if (f && k == nfiles)
+			files[nfiles++] = f;
+		fileof[i] = f ? k + 1 : 0;
+	}
+	sbuf_printf(sb, "%zu %zu\n", nfiles, found->len);
+	for (size_t k = 0; k < nfiles; k++) {
+		puts0(sb, files[k]->path);
+		put(sb, files[k]->data ? files[k]->data : "", files[k]->data ? files[k]->len : 0);
+	}
+	for (size_t i = 0; i < found->len; i++) {
+		const struct diag_msg *m = &found->msgs[i];
+		sbuf_printf(sb, "%d %zu %u %u\n", (int)m->level, fileof[i], m->pos.line, m->pos.col);
+		puts0(sb, m->rule);
+		puts0(sb, m->pointer);
+		puts0(sb, m->msg);
+	}
+	free(files);
+	free(fileof);
 }
 
 struct cursor {
@@ -136,8 +163,58 @@ static bool get_digest(struct cursor *c, char out[33])
 	return ok;
 }
 
-bool repo_cache_decode(const char *blob, size_t len, struct repo_app *out, struct sbuf *diags,
-	size_t *nwarnings)
+/* A string into the arena; NULL when empty. */
+static const char *get_astr(struct cursor *c, struct arena *a)
+{
+	size_t n = 0;
+	char *s = get_str(c, &n);
+	const char *r = s && n ? arena_strndup(a, s, n) : NULL;
+	free(s);
+	return r;
+}
+
+static bool get_findings(struct cursor *c, struct diag *found, struct arena *keep)
+{
+	uint64_t nfiles = get_num(c, ' '), nmsgs = get_num(c, '\n');
+	if (!c->ok || nfiles > (uint64_t)(c->end - c->p) || nmsgs > (uint64_t)(c->end - c->p))
+		return false;
+	const struct srcfile **files = xcalloc((size_t)nfiles + 1, sizeof *files);
+	for (size_t k = 0; c->ok && k < nfiles; k++) {
+		char *path = get_str(c, NULL);
+		size_t n = 0;
+		char *data = get_str(c, &n);
+		if (c->ok) {
+			struct srcfile f = { .path = path, .abspath = path, .data = data, .len = n };
+			files[k] = srcfile_copy(keep, &f);
+		}
+		free(path);
+		free(data);
+	}
+	struct diag d;
+	diag_init(&d);
+	for (size_t i = 0; c->ok && i < nmsgs; i++) {
+		uint64_t level = get_num(c, ' '), file = get_num(c, ' ');
+		uint64_t line = get_num(c, ' '), col = get_num(c, '\n');
+		if (!c->ok || level > DIAG_ERROR || file > nfiles || line > UINT32_MAX || col > UINT32_MAX) {
+			c->ok = false;
+			break;
+		}
+		struct srcpos pos = { file ? files[file - 1] : NULL, (uint32_t)line, (uint32_t)col };
+		const char *rule = get_astr(c, keep), *pointer = get_astr(c, keep);
+		char *msg = get_str(c, NULL);
+		if (c->ok)
+			diag_add(&d, (enum diag_level)level, &pos, rule, pointer, "%s", msg);
+		free(msg);
+	}
+	free(files);
+	if (c->ok)
+		diag_merge(found, &d);
+	diag_release(&d);
+	return c->ok;
+}
+
+bool repo_cache_decode(const char *blob, size_t len, struct repo_app *out, struct diag *found,
+	struct arena *keep)
 {
 	struct cursor c = { blob, blob + len, true };
 	char *fmt = get_str(&c, NULL);
@@ -147,7 +224,7 @@ bool repo_cache_decode(const char *blob, size_t len, struct repo_app *out, struc
 	if (!ok || !get_digest(&c, a.digest))
 		return false;
 	a.bytes = get_str(&c, &a.len);
-	uint64_t nres = get_num(&c, ' '), nwarn = get_num(&c, '\n');
+	uint64_t nres = get_num(&c, '\n');
 	if (!c.ok || nres > (uint64_t)len) {
 		free(a.bytes);
 		return false;
@@ -162,8 +239,10 @@ bool repo_cache_decode(const char *blob, size_t len, struct repo_app *out, struc
 		r->ns = get_str(&c, NULL);
 		r->name = get_str(&c, NULL);
 	}
-	size_t dlen = 0;
-	char *d = c.ok ? get_str(&c, &dlen) : NULL;
+	struct diag d;
+	diag_init(&d);
+	if (c.ok)
+		get_findings(&c, &d, keep);
 	if (!c.ok || c.p != c.end) {
 		for (size_t i = 0; i < a.nres; i++) {
 			free(a.res[i].api_version);
@@ -173,12 +252,10 @@ bool repo_cache_decode(const char *blob, size_t len, struct repo_app *out, struc
 		}
 		free(a.res);
 		free(a.bytes);
-		free(d);
+		diag_release(&d);
 		return false;
 	}
 	*out = a;
-	sbuf_add(diags, d, dlen);
-	free(d);
-	*nwarnings = (size_t)nwarn;
+	diag_merge(found, &d);
 	return true;
 }

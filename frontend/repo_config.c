@@ -203,6 +203,7 @@ int repo_config_load(struct mc_ctx *ctx, const char *repo, struct repo_config *c
 	} else if (!ir_is_null(argo)) {
 		errors += diag_error(&ctx->diag, &argo->pos, "manifestc.yaml: argocd must be a map");
 	}
+	c->validate = ir_map_getc(doc, "validate");
 	const struct ir_node *ng = ir_map_getc(doc, "newGitFileGlobbing");
 	if (ng && ng->type == IR_BOOL)
 		c->new_globbing = ng->s.v.b;

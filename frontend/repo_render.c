@@ -17,8 +17,13 @@
  *    discovered Application with the same spec is the same Application; if
  *    its spec differs, the child (what the parent applies) replaces it.  Two
  *    parents making one Application is an error.
+ * 5. With validation (repo_validate.c), each Application keeps its context
+ *    (its resources, with the positions of the nodes that set each value)
+ *    until its environment has been validated.
  * Results are sorted by environment, sync wave and name; the bytes do not
- * depend on thread timing.
+ * depend on thread timing.  Findings are structured (struct diag_msg) and
+ * detached from the contexts that reported them (diag_detach) into the
+ * result, each once.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -57,13 +62,23 @@ struct job {
 	struct ir_node **children;
 	size_t nchildren;
 	struct repo_app out;
-	struct sbuf diags;
+	struct diag found;          /* the render's findings, detached into keep */
+	struct arena keep;
 	size_t nerrors, nwarnings;
+	/* Kept for validation, in the worker's keep context: its resources in
+	 * sync order, the line of each in the output file, where values were
+	 * set. */
+	struct mc_ctx *vctx;
+	const struct ir_node **bodies;
+	size_t nbodies;
+	uint32_t *lines;
+	struct app_trace trace;
 };
 
 struct run {
 	const struct repo_render_opts *o;
 	struct repo_config cfg;
+	struct repo_check check;    /* validation: policy, schemas, AppProjects */
 	struct appset_world world;
 	struct vfs *fs;
 	struct mc_ctx main;
@@ -71,6 +86,16 @@ struct run {
 	size_t njobs, cap;
 	atomic_size_t next;
 	size_t end;
+	/* Validation: one context per worker slot holds what the renders of
+	 * that worker keep until the environments are validated. */
+	struct mc_ctx **keeps;
+	size_t nkeeps;
+};
+
+/* A worker thread: its slot picks its keep context. */
+struct worker_arg {
+	struct run *r;
+	size_t slot;
 };
 
 /* ---------------------------------------------------------- helpers */
@@ -85,19 +110,14 @@ static char *xfmt_pos(const struct srcpos *p)
 	return sbuf_detach(&sb, NULL);
 }
 
-/* Formatted messages, each ended by a NUL (and marked with its level), so
- * that the same finding from many Applications is printed once. */
-static void take_diags(struct diag *d, struct sbuf *out, size_t *nerr, size_t *nwarn)
+/* A job's findings, made independent of its context (which is released
+ * long before they are printed). */
+static void take_diags(struct diag *d, struct job *j)
 {
-	for (size_t i = 0; i < d->len; i++) {
-		sbuf_addc(out, d->msgs[i].level == DIAG_WARNING ? 'W' : 'E');
-		diag_format(&d->msgs[i], out, false);
-		sbuf_addc(out, '\0');
-	}
-	*nerr += d->nerrors;
-	*nwarn += d->nwarnings;
-	diag_release(d);
-	diag_init(d);
+	diag_detach(d, 0, &j->keep);
+	j->nerrors += d->nerrors;
+	j->nwarnings += d->nwarnings;
+	diag_merge(&j->found, d);
 }
 
 static const char *instance_of(struct run *r, const struct ir_node *app, struct sbuf *sb)
@@ -125,7 +145,8 @@ static struct job *add_job(struct run *r, const struct ir_node *app, char *origi
 	j->app = app;
 	j->origin = origin;
 	j->parent = parent;
-	sbuf_init(&j->diags);
+	diag_init(&j->found);
+	arena_init(&j->keep);
 	r->jobs[r->njobs++] = j;
 	return j;
 }
@@ -236,6 +257,8 @@ static int discover(struct run *r, struct found_vec *apps, struct found_vec *set
 		free(path);
 		if (!sf)
 			continue;
+		if (r->o->validate && contains(sf->data, sf->len, "CustomResourceDefinition"))
+			repo_check_crd_file(&r->check, sf);
 		bool argo = contains(sf->data, sf->len, "argoproj.io");
 		bool secret = contains(sf->data, sf->len, "argocd.argoproj.io/secret-type");
 		if (!argo && !secret)
@@ -274,6 +297,8 @@ static int discover(struct run *r, struct found_vec *apps, struct found_vec *set
 					continue;
 				struct found x = { doc, &docs.starts[d] };
 				VEC_PUSH(&ctx->arena, sets, x);
+			} else if (is_argo(doc, "AppProject") && r->o->validate) {
+				repo_check_project(&r->check, doc);
 			}
 		}
 	}
@@ -368,32 +393,155 @@ static void walk_images(struct mc_ctx *ctx, const struct ir_node *n, const char 
 	}
 }
 
-static void render_now(struct run *r, struct job *j)
+/* The line of each item of the v1 List emit_json printed: items are the
+ * lines that are exactly "    {" (keys are indented two spaces a level). */
+static void json_item_lines(const char *text, size_t len, uint32_t *lines, size_t n)
 {
-	struct mc_ctx ctx;
-	mc_ctx_init(&ctx, r->fs);
+	uint32_t line = 1;
+	size_t k = 0;
+	for (size_t i = 0; i < len && k < n; line++) {
+		const char *nl = memchr(text + i, '\n', len - i);
+		size_t e = nl ? (size_t)(nl - text) : len;
+		if (e - i == 5 && !memcmp(text + i, "    {", 5))
+			lines[k++] = line;
+		i = e + 1;
+	}
+}
+
+static uint32_t count_lines(const char *s, size_t n)
+{
+	uint32_t c = 0;
+	for (const char *p = s, *e = s + n; (p = memchr(p, '\n', (size_t)(e - p))); p++)
+		c++;
+	return c;
+}
+
+/* ----------------------------------------------- what validation keeps */
+
+/* Files of the render's context (Helm's output, inline patches, rewritten
+ * kustomizations) are copied into the keep context, once each; the vfs's
+ * files outlive the render as they are. */
+struct relocator {
+	struct mc_ctx *keep;
+	struct vfs *fs;
+	const struct srcfile **from, **to;
+	size_t cap, len;
+};
+
+static size_t ptr_slot(const void *p, size_t cap)
+{
+	return (size_t)(((uintptr_t)p >> 4) * 0x9E3779B97F4A7C15u) & (cap - 1);
+}
+
+static const struct srcfile *relocate_file(void *arg, const struct srcfile *f)
+{
+	struct relocator *rl = arg;
+	if (2 * (rl->len + 1) > rl->cap) {
+		size_t ncap = rl->cap ? rl->cap * 2 : 16;
+		const struct srcfile **from = xcalloc(ncap, sizeof *from), **to = xcalloc(ncap, sizeof *to);
+		for (size_t i = 0; i < rl->cap; i++)
+			if (rl->from[i]) {
+				size_t h = ptr_slot(rl->from[i], ncap);
+				while (from[h])
+					h = (h + 1) & (ncap - 1);
+				from[h] = rl->from[i];
+				to[h] = rl->to[i];
+			}
+		free(rl->from);
+		free(rl->to);
+		rl->from = from;
+		rl->to = to;
+		rl->cap = ncap;
+	}
+	size_t h = ptr_slot(f, rl->cap);
+	while (rl->from[h] && rl->from[h] != f)
+		h = (h + 1) & (rl->cap - 1);
+	if (!rl->from[h]) {
+		int e;
+		rl->from[h] = f;
+		rl->to[h] = vfs_load(rl->fs, f->path, f->path, &e) == f ? f : srcfile_copy(&rl->keep->arena, f);
+		rl->len++;
+	}
+	return rl->to[h];
+}
+
+static struct srcpos relocate_pos(struct relocator *rl, struct srcpos p)
+{
+	if (p.file)
+		p.file = relocate_file(rl, p.file);
+	return p;
+}
+
+/* The trace's values and remaps, into the keep context. */
+static void keep_trace(struct relocator *rl, const struct app_trace *t, struct app_trace *out)
+{
+	struct arena *a = &rl->keep->arena;
+	memset(out, 0, sizeof *out);
+	out->remap = arena_calloc(a, t->nremap + 1, sizeof *out->remap);
+	for (size_t i = 0; i < t->nremap; i++) {
+		out->remap[i] = t->remap[i];
+		out->remap[i].path = arena_strdup(a, t->remap[i].path);
+		out->remap[i].orig = relocate_pos(rl, t->remap[i].orig);
+	}
+	out->nremap = t->nremap;
+	out->values = arena_calloc(a, t->nvalues + 1, sizeof *out->values);
+	for (size_t i = 0; i < t->nvalues; i++) {
+		out->values[i] = t->values[i];
+		out->values[i].value = mc_intern(rl->keep, t->values[i].value->s, t->values[i].value->len);
+		out->values[i].pos = relocate_pos(rl, t->values[i].pos);
+	}
+	out->nvalues = t->nvalues;
+	out->app_file = t->app_file ? relocate_file(rl, t->app_file) : NULL;
+}
+
+static void keep_render(struct run *r, struct job *j, struct mc_ctx *keep,
+	struct ir_resource *const *order, size_t k, const uint32_t *lines, const struct app_trace *t)
+{
+	struct relocator rl = { .keep = keep, .fs = r->fs };
+	j->bodies = arena_alloc(&keep->arena, (k + 1) * sizeof *j->bodies);
+	for (size_t i = 0; i < k; i++)
+		j->bodies[i] = ir_clone_relocated(keep, order[i]->body, relocate_file, &rl);
+	j->nbodies = k;
+	j->lines = arena_alloc(&keep->arena, (k + 1) * sizeof *j->lines);
+	memcpy(j->lines, lines, k * sizeof *lines);
+	keep_trace(&rl, t, &j->trace);
+	j->vctx = keep;
+	free(rl.from);
+	free(rl.to);
+}
+
+static void render_now(struct run *r, struct job *j, struct mc_ctx *keep)
+{
+	struct mc_ctx *ctx = xcalloc(1, sizeof *ctx);
+	mc_ctx_init(ctx, r->fs);
 	struct ir_reslist res = { 0 };
 	struct app_trace trace = { 0 };
-	int errors = app_render_traced(&ctx, &r->world, &r->cfg.argo, j->app, &res,
-		r->o->images ? &trace : NULL);
+	bool traced = r->o->images || r->o->validate;
+	int errors = app_render_traced(ctx, &r->world, &r->cfg.argo, j->app, &res,
+		traced ? &trace : NULL);
+	struct ir_resource **order = NULL;
+	size_t k = 0;
+	uint32_t *lines = NULL;
 	if (!errors) {
 		struct sync_unit su = { .dest_ns = ir_path_cstr(j->app, "spec/destination/namespace") };
-		struct ir_module m = { .ctx = &ctx, .res = res, .unit = &su };
+		struct ir_module m = { .ctx = ctx, .res = res, .unit = &su };
 		static const struct ir_pass passes[] = { { "sync-order", sync_pass_order } };
 		pipeline_run(&m, passes, 1);
-		size_t k = m.res.len;
-		struct ir_resource **order = m.res.items;
+		k = m.res.len;
+		order = m.res.items;
 		int64_t *waves = su.waves;
 		struct sbuf out = SBUF_INIT, canon = SBUF_INIT, all = SBUF_INIT;
 		j->out.res = xcalloc(k + 1, sizeof *j->out.res);
-		struct ir_node *items = ir_seq(&ctx, NULL);
+		lines = arena_calloc(&ctx->arena, k + 1, sizeof *lines);
+		uint32_t line = 1;
+		struct ir_node *items = ir_seq(ctx, NULL);
 		struct image_vec images = { 0 };
 		for (size_t i = 0; i < k && !errors; i++) {
 			struct ir_resource *x = order[i];
 			const char *err = NULL;
 			sbuf_reset(&canon);
 			if (emit_json(&canon, x->body, EMIT_JSON_COMPACT, &err)) {
-				errors += diag_error(&ctx.diag, &x->origin, "%s", err);
+				errors += diag_error(&ctx->diag, &x->origin, "%s", err);
 				break;
 			}
 			sbuf_add(&all, canon.buf, canon.len);
@@ -407,17 +555,22 @@ static void render_now(struct run *r, struct job *j)
 			rr->wave = waves[i];
 			repo_digest(canon.buf, canon.len, rr->digest);
 			if (r->o->json) {
-				ir_seq_push(&ctx, items, x->body);
+				ir_seq_push(ctx, items, x->body);
 			} else {
-				if (i)
+				if (i) {
 					sbuf_adds(&out, "---\n");
+					line++;
+				}
+				lines[i] = line;
+				size_t at = out.len;
 				if (emit_yaml(&out, x->body, &err))
-					errors += diag_error(&ctx.diag, &x->origin, "%s", err);
+					errors += diag_error(&ctx->diag, &x->origin, "%s", err);
+				line += count_lines(out.buf + at, out.len - at);
 			}
 			if (r->o->images) {
 				struct sbuf owner = SBUF_INIT;
 				sbuf_printf(&owner, "%s/%s", x->id.kind->s, x->id.name->s);
-				walk_images(&ctx, x->body, owner.buf, &trace, r->o->repo, &images, 0);
+				walk_images(ctx, x->body, owner.buf, &trace, r->o->repo, &images, 0);
 				sbuf_release(&owner);
 			}
 			/* App of apps: what this Application applies of Argo CD's own. */
@@ -432,14 +585,16 @@ static void render_now(struct run *r, struct job *j)
 			}
 		}
 		if (!errors && r->o->json) {
-			struct ir_node *list = ir_map(&ctx, NULL);
-			ir_map_setc(&ctx, list, "apiVersion", ir_str0(&ctx, "v1", NULL));
-			ir_map_setc(&ctx, list, "kind", ir_str0(&ctx, "List", NULL));
-			ir_map_setc(&ctx, list, "items", items);
+			struct ir_node *list = ir_map(ctx, NULL);
+			ir_map_setc(ctx, list, "apiVersion", ir_str0(ctx, "v1", NULL));
+			ir_map_setc(ctx, list, "kind", ir_str0(ctx, "List", NULL));
+			ir_map_setc(ctx, list, "items", items);
 			const char *err = NULL;
 			if (emit_json(&out, list, 0, &err))
-				errors += diag_error(&ctx.diag, NULL, "%s", err);
+				errors += diag_error(&ctx->diag, NULL, "%s", err);
 			sbuf_addc(&out, '\n');
+			if (r->o->validate)
+				json_item_lines(out.buf, out.len, lines, k);
 		}
 		repo_digest(all.buf, all.len, j->out.digest);
 		j->out.bytes = sbuf_detach(&out, &j->out.len);
@@ -448,10 +603,15 @@ static void render_now(struct run *r, struct job *j)
 		sbuf_release(&canon);
 		sbuf_release(&all);
 	}
-	take_diags(&ctx.diag, &j->diags, &j->nerrors, &j->nwarnings);
+	take_diags(&ctx->diag, j);
 	if (errors && !j->nerrors)
 		j->nerrors = (size_t)errors;
-	mc_ctx_release(&ctx);
+	/* Validated once every Application has rendered (the CRDs of all
+	 * outputs first): keep the resources, not the whole context. */
+	if (r->o->validate && !errors)
+		keep_render(r, j, keep, order, k, lines, &trace);
+	mc_ctx_release(ctx);
+	free(ctx);
 }
 
 /* With a cache (manifestc diff): reuse a render whose recorded reads give
@@ -459,28 +619,29 @@ static void render_now(struct run *r, struct job *j)
  * Not cached: renders with errors (reported afresh each time), renders
  * that apply Applications of their own (their children keep source
  * positions for messages), and renders that read around the vfs. */
-static void render_job(struct run *r, struct job *j)
+static void render_job(struct run *r, struct job *j, struct mc_ctx *keep)
 {
 	char key[33];
-	if (!r->o->cache || r->o->images ||
+	if (!r->o->cache || r->o->images || r->o->validate ||
 	    !repo_cache_key(key, r->o->repo, r->o->json, &r->world, &r->cfg.argo, j->app, j->key)) {
-		render_now(r, j);
+		render_now(r, j, keep);
 		return;
 	}
 	size_t len = 0;
 	char *blob = rcache_get(r->o->cache, key, r->fs, &len);
-	if (blob && repo_cache_decode(blob, len, &j->out, &j->diags, &j->nwarnings)) {
+	if (blob && repo_cache_decode(blob, len, &j->out, &j->found, &j->keep)) {
+		j->nwarnings += j->found.nwarnings;
 		free(blob);
 		return;
 	}
 	free(blob);
 	struct vfs_deps deps = { 0 };
 	vfs_record_begin(r->fs, &deps);
-	render_now(r, j);
+	render_now(r, j, keep);
 	vfs_record_end();
 	if (!deps.tainted && !j->nerrors && !j->nchildren) {
 		struct sbuf sb = SBUF_INIT;
-		repo_cache_encode(&sb, &j->out, j->diags.buf, j->diags.len, j->nwarnings);
+		repo_cache_encode(&sb, &j->out, &j->found);
 		rcache_put(r->o->cache, key, &deps, sb.buf, sb.len); /* best effort */
 		sbuf_release(&sb);
 	}
@@ -489,13 +650,14 @@ static void render_job(struct run *r, struct job *j)
 
 static void *worker(void *arg)
 {
-	struct run *r = arg;
+	struct worker_arg *w = arg;
+	struct run *r = w->r;
 	for (;;) {
 		size_t i = atomic_fetch_add(&r->next, 1);
 		if (i >= r->end)
 			break;
 		if (!r->jobs[i]->dropped)
-			render_job(r, r->jobs[i]);
+			render_job(r, r->jobs[i], r->keeps ? r->keeps[w->slot] : NULL);
 	}
 	return NULL;
 }
@@ -509,22 +671,36 @@ static void run_jobs(struct run *r, size_t from, size_t to)
 		n = 1;
 	if ((size_t)n > to - from)
 		n = (int)(to - from);
-	if (n <= 1) {
-		worker(r);
+	if (n < 1)
+		n = 1;
+	if (r->o->validate && (size_t)n > r->nkeeps) {
+		r->keeps = xrealloc(r->keeps, (size_t)n * sizeof *r->keeps);
+		for (; r->nkeeps < (size_t)n; r->nkeeps++) {
+			r->keeps[r->nkeeps] = xcalloc(1, sizeof **r->keeps);
+			mc_ctx_init(r->keeps[r->nkeeps], r->fs);
+		}
+	}
+	struct worker_arg *args = xcalloc((size_t)n, sizeof *args);
+	for (int i = 0; i < n; i++)
+		args[i] = (struct worker_arg){ r, (size_t)i };
+	if (n == 1) {
+		worker(&args[0]);
+		free(args);
 		return;
 	}
 	pthread_t *t = xcalloc((size_t)n, sizeof *t);
 	int started = 0;
 	for (int i = 0; i < n; i++)
-		if (pthread_create(&t[i], NULL, worker, r) == 0)
+		if (pthread_create(&t[i], NULL, worker, &args[i]) == 0)
 			started++;
 		else
 			break;
 	if (!started)
-		worker(r);
+		worker(&args[0]);
 	for (int i = 0; i < started; i++)
 		pthread_join(t[i], NULL);
 	free(t);
+	free(args);
 }
 
 /* -------------------------------------------------------- app of apps */
@@ -658,6 +834,22 @@ static void fill_meta(struct run *r, struct job *j)
 	(void)ctx;
 }
 
+static int cmp_jobs(const void *pa, const void *pb)
+{
+	const struct job *const *a = pa, *const *b = pb;
+	return cmp_apps(&(*a)->out, &(*b)->out);
+}
+
+/* The files findings are about, for report summaries. */
+static size_t count_files(struct mc_ctx *ctx, const struct validate_records *recs)
+{
+	struct ir_node *seen = ir_map(ctx, NULL);
+	for (size_t i = 0; i < recs->len; i++)
+		if (recs->items[i].file)
+			ir_map_setc(ctx, seen, recs->items[i].file->path, ir_null(ctx, NULL));
+	return seen->map.len;
+}
+
 static bool env_selected(const struct repo_render_opts *o, const char *env)
 {
 	if (!o->nenvs)
@@ -700,7 +892,10 @@ void repo_result_release(struct repo_result *res)
 	for (size_t i = 0; i < res->napps; i++)
 		free_app(&res->apps[i]);
 	free(res->apps);
-	free(res->diags);
+	if (res->findings) {
+		mc_ctx_release(res->findings);
+		free(res->findings);
+	}
 	memset(res, 0, sizeof *res);
 }
 
@@ -736,6 +931,8 @@ int repo_render(const struct repo_render_opts *o, struct repo_result *out)
 		appset_world_self_url(&r.world, p);
 		r.world.self_by_name = true;
 	}
+	if (o->validate && !errors)
+		errors += repo_check_init(&r.check, ctx, r.cfg.validate, o->repo);
 	errors += load_cluster_files(&r, r.cfg.cluster_files, r.cfg.ncluster_files, o->repo);
 	errors += load_cluster_files(&r, o->cluster_files, o->ncluster_files, NULL);
 	struct found_vec apps = { 0 }, sets = { 0 };
@@ -774,24 +971,59 @@ int repo_render(const struct repo_render_opts *o, struct repo_result *out)
 		}
 		from = to;
 	}
-	/* Results: the main context's findings first, then each job's. */
-	struct sbuf raw = SBUF_INIT;
-	take_diags(&ctx->diag, &raw, &out->nerrors, &out->nwarnings);
-	out->apps = xcalloc(r.njobs + 1, sizeof *out->apps);
+	/* Results: the main context's findings first, then each job's, each
+	 * once (a base shared by many Applications, an ApplicationSet met
+	 * again through its parent), then the validation's. */
+	out->findings = xcalloc(1, sizeof *out->findings);
+	mc_ctx_init(out->findings, NULL);
+	out->records = arena_calloc(&out->findings->arena, 1, sizeof *out->records);
+	struct repo_findings found;
+	repo_findings_init(&found, out->findings, out->records);
+	out->nerrors += ctx->diag.nerrors;
+	out->nwarnings += ctx->diag.nwarnings;
+	diag_detach(&ctx->diag, 0, &out->findings->arena);
+	repo_findings_take(&found, &ctx->diag, NULL);
+	struct job **sel = xcalloc(r.njobs + 1, sizeof *sel);
+	size_t nsel = 0;
 	for (size_t i = 0; i < r.njobs; i++) {
 		struct job *j = r.jobs[i];
-		if (!j->dropped) {
-			sbuf_add(&raw, j->diags.buf, j->diags.len);
-			out->nerrors += j->nerrors;
-			out->nwarnings += j->nwarnings;
-			fill_meta(&r, j);
-			if (env_selected(o, j->out.env)) {
-				out->apps[out->napps++] = j->out;
-				memset(&j->out, 0, sizeof j->out);
-			}
+		if (j->dropped)
+			continue;
+		out->nerrors += j->nerrors;
+		out->nwarnings += j->nwarnings;
+		arena_adopt(&out->findings->arena, &j->keep);
+		repo_findings_take(&found, &j->found, NULL);
+		fill_meta(&r, j);
+		if (env_selected(o, j->out.env))
+			sel[nsel++] = j;
+	}
+	validate_records_orphans(out->findings, out->records, 0, out->findings->diag.len, 0);
+	qsort(sel, nsel, sizeof *sel, cmp_jobs);
+	if (o->validate && !out->nerrors) {
+		struct repo_vapp *va = xcalloc(nsel + 1, sizeof *va);
+		for (size_t i = 0; i < nsel; i++) {
+			struct job *j = sel[i];
+			va[i] = (struct repo_vapp){ j->app, j->out.env, j->out.file, j->bodies, j->nbodies,
+				j->lines, &j->trace, j->vctx };
 		}
+		out->ninvalid = repo_check_run(&r.check, va, nsel, 1, o->jobs, &found);
+		out->nfiles = nsel;
+		out->validated = true;
+		free(va);
+	} else {
+		out->nfiles = count_files(out->findings, out->records);
+	}
+	out->apps = xcalloc(nsel + 1, sizeof *out->apps);
+	for (size_t i = 0; i < nsel; i++) {
+		out->apps[out->napps++] = sel[i]->out;
+		memset(&sel[i]->out, 0, sizeof sel[i]->out);
+	}
+	free(sel);
+	for (size_t i = 0; i < r.njobs; i++) {
+		struct job *j = r.jobs[i];
 		free_app(&j->out);
-		sbuf_release(&j->diags);
+		diag_release(&j->found);
+		arena_release(&j->keep);
 		free(j->key);
 		free(j->origin);
 		free(j->children);
@@ -802,24 +1034,13 @@ int repo_render(const struct repo_render_opts *o, struct repo_result *out)
 		free(j);
 	}
 	free(r.jobs);
-	qsort(out->apps, out->napps, sizeof *out->apps, cmp_apps);
-	struct sbuf diags = SBUF_INIT;
-	struct ir_node *seen = ir_map(ctx, NULL);
-	for (size_t i = 0; i < raw.len;) {
-		const char *m = raw.buf + i;
-		size_t n = strlen(m);
-		i += n + 1;
-		/* The same finding at the same place (a base shared by many
-		 * Applications, an ApplicationSet met again through its parent)
-		 * is printed once. */
-		const struct str *k = mc_intern(ctx, m + 1, n - 1);
-		if (ir_map_get(seen, k))
-			continue;
-		ir_map_set(ctx, seen, k, ir_null(ctx, NULL));
-		sbuf_add(&diags, m + 1, n - 1);
+	for (size_t i = 0; i < r.nkeeps; i++) {
+		mc_ctx_release(r.keeps[i]);
+		free(r.keeps[i]);
 	}
-	sbuf_release(&raw);
-	out->diags = sbuf_detach(&diags, NULL);
+	free(r.keeps);
+	if (o->validate)
+		repo_check_release(&r.check);
 	free(remotes);
 	appset_world_release(&r.world);
 	mc_ctx_release(ctx);

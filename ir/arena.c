@@ -85,6 +85,26 @@ void arena_release(struct arena *a)
 	memset(a, 0, sizeof *a);
 }
 
+void arena_adopt(struct arena *dst, struct arena *src)
+{
+	struct arena_block *b = src->head;
+	if (!b)
+		return;
+	struct arena_block *tail = b;
+	while (tail->next)
+		tail = tail->next;
+	if (dst->head) {
+		/* Behind dst's current block, which keeps serving allocations
+		 * (and its last one may still grow in place). */
+		tail->next = dst->head->next;
+		dst->head->next = b;
+	} else {
+		dst->head = b;
+	}
+	dst->total += src->total;
+	memset(src, 0, sizeof *src);
+}
+
 static size_t round_up(size_t n)
 {
 	return (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);

@@ -37,6 +37,48 @@ const char *srcfile_line(const struct srcfile *f, uint32_t line, size_t *len)
 	return f->data + start;
 }
 
+const struct srcfile *srcfile_copy(struct arena *a, const struct srcfile *f)
+{
+	struct srcfile *c = arena_calloc(a, 1, sizeof *c);
+	c->path = arena_strdup(a, f->path ? f->path : "");
+	c->abspath = f->abspath && f->path && strcmp(f->abspath, f->path) ?
+		arena_strdup(a, f->abspath) : c->path;
+	c->data = arena_strndup(a, f->data ? f->data : "", f->data ? f->len : 0);
+	c->len = f->data ? f->len : 0;
+	srcfile_index(c, a);
+	return c;
+}
+
+void diag_detach(struct diag *d, size_t from, struct arena *a)
+{
+	if (from >= d->len)
+		return;
+	/* Files seen so far -> their copies: open addressing on the pointer. */
+	size_t cap = 16;
+	while (cap < 2 * (d->len - from))
+		cap *= 2;
+	const struct srcfile **keys = xcalloc(cap, sizeof *keys);
+	const struct srcfile **vals = xcalloc(cap, sizeof *vals);
+	for (size_t i = from; i < d->len; i++) {
+		struct diag_msg *m = &d->msgs[i];
+		if (m->pointer)
+			m->pointer = arena_strdup(a, m->pointer);
+		const struct srcfile *f = m->pos.file;
+		if (!f)
+			continue;
+		size_t h = ((uintptr_t)f >> 4) * 0x9E3779B97F4A7C15u & (cap - 1);
+		while (keys[h] && keys[h] != f)
+			h = (h + 1) & (cap - 1);
+		if (!keys[h]) {
+			keys[h] = f;
+			vals[h] = srcfile_copy(a, f);
+		}
+		m->pos.file = vals[h];
+	}
+	free(keys);
+	free(vals);
+}
+
 void diag_init(struct diag *d)
 {
 	memset(d, 0, sizeof *d);

@@ -130,28 +130,41 @@ int kust_pass_configurations(struct ir_module *m)
 	struct kust *k = m->unit;
 	struct mc_ctx *ctx = m->ctx;
 	struct srcpos top = { k->file, 1, 1 };
-	/* MakeTransformerConfig: the defaults plus the configuration files. */
+	/* MakeTransformerConfig: the defaults merged with the configuration
+	 * files (each merged into an empty config in turn), then merged into
+	 * the accumulator.  The order matters: merging keeps the first of two
+	 * specs when the later one's GVK selects the earlier one's, and merges
+	 * sort by GVK with empty fields last, so a kind-specific spec from a
+	 * file can displace a builtin spec for every kind. */
 	if (!k->top->default_tc)
 		k->top->default_tc = kust_tconfig_default(ctx);
-	int errors = kust_tconfig_merge(ctx, &k->acc->tc, k->top->default_tc, &top);
+	int errors = 0;
 	const struct ir_node *l = ir_map_getc(k->doc, "configurations");
-	struct kust_tconfig files = { 0 };
-	for (uint32_t i = 0; ir_is_seq(l) && i < l->seq.len && !errors; i++) {
-		const struct ir_node *e = l->seq.items[i];
-		const struct srcfile *f = kust_load_file(ctx, k, ir_cstr(e), &e->pos);
-		if (!f)
-			return 1;
-		struct yaml_opts yo = { .schema = YAML_V2, .flags = YAML_DUPKEYS_OK };
-		struct ir_node *doc;
-		if (yaml_load_one(ctx, f, &yo, &doc))
-			return 1;
-		struct kust_tconfig one;
-		errors += kust_tconfig_parse(ctx, doc, &one);
+	if (ir_is_seq(l) && l->seq.len) {
+		struct kust_tconfig files = { 0 };
+		for (uint32_t i = 0; i < l->seq.len && !errors; i++) {
+			const struct ir_node *e = l->seq.items[i];
+			const struct srcfile *f = kust_load_file(ctx, k, ir_cstr(e), &e->pos);
+			if (!f)
+				return 1;
+			struct yaml_opts yo = { .schema = YAML_V2, .flags = YAML_DUPKEYS_OK };
+			struct ir_node *doc;
+			if (yaml_load_one(ctx, f, &yo, &doc))
+				return 1;
+			struct kust_tconfig one;
+			errors += kust_tconfig_parse(ctx, doc, &one);
+			if (!errors)
+				errors += kust_tconfig_merge(ctx, &files, &one, &e->pos);
+		}
+		struct kust_tconfig tc = { 0 };
+		kust_tconfig_copy(ctx, &tc, k->top->default_tc);
 		if (!errors)
-			errors += kust_tconfig_merge(ctx, &files, &one, &e->pos);
+			errors += kust_tconfig_merge(ctx, &tc, &files, &top);
+		if (!errors)
+			errors += kust_tconfig_merge(ctx, &k->acc->tc, &tc, &top);
+	} else {
+		errors += kust_tconfig_merge(ctx, &k->acc->tc, k->top->default_tc, &top);
 	}
-	if (!errors)
-		errors += kust_tconfig_merge(ctx, &k->acc->tc, &files, &top);
 	struct kust_tconfig crds = { 0 };
 	if (!errors)
 		errors += load_crds(m, k, &crds);

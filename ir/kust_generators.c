@@ -434,7 +434,7 @@ static void copy_merge_meta(struct mc_ctx *ctx, struct ir_resource *res, struct 
 static const char *origin_ann = "config.kubernetes.io/origin";
 
 /* AbsorbAll: append, merge or replace by the generated resource's id. */
-static int absorb(struct ir_module *m, struct kust *k, struct ir_resource *res,
+int kust_absorb(struct ir_module *m, struct kust *k, struct ir_resource *res,
 	const struct srcpos *at)
 {
 	struct mc_ctx *ctx = m->ctx;
@@ -497,7 +497,7 @@ int kust_generate(struct ir_module *m, struct kust *k, const struct ir_node *g, 
 		if (!ir_map_getc(ann, origin_ann))
 			kust_set_annotation(m->ctx, r->body, origin_ann, origin);
 	}
-	return absorb(m, k, r, &g->pos);
+	return kust_absorb(m, k, r, &g->pos);
 }
 
 int kust_pass_generators(struct ir_module *m)
@@ -519,9 +519,8 @@ int kust_pass_generators(struct ir_module *m)
 		}
 	}
 	const struct ir_node *helm = ir_map_getc(k->doc, "helmCharts");
-	if (!errors && ir_is_seq(helm) && helm->seq.len)
-		errors += diag_error(&ctx->diag, &helm->pos,
-			"helmCharts are not supported yet by manifestc build (the Helm renderer has not landed)");
+	for (uint32_t i = 0; !errors && ir_is_seq(helm) && i < helm->seq.len; i++)
+		errors += kust_helm_chart(m, k, helm->seq.items[i], ir_map_getc(k->doc, "helmGlobals"));
 	if (!errors)
 		errors += kust_plugins_generators(m, k);
 	return errors;

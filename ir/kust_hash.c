@@ -105,7 +105,8 @@ static void json_value(struct sbuf *out, const struct ir_node *n, int depth)
 		return;
 	default: {
 		struct ir_pair *p = xmalloc((n->map.len + 1) * sizeof *p);
-		memcpy(p, n->map.items, n->map.len * sizeof *p);
+		if (n->map.len)
+			memcpy(p, n->map.items, n->map.len * sizeof *p);
 		qsort(p, n->map.len, sizeof *p, cmp_pairs);
 		sbuf_addc(out, '{');
 		for (uint32_t i = 0; i < n->map.len; i++) {

@@ -429,9 +429,9 @@ int kust_pass_namerefs(struct ir_module *m)
 	struct nr n = { .ctx = m->ctx, .list = &m->res, .at = NULL };
 	struct srcpos top = { k->file, 1, 1 };
 	n.at = &top;
+	/* Even with nothing renamed the fields are walked: kustomize reports
+	 * malformed referrers (and RoleBinding subjects) either way. */
 	prepare(&n);
-	if (!n.names.len)
-		return 0; /* nothing was renamed: every reference is right */
 	int errors = 0;
 	for (size_t i = 0; i < m->res.len && !errors; i++) {
 		struct ir_resource *r = m->res.items[i];

@@ -139,6 +139,22 @@ int kust_namespace_apply(struct ir_module *m, struct kust *k, const struct str *
 	return errors;
 }
 
+int kust_namespace_set(struct mc_ctx *ctx, struct ir_resource *r, const struct str *ns,
+	const struct srcpos *at)
+{
+	struct ns_apply a = { ns, false, SUBJECTS_DEFAULT_ONLY };
+	struct kust_fs meta_ns;
+	kust_fs_init(ctx, &meta_ns, NULL, NULL, NULL, "metadata/namespace", true);
+	struct kust_fs_visit v = { ctx, set_ns, IR_STR, &a, at, r };
+	int errors = 0;
+	if (!kust_cluster_scoped(ctx, r->id.group, r->id.version, r->id.kind))
+		errors += kust_fs_apply(&v, &meta_ns, &r->body);
+	if (!errors && is_binding(r->id.kind))
+		errors += subjects(&v, r);
+	ir_resource_sync(ctx, r);
+	return errors;
+}
+
 int kust_pass_namespace(struct ir_module *m)
 {
 	struct kust *k = m->unit;

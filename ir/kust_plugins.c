@@ -62,8 +62,6 @@ static int want_specs(struct mc_ctx *ctx, struct ir_resource *r, const struct ir
 /* The plugin's origin for transformer annotations (OriginFromCustomPlugin). */
 static const char *plugin_origin(struct mc_ctx *ctx, struct ir_resource *r)
 {
-	const char *o = ir_path_cstr(r->body, "metadata/annotations");
-	(void)o;
 	const struct ir_node *ann = ir_path(r->body, "metadata/annotations");
 	const char *origin = ir_cstr(ir_map_getc(ann, "config.kubernetes.io/origin"));
 	if (!origin)
@@ -255,6 +253,8 @@ static int run_transformer(struct ir_module *m, struct kust *k, struct ir_resour
 		errors += kust_plugin_json6902(m, k, c);
 	} else if (str_eqc(kind, "ReplacementTransformer")) {
 		errors += kust_plugin_replacement(m, k, c);
+	} else if (str_eqc(kind, "ValueAddTransformer")) {
+		errors += kust_plugin_valueadd(m, k, c);
 	} else {
 		errors += diag_error(&ctx->diag, at, "the builtin plugin %s is not supported by manifestc",
 			kind->s);
@@ -267,9 +267,7 @@ static int run_generator(struct ir_module *m, struct kust *k, struct ir_resource
 	struct mc_ctx *ctx = m->ctx;
 	struct ir_node *c = p->body;
 	const struct str *kind = p->id.kind;
-	const char *origin = p->ext ? NULL : NULL;
 	const char *po = plugin_origin(ctx, p);
-	(void)origin;
 	if (str_eqc(kind, "ConfigMapGenerator") || str_eqc(kind, "SecretGenerator")) {
 		/* The args sit at the top of the document; metadata supplies the
 		 * name and namespace when the args do not. */
@@ -316,8 +314,9 @@ static int run_generator(struct ir_module *m, struct kust *k, struct ir_resource
 				"id %s exists; behavior must be merge or replace", kust_id_str(ctx, &r->id));
 		return kust_acc_append(m, k, r, &p->origin);
 	}
-	return diag_error(&ctx->diag, &p->origin,
-		"helmCharts are not supported yet by manifestc build (the Helm renderer has not landed)");
+	/* HelmChartInflationGenerator: the chart and global args sit at the
+	 * top of the document. */
+	return kust_helm_chart(m, k, c, c);
 }
 
 int kust_plugins_generators(struct ir_module *m, struct kust *k)

@@ -348,9 +348,8 @@ static void order_by_list(struct ir_reslist *l, struct ir_resource **out, size_t
 {
 	if (n < 2)
 		return;
-	/* n is tiny (ids are unique but for conflicts): insertion sort by
-	 * position, found by scanning from each item's neighbourhood would
-	 * need positions; a linear scan of l is O(n) only for conflicts. */
+	/* Several matches only happen for conflicts and renamed resources
+	 * sharing an old id, so a scan of the list here is rare. */
 	size_t k = 0;
 	struct ir_resource *tmp[16];
 	size_t m = n < 16 ? n : 16;

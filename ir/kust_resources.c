@@ -15,11 +15,15 @@
 
 #include "mc/passes.h"
 
+/* What kustomize would fetch (a URL, a git repository spec): manifestc
+ * never touches the network, so these are refused. */
 bool kust_is_remote(const char *p)
 {
 	return strstr(p, "://") || !strncmp(p, "github.com/", 11) ||
 		!strncmp(p, "git@", 4) || !strncmp(p, "gitlab.com/", 11) ||
-		!strncmp(p, "bitbucket.org/", 14);
+		!strncmp(p, "bitbucket.org/", 14) || !strncmp(p, "git::", 5) ||
+		!strncmp(p, "gh:", 3) || strstr(p, ".git//") || strstr(p, "_git/") ||
+		(strstr(p, ".git") && strstr(p, "?ref="));
 }
 
 static bool ends_with(const struct str *s, const char *suffix)
@@ -138,6 +142,71 @@ const char *kust_path_join(struct mc_ctx *ctx, const char *base, const char *rel
 	return r;
 }
 
+/* Parsed resource files, kept per build: a base included by several
+ * overlays is parsed once and cloned for every other inclusion (each
+ * inclusion must get its own objects, since transformers edit them). */
+struct parsed {
+	const struct srcfile *file;
+	struct ir_node **bodies;
+	size_t n;
+	struct parsed *next;
+};
+
+/* A deep copy sharing the interned strings (same context). */
+static struct ir_node *clone(struct mc_ctx *ctx, const struct ir_node *n)
+{
+	if (!n)
+		return NULL;
+	struct ir_node *c = arena_alloc(&ctx->arena, sizeof *c);
+	*c = *n;
+	if (n->type == IR_MAP) {
+		c->map.idx = NULL;
+		c->map.cap = n->map.len;
+		c->map.items = n->map.len ? arena_alloc(&ctx->arena, n->map.len * sizeof *c->map.items)
+			: NULL;
+		for (uint32_t i = 0; i < n->map.len; i++) {
+			c->map.items[i].key = clone(ctx, n->map.items[i].key);
+			c->map.items[i].value = clone(ctx, n->map.items[i].value);
+		}
+	} else if (n->type == IR_SEQ) {
+		c->seq.cap = n->seq.len;
+		c->seq.items = n->seq.len ? arena_alloc(&ctx->arena, n->seq.len * sizeof *c->seq.items)
+			: NULL;
+		for (uint32_t i = 0; i < n->seq.len; i++)
+			c->seq.items[i] = clone(ctx, n->seq.items[i]);
+	}
+	return c;
+}
+
+/* The resources of file f: parsed the first time, cloned afterwards. */
+static int resources_of(struct mc_ctx *ctx, struct kust *k, const struct srcfile *f,
+	struct ir_reslist *out)
+{
+	struct parsed **cache = (struct parsed **)&k->top->parse_cache;
+	for (struct parsed *p = *cache; p; p = p->next) {
+		if (p->file != f)
+			continue;
+		for (size_t i = 0; i < p->n; i++) {
+			struct ir_node *b = clone(ctx, p->bodies[i]);
+			ir_reslist_push(ctx, out, ir_resource_new(ctx, b, &b->pos));
+		}
+		return 0;
+	}
+	struct yaml_opts yo = { .schema = YAML_V3 };
+	int errors = kust_parse_resources(ctx, f, &yo, out);
+	if (errors)
+		return errors;
+	struct parsed *p = arena_calloc(&ctx->arena, 1, sizeof *p);
+	p->file = f;
+	p->n = out->len;
+	p->bodies = arena_alloc(&ctx->arena, (out->len ? out->len : 1) * sizeof *p->bodies);
+	for (size_t i = 0; i < out->len; i++)
+		p->bodies[i] = clone(ctx, out->items[i]->body);
+	p->next = *cache;
+	*cache = p;
+	return 0;
+}
+
 /* The origin annotation value kustomize writes (YAML of resource.Origin). */
 static const char *origin_yaml(struct mc_ctx *ctx, const char *path)
 {
@@ -174,16 +243,15 @@ static int accumulate(struct ir_module *m, struct kust *k, const struct ir_node 
 	if (!rc && kind == VFS_FILE) {
 		if (!k->opts->load_restrict_none && !path_within(real, k->realdir)) {
 			errors = diag_error(&ctx->diag, &entry->pos,
-				"security; file '%s' is not in or below '%s'", path, k->realdir);
+				"security; file '%s' is not in or below '%s'", path, k->dir);
 		} else {
 			int err;
 			const struct srcfile *f = vfs_load(ctx->fs, path, path, &err);
 			struct ir_reslist got = { 0 };
-			struct yaml_opts yo = { .schema = YAML_V3 };
 			if (!f)
 				errors = diag_error(&ctx->diag, &entry->pos, "read %s: %s", path, strerror(err));
 			else
-				errors = kust_parse_resources(ctx, f, &yo, &got);
+				errors = resources_of(ctx, k, f, &got);
 			const char *origin = NULL;
 			if (!errors && k->origin_path)
 				origin = origin_yaml(ctx, kust_path_join(ctx, k->origin_path, rel));

@@ -452,6 +452,22 @@ static bool gvk_selected_by_pub(const struct kust_fs *x, const struct kust_fs *s
 
 /* ------------------------------------------------------------ merging */
 
+void kust_tconfig_copy(struct mc_ctx *ctx, struct kust_tconfig *dst, const struct kust_tconfig *src)
+{
+	memset(dst, 0, sizeof *dst);
+	for (int i = 0; i < KUST_FS_NSETS; i++)
+		for (size_t j = 0; j < src->fs[i].len; j++)
+			VEC_PUSH(&ctx->arena, &dst->fs[i], src->fs[i].items[j]);
+	for (size_t j = 0; j < src->nameref.len; j++) {
+		struct kust_nameref nr = src->nameref.items[j];
+		struct kust_fslist refs = { 0 };
+		for (size_t q = 0; q < nr.referrers.len; q++)
+			VEC_PUSH(&ctx->arena, &refs, nr.referrers.items[q]);
+		nr.referrers = refs;
+		VEC_PUSH(&ctx->arena, &dst->nameref, nr);
+	}
+}
+
 const struct kust_tconfig *kust_tconfig_default(struct mc_ctx *ctx)
 {
 	struct kust_tconfig *tc = arena_calloc(&ctx->arena, 1, sizeof *tc);

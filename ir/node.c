@@ -357,19 +357,22 @@ const char *ir_path_cstr(const struct ir_node *n, const char *path)
 
 /* ---- copy, compare, count ---- */
 
-struct ir_node *ir_clone(struct mc_ctx *ctx, const struct ir_node *n)
+static struct ir_node *clone(struct mc_ctx *ctx, const struct ir_node *n,
+	const struct srcfile *(*file)(void *, const struct srcfile *), void *arg)
 {
 	if (!n)
 		return NULL;
 	struct ir_node *c = arena_alloc(&ctx->arena, sizeof *c);
 	*c = *n;
+	if (file && n->pos.file)
+		c->pos.file = file(arg, n->pos.file);
 	if (n->type == IR_MAP) {
 		c->map.idx = NULL;
 		c->map.cap = n->map.len;
 		c->map.items = n->map.len ? arena_alloc(&ctx->arena, n->map.len * sizeof *c->map.items) : NULL;
 		for (uint32_t i = 0; i < n->map.len; i++) {
-			c->map.items[i].key = ir_clone(ctx, n->map.items[i].key);
-			c->map.items[i].value = ir_clone(ctx, n->map.items[i].value);
+			c->map.items[i].key = clone(ctx, n->map.items[i].key, file, arg);
+			c->map.items[i].value = clone(ctx, n->map.items[i].value, file, arg);
 		}
 		if (c->map.len >= MAP_INDEX_MIN)
 			c->map.idx = build_index(&ctx->arena, c);
@@ -377,7 +380,7 @@ struct ir_node *ir_clone(struct mc_ctx *ctx, const struct ir_node *n)
 		c->seq.cap = n->seq.len;
 		c->seq.items = n->seq.len ? arena_alloc(&ctx->arena, n->seq.len * sizeof *c->seq.items) : NULL;
 		for (uint32_t i = 0; i < n->seq.len; i++)
-			c->seq.items[i] = ir_clone(ctx, n->seq.items[i]);
+			c->seq.items[i] = clone(ctx, n->seq.items[i], file, arg);
 	} else if (n->type == IR_STR || n->tag) {
 		/* Strings from another context's table must be re-interned so
 		 * that pointer equality keeps working within this one. */
@@ -388,6 +391,17 @@ struct ir_node *ir_clone(struct mc_ctx *ctx, const struct ir_node *n)
 		c->s.text = mc_intern(ctx, n->s.text->s, n->s.text->len);
 	}
 	return c;
+}
+
+struct ir_node *ir_clone(struct mc_ctx *ctx, const struct ir_node *n)
+{
+	return clone(ctx, n, NULL, NULL);
+}
+
+struct ir_node *ir_clone_relocated(struct mc_ctx *ctx, const struct ir_node *n,
+	const struct srcfile *(*file)(void *arg, const struct srcfile *f), void *arg)
+{
+	return clone(ctx, n, file, arg);
 }
 
 static bool num_equal(const struct ir_node *a, const struct ir_node *b)

@@ -1,7 +1,7 @@
 /*
  * schema_builtin.c - the schema sets of the tables compiled into the binary.
  *
- * gen/schemagen.c writes the tables (schema_tables[], one per embedded
+ * ir/schemagen/schemagen.c writes the tables (schema_tables[], one per embedded
  * Kubernetes version) at build time; this file wraps each in a set on first
  * use.  The only work is compiling the table's distinct patterns (a few
  * dozen), done once under pthread_once so that any thread may ask.  The

@@ -3,7 +3,7 @@
  * compiled schema nodes.
  *
  * One compiler serves every source: the Kubernetes OpenAPI files at build
- * time (gen/schemagen.c runs it, then prints the nodes as C), CRDs, custom
+ * time (ir/schemagen/schemagen.c runs it, then prints the nodes as C), CRDs, custom
  * OpenAPI documents and kubeconform JSON Schemas at run time.  It resolves
  * every $ref (named components get a node up front, so recursive schemas
  * such as JSONSchemaProps are just cycles of pointers), folds the
@@ -245,7 +245,7 @@ static bool get_number(struct schema_builder *b, const struct ir_node *n, const 
 
 static bool get_count(struct schema_builder *b, const struct ir_node *n, const char *kw, int64_t *out)
 {
-	double d;
+	double d = 0; /* set when get_number succeeds (-O2 may not see it) */
 	if (!get_number(b, n, kw, &d))
 		return false;
 	if (d < 0 || d != floor(d) || d > 9.2e18) {
@@ -612,7 +612,7 @@ static const struct schema *compile(struct schema_builder *b, const struct ir_no
 			}
 			sbuf_release(&err);
 		} else if (!strcmp(kw, "minimum") || !strcmp(kw, "maximum")) {
-			double d;
+			double d = 0;
 			if (!get_number(b, v, kw, &d))
 				return NULL;
 			if (kw[1] == 'i') {
@@ -629,7 +629,7 @@ static const struct schema *compile(struct schema_builder *b, const struct ir_no
 					s.flags |= lo ? SCHEMA_F_EXCL_MIN : SCHEMA_F_EXCL_MAX;
 			} else {
 				/* draft 6+: the bound itself */
-				double d;
+				double d = 0;
 				if (!get_number(b, v, kw, &d))
 					return NULL;
 				if (lo) {
@@ -666,7 +666,7 @@ static const struct schema *compile(struct schema_builder *b, const struct ir_no
 			if (!get_count(b, v, kw, &m.max_props))
 				return NULL;
 		} else if (!strcmp(kw, "uniqueItems")) {
-			bool u;
+			bool u = false;
 			if (!get_bool(b, v, kw, &u))
 				return NULL;
 			if (u)
@@ -680,7 +680,7 @@ static const struct schema *compile(struct schema_builder *b, const struct ir_no
 		} else if (!strcmp(kw, "nullable") || !strcmp(kw, "x-kubernetes-int-or-string") ||
 			   !strcmp(kw, "x-kubernetes-preserve-unknown-fields") ||
 			   !strcmp(kw, "x-kubernetes-embedded-resource")) {
-			bool on;
+			bool on = false;
 			if (!get_bool(b, v, kw, &on))
 				return NULL;
 			uint16_t f = kw[0] == 'n' ? SCHEMA_F_NULLABLE :

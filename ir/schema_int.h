@@ -1,6 +1,6 @@
 /*
  * schema_int.h - private to the schema modules (ir/schema*.c) and to the
- * generator (gen/schemagen.c): the shape of an embedded table and of a
+ * generator (ir/schemagen/schemagen.c): the shape of an embedded table and of a
  * schema set, and the compiler's entry points.
  */
 #ifndef MC_SCHEMA_INT_H
@@ -24,7 +24,7 @@ struct schema_named_entry {
 	const struct schema *schema;
 };
 
-/* What gen/schemagen.c writes: every array sorted (bytewise) by its key. */
+/* What ir/schemagen/schemagen.c writes: every array sorted (bytewise) by its key. */
 struct schema_table {
 	const char *kube_version;                  /* "1.32" */
 	const struct schema_entry *entries;        /* by group, version, kind */

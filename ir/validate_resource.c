@@ -48,6 +48,22 @@ void validate_record_take_range(struct mc_ctx *ctx, struct validate_record *rec,
 	}
 }
 
+void validate_records_orphans(struct mc_ctx *ctx, struct validate_records *recs, size_t from,
+	size_t to, uint32_t seq)
+{
+	for (size_t i = from; i < to && i < ctx->diag.len; i++) {
+		const struct diag_msg *m = &ctx->diag.msgs[i];
+		struct validate_record r = { 0 };
+		r.file = m->pos.file;
+		r.seq = seq;
+		r.pos = m->pos;
+		r.item = -1;
+		r.status = m->level == DIAG_ERROR ? VALIDATE_ERROR : VALIDATE_VALID;
+		validate_record_take_range(ctx, &r, i, i + 1);
+		validate_records_push(ctx, recs, &r);
+	}
+}
+
 static int rec_cmp(const void *a, const void *b)
 {
 	const struct validate_record *x = a, *y = b;

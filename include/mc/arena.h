@@ -30,6 +30,12 @@ void arena_init(struct arena *a);
 /* Free every block; the arena is empty and reusable afterwards. */
 void arena_release(struct arena *a);
 
+/* Move every block of src into dst (src is left empty): what was
+ * allocated from src now lives, and is released, with dst.  Lets a worker
+ * hand the results it built in its own arena to a longer-lived owner
+ * without copying them. */
+void arena_adopt(struct arena *dst, struct arena *src);
+
 /* 16-byte aligned, uninitialised; never returns NULL. */
 void *arena_alloc(struct arena *a, size_t size);
 void *arena_calloc(struct arena *a, size_t n, size_t size);

@@ -26,6 +26,9 @@ bool emit_plain_ok(const char *s, size_t n);
 /* Append one document (no `---`), ending in a newline.  Returns 0, or -1
  * with a message in *err (e.g. for NaN, which JSON cannot carry). */
 int emit_yaml(struct sbuf *out, const struct ir_node *doc, const char **err);
+/* The same bytes, always through libyaml's emitter (emit_yaml writes the
+ * common simple documents directly); for tests that the two agree. */
+int emit_yaml_libyaml(struct sbuf *out, const struct ir_node *doc, const char **err);
 /* Documents joined by `---\n` (none before the first), as kustomize prints
  * a resource list. */
 int emit_yaml_stream(struct sbuf *out, struct ir_node *const *docs, size_t n,
@@ -55,6 +58,10 @@ static inline void emit_json_string(struct sbuf *out, const char *s, size_t n)
 
 enum report_format { REPORT_TEXT, REPORT_JSON, REPORT_JUNIT, REPORT_SARIF, REPORT_GITHUB };
 
+/* Findings of `validate`, `render` and `diff`, in every format.  Records
+ * are resources (or findings that concern no resource); several records may
+ * index one finding, which is then printed once by the formats that list
+ * findings (text, SARIF, GitHub). */
 struct report {
 	const struct validate_records *records; /* in input order */
 	const struct diag *diag;                /* the findings the records index */
@@ -63,6 +70,10 @@ struct report {
 	bool verbose;       /* list valid and skipped resources too */
 	bool color;         /* text only */
 	const char *tool_version;
+	const char *tool;   /* "manifestc render": JUnit's suite name, GitHub notice
+	                     * titles (default "manifestc validate") */
+	bool findings_only; /* the records are findings about no resource (nothing
+	                     * was validated): summaries count findings */
 };
 
 /* "text", "json", "junit", "sarif", "github"; -1 for anything else. */

@@ -43,12 +43,15 @@ void srcfile_index(struct srcfile *f, struct arena *a);
 /* The text of line `line` (1-based) without its newline; NULL if none. */
 const char *srcfile_line(const struct srcfile *f, uint32_t line, size_t *len);
 
+/* A copy of f (path, bytes, line table) in a. */
+const struct srcfile *srcfile_copy(struct arena *a, const struct srcfile *f);
+
 enum diag_level { DIAG_NOTE, DIAG_WARNING, DIAG_ERROR };
 
 struct diag_msg {
 	enum diag_level level;
 	struct srcpos pos;
-	const char *rule;    /* optional short rule id, e.g. "schema/type" */
+	const char *rule;    /* optional short rule id, e.g. "schema/type" (a static string) */
 	const char *pointer; /* optional JSON pointer into the resource */
 	char *msg;           /* malloc'd */
 };
@@ -83,6 +86,12 @@ static inline size_t diag_errors(const struct diag *d) { return d->nerrors; }
 
 /* Move every message of src to the end of dst (src is left empty). */
 void diag_merge(struct diag *dst, struct diag *src);
+
+/* Make the messages d->msgs[from..] independent of the contexts (and the
+ * vfs) they were reported in, so that they outlive them: each file they
+ * point into is copied into a once, their pointers too (rule ids are static
+ * strings).  A worker does this before releasing its context. */
+void diag_detach(struct diag *d, size_t from, struct arena *a);
 
 /* Format one message (with source line and caret) into out. */
 void diag_format(const struct diag_msg *m, struct sbuf *out, bool color);

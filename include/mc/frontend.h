@@ -204,6 +204,11 @@ struct kust_opts {
 	bool load_restrict_none;  /* --load-restrictor LoadRestrictionsNone */
 	enum kust_reorder reorder;
 	bool managed_by_label;    /* --enable-managedby-label */
+	bool enable_helm;         /* --enable-helm: helmCharts may render */
+	bool helm_debug;          /* --helm-debug */
+	const char *helm_kube_version;         /* --helm-kube-version */
+	const char *const *helm_api_versions;  /* --helm-api-versions */
+	size_t helm_napi_versions;
 };
 
 /* Build the kustomization in dir (a path as the user gave it): the
@@ -414,6 +419,12 @@ struct repo_render_opts {
 	 * Application's render in this cache (NULL: none; see rcache in diff.h). */
 	struct vfs *fs;
 	struct rcache *cache;
+	/* Validate every rendered environment (repo_validate.c): each resource
+	 * against the schemas (embedded, plus the CRDs of the repository and of
+	 * the output), the API server's checks and manifestc.yaml's policies,
+	 * then references inside the environment and each Application against
+	 * its AppProject.  Only when the render has no errors. */
+	bool validate;
 };
 
 struct repo_image {
@@ -444,14 +455,29 @@ struct repo_app {
 	size_t nimages;
 };
 
+struct validate_records;
+
 struct repo_result {
 	struct repo_app *apps; /* sorted: environment, sync wave, name */
 	size_t napps;
-	char *diags;           /* formatted diagnostics, in a fixed order */
-	size_t nerrors, nwarnings;
+	/* The findings (struct diag_msg: level, position, rule, JSON pointer,
+	 * message): the render's, then its validation's, in a fixed order,
+	 * each once.  findings->diag holds them; their positions point at
+	 * copies of their files in findings->arena, so they outlive the render
+	 * and its vfs.  records (in that arena) index them for
+	 * backends/report.c: one per finding of the render (it concerns no
+	 * resource); with validation, then one per Application and one per
+	 * resource it renders, whose file is the output file (relative to OUT)
+	 * and whose position is the resource's line there (0 with json). */
+	struct mc_ctx *findings;
+	struct validate_records *records;
+	size_t nfiles;          /* files the records name, for report summaries */
+	size_t nerrors, nwarnings; /* the render's: with errors there is no output */
+	size_t ninvalid;        /* error findings of the validation */
+	bool validated;         /* records hold the rendered resources */
 };
 
-/* Returns the number of errors (also in out->nerrors). */
+/* Returns the number of errors of the render (also in out->nerrors). */
 int repo_render(const struct repo_render_opts *o, struct repo_result *out);
 void repo_result_release(struct repo_result *r);
 /* XXH3-128 of bytes as 32 lowercase hex digits (and a NUL). */

@@ -173,6 +173,10 @@ const char *ir_path_cstr(const struct ir_node *n, const char *path);
 
 /* Deep copy into ctx's arena (positions and styles kept). */
 struct ir_node *ir_clone(struct mc_ctx *ctx, const struct ir_node *n);
+/* The same, with each position's file replaced by file(arg, it): a copy
+ * that must outlive the files of the context it came from. */
+struct ir_node *ir_clone_relocated(struct mc_ctx *ctx, const struct ir_node *n,
+	const struct srcfile *(*file)(void *arg, const struct srcfile *f), void *arg);
 /* Equality in the JSON data model: maps compare as unordered, numbers by
  * value (int 1 equals float 1.0), strings by bytes. */
 bool ir_equal(const struct ir_node *a, const struct ir_node *b);

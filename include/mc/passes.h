@@ -127,6 +127,7 @@ struct kust {
 	struct kust_acc *acc;       /* what it accumulates (the parent's for a component) */
 	struct kust *top;           /* the kustomization `build` was asked for */
 	const struct kust_tconfig *default_tc; /* (top only) the builtin config, built once */
+	void *parse_cache;          /* (top only) resource files parsed so far */
 	/* buildMetadata of the top kustomization (inherited, as kustomize does) */
 	bool origin_annotations, transformer_annotations, managed_by_label;
 	const char *origin_path;    /* origin path of this kustomization (buildMetadata) */
@@ -248,6 +249,8 @@ int kust_fs_merge(struct mc_ctx *ctx, struct kust_fslist *into, const struct kus
 	const struct srcpos *at);
 /* The builtin configuration (builtinpluginconsts), built once per context. */
 const struct kust_tconfig *kust_tconfig_default(struct mc_ctx *ctx);
+/* A deep copy (the lists are not shared). */
+void kust_tconfig_copy(struct mc_ctx *ctx, struct kust_tconfig *dst, const struct kust_tconfig *src);
 /* TransformerConfig.Merge: into := into + from, then sorted by GVK. */
 int kust_tconfig_merge(struct mc_ctx *ctx, struct kust_tconfig *into,
 	const struct kust_tconfig *from, const struct srcpos *at);
@@ -279,6 +282,11 @@ void kust_set_annotation(struct mc_ctx *ctx, struct ir_node *body, const char *k
 int kust_namespace_apply(struct ir_module *m, struct kust *k, const struct str *ns,
 	const struct kust_fslist *specs, bool unset_only, const char *subjects_mode,
 	const struct srcpos *at);
+/* The namespace filter alone (no field specs, no previous id). */
+int kust_namespace_set(struct mc_ctx *ctx, struct ir_resource *r, const struct str *ns,
+	const struct srcpos *at);
+/* ValueAddTransformer, from its plugin config. */
+int kust_plugin_valueadd(struct ir_module *m, struct kust *k, struct ir_node *cfg);
 int kust_affix_apply(struct ir_module *m, struct kust *k, const struct str *value, bool suffix,
 	const struct kust_fslist *specs, const struct srcpos *at);
 int kust_pairs_apply(struct ir_module *m, struct kust *k, const struct ir_node *pairs,
@@ -292,6 +300,13 @@ int kust_replica_apply(struct ir_module *m, struct kust *k, const struct str *na
 int kust_generate(struct ir_module *m, struct kust *k, const struct ir_node *args, bool secret,
 	const struct ir_node *global_opts, const char *origin);
 int kust_plugins_generators(struct ir_module *m, struct kust *k);
+/* AbsorbAll of one generated resource: append it, or merge or replace the
+ * one resource with its id as its generator behaviour says. */
+int kust_absorb(struct ir_module *m, struct kust *k, struct ir_resource *res,
+	const struct srcpos *at);
+/* One helmCharts entry (or HelmChartInflationGenerator config). */
+int kust_helm_chart(struct ir_module *m, struct kust *k, const struct ir_node *chart,
+	const struct ir_node *globals);
 int kust_hash_apply(struct ir_module *m, struct kust *k);
 /* The JSON kustomize hashes for a resource, and the 10-character suffix. */
 void kust_hash_encode(const struct ir_node *body, const struct str *kind, struct sbuf *out);

@@ -4,7 +4,7 @@
  *
  * The build compiles the Kubernetes v1.32 OpenAPI v3 files and the CRDs in
  * the schema source directory into a C table inside the binary
- * (gen/schemagen.c writes it), so nothing is read at run time.  A schema
+ * (ir/schemagen/schemagen.c writes it), so nothing is read at run time.  A schema
  * set is that table plus schemas added at run time: CRDs found in a repo or
  * in rendered output, an OpenAPI document (kustomize's `openapi:` field),
  * JSON Schemas in kubeconform's file layout.  Every source is compiled into

@@ -139,6 +139,41 @@ void validate_record_take(struct mc_ctx *ctx, struct validate_record *rec, size_
 void validate_record_take_range(struct mc_ctx *ctx, struct validate_record *rec, size_t from,
 	size_t to);
 
+/* Records for findings that concern no resource: ctx->diag.msgs[from, to)
+ * each get one (file and position of the finding, status ERROR for errors),
+ * with the given seq.  The command-line tools report everything through
+ * records, so findings of the tool itself (a CRD that does not compile, a
+ * file that does not render) are printed by every report format too. */
+void validate_records_orphans(struct mc_ctx *ctx, struct validate_records *recs, size_t from,
+	size_t to, uint32_t seq);
+
+/* -------------------------------------------------------------- inputs */
+
+/* File lists (malloc'd strings). */
+struct validate_paths {
+	char **items;
+	size_t len, cap;
+};
+
+void validate_paths_push(struct validate_paths *p, char *path);
+void validate_paths_release(struct validate_paths *p);
+/* Append the manifests below dir (*.yaml, *.yml, *.json, any case), in
+ * sorted order, at most 64 levels deep.  The index.json of a `manifestc
+ * render` output is manifestc's index, not a resource: it is left out.
+ * Returns 0 or an errno value. */
+int validate_walk(struct vfs *fs, const char *dir, struct validate_paths *out);
+/* Register the CustomResourceDefinitions of a file or of the manifests
+ * below a directory (findings to ctx->diag).  Returns 0, or an errno value
+ * when path does not exist. */
+int validate_add_crd_path(struct mc_ctx *ctx, struct vfs *fs, struct schema_set *set,
+	const char *path);
+/* Add the JSON Schemas below dir in kubeconform's layout: the key of each
+ * *.json file is its name without .json, lower-cased, and also
+ * "<dir>/<name>" (the CRDs-catalog layout {group}/{kind}_{version}.json).
+ * Returns 0, or an errno value when dir is not a directory. */
+int validate_add_schema_dir(struct mc_ctx *ctx, struct vfs *fs, struct schema_set *set,
+	const char *dir);
+
 /* ------------------------------------------------------------ policies */
 
 enum policy_level { POLICY_OFF, POLICY_WARNING, POLICY_ERROR };

@@ -165,3 +165,88 @@ Test(emit, keycmp_properties)
 	strtab_release(&t);
 	arena_release(&a);
 }
+
+/* The direct writer and libyaml must agree on every document we can find:
+ * the golden inputs, the fuzz seeds and, when ../shared exists, every YAML
+ * file of the conformance suites. */
+#include <dirent.h>
+#include <sys/stat.h>
+
+static size_t compared;
+
+static void compare_file(const char *path)
+{
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return;
+	struct sbuf text = SBUF_INIT;
+	char buf[8192];
+	size_t r;
+	while ((r = fread(buf, 1, sizeof buf, fp)) > 0)
+		sbuf_add(&text, buf, r);
+	fclose(fp);
+	for (int schema = 0; schema < 2; schema++) {
+		struct mc_ctx ctx;
+		mc_ctx_init(&ctx, NULL);
+		const struct srcfile *f = srcfile_mem(&ctx, path, text.buf, text.len);
+		struct yaml_opts o = { .schema = schema ? YAML_V2 : YAML_V3, .flags = YAML_DUPKEYS_OK };
+		struct ir_docs docs = { 0 };
+		if (yaml_load(&ctx, f, &o, &docs) == 0) {
+			for (size_t i = 0; i < docs.len; i++) {
+				struct sbuf a = SBUF_INIT, b = SBUF_INIT;
+				const char *ea = NULL, *eb = NULL;
+				int ra = emit_yaml(&a, docs.items[i], &ea);
+				int rb = emit_yaml_libyaml(&b, docs.items[i], &eb);
+				cr_assert_eq(ra, rb, "%s doc %zu: status differs", path, i);
+				cr_assert(a.len == b.len && !memcmp(a.buf, b.buf, a.len),
+					"%s doc %zu: direct writer differs from libyaml\n--- libyaml\n%s--- direct\n%s",
+					path, i, b.buf, a.buf);
+				compared++;
+				sbuf_release(&a);
+				sbuf_release(&b);
+			}
+		}
+		mc_ctx_release(&ctx);
+	}
+	sbuf_release(&text);
+}
+
+static void walk(const char *dir, int depth)
+{
+	DIR *d = opendir(dir);
+	if (!d || depth > 12) {
+		if (d)
+			closedir(d);
+		return;
+	}
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		char p[4096];
+		snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+		struct stat st;
+		if (lstat(p, &st) != 0)
+			continue;
+		if (S_ISDIR(st.st_mode))
+			walk(p, depth + 1);
+		else if (S_ISREG(st.st_mode) && st.st_size < (4 << 20)) {
+			size_t n = strlen(p);
+			if ((n > 5 && !strcmp(p + n - 5, ".yaml")) || (n > 4 && !strcmp(p + n - 4, ".yml")) ||
+			    (n > 5 && !strcmp(p + n - 5, ".json")))
+				compare_file(p);
+		}
+	}
+	closedir(d);
+}
+
+Test(emit, direct_writer_agrees_with_libyaml, .timeout = 600)
+{
+	walk(MC_SOURCE_DIR "/golden", 0);
+	walk(MC_SOURCE_DIR "/tests/fuzz/corpus", 0);
+	walk(MC_SOURCE_DIR "/examples", 0);
+	walk(MC_SOURCE_DIR "/../shared/conformance", 0);
+	if (getenv("MC_EMIT_EXTRA"))
+		walk(getenv("MC_EMIT_EXTRA"), 0);
+	cr_assert_gt(compared, 100, "too few documents compared (%zu)", compared);
+}

@@ -120,8 +120,10 @@ Test(rcache, bounded_least_recently_used_first)
 		rcache_key(keys[i], spec, strlen(spec));
 		cr_assert_eq(rcache_put(c, keys[i], &none, blob, sizeof blob), 0);
 		/* Distinct, increasing use times. */
-		char path[200];
-		snprintf(path, sizeof path, "%s/v1/%.2s/%s", dir, keys[i], keys[i]);
+		/* dir is the short mkdtemp name above; the key is 32 digits. */
+		char path[sizeof tmpl + 64];
+		snprintf(path, sizeof path, "%.*s/v1/%.2s/%.32s", (int)(sizeof tmpl - 1), dir, keys[i],
+			keys[i]);
 		struct timespec t[2] = { { 1000 + i, 0 }, { 1000 + i, 0 } };
 		cr_assert_eq(utimensat(AT_FDCWD, path, t, 0), 0);
 	}
