@@ -636,7 +636,7 @@ static bool number(struct tdec *d, struct gt_value *out)
 	if (!prefixed && ql > 1 && q[0] == '0')
 		return terrf(d, "invalid integer %.*s (leading zero)", (int)len, p);
 	int64_t v;
-	if (!sp_parse_int0(buf, k, &v))
+	if (!go_parse_int(buf, k, 0, &v))
 		return terrf(d, "invalid integer %.*s", (int)len, p);
 	*out = gt_int64(v);
 	return true;

@@ -39,8 +39,6 @@ const char *gt_json_kind(struct gt_value v);
 /* spf13/cast: ToInt64 and ToFloat64 (0 and *ok false when not convertible). */
 int64_t sp_to_int64(struct gt_value v, bool *ok);
 double sp_to_float64(struct gt_value v, bool *ok);
-/* strconv.ParseInt(s, 0, 64). */
-bool sp_parse_int0(const char *s, size_t n, int64_t *out);
 /* Go's float64 to int64 conversion (amd64 semantics out of range). */
 int64_t sp_f2i(double f);
 

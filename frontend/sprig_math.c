@@ -40,59 +40,6 @@ static char *trim_zero_decimal(const char *s, size_t n, size_t *outn)
 	return (char *)s;
 }
 
-/* strconv.ParseInt(s, 0, 64) with Go's underscore rules. */
-bool sp_parse_int0(const char *s, size_t n, int64_t *out)
-{
-	char buf[128];
-	if (n == 0 || n >= sizeof buf)
-		return false;
-	size_t k = 0, i = 0;
-	bool neg = false;
-	if (s[0] == '+' || s[0] == '-') {
-		neg = s[0] == '-';
-		i = 1;
-	}
-	bool prefix = n - i >= 2 && s[i] == '0' && strchr("xXoObB", s[i + 1]);
-	bool octal0 = !prefix && n - i >= 2 && s[i] == '0';
-	/* underscores: only with base 0 and between digits / after a prefix */
-	char saw = '^';
-	size_t j = i;
-	if (prefix) {
-		buf[k++] = s[j++];
-		buf[k++] = s[j++];
-		saw = '0';
-	}
-	for (; j < n; j++) {
-		char c = s[j];
-		if (c == '_') {
-			if (saw != '0')
-				return false;
-			saw = '_';
-			continue;
-		}
-		saw = (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f') ? '0' : '!';
-		buf[k++] = c;
-	}
-	if (saw == '_')
-		return false;
-	(void)octal0;
-	if (prefix && k == 2)
-		return false;
-	uint64_t u;
-	if (!go_parse_uint(buf, k, 0, &u))
-		return false;
-	if (!neg) {
-		if (u > (uint64_t)INT64_MAX)
-			return false;
-		*out = (int64_t)u;
-	} else {
-		if (u > (uint64_t)INT64_MAX + 1)
-			return false;
-		*out = u == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)u;
-	}
-	return true;
-}
-
 /* Go's float-to-int conversion on amd64: out of range gives INT64_MIN. */
 int64_t sp_f2i(double f)
 {
@@ -121,7 +68,7 @@ int64_t sp_to_int64(struct gt_value v, bool *ok)
 		size_t n;
 		const char *s = trim_zero_decimal(v.s.p, v.s.n, &n);
 		int64_t r;
-		if (sp_parse_int0(s, n, &r))
+		if (go_parse_int(s, n, 0, &r))
 			return r;
 		break;
 	}

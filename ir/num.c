@@ -197,7 +197,73 @@ static int digit_val(char c)
 	return 99;
 }
 
+/* strconv's underscoreOK: '_' only between digits, or between a base
+ * prefix and a digit. */
+static bool underscore_ok(const char *s, size_t n)
+{
+	char saw = '^'; /* beginning, '0' digit or prefix, '_', '!' other */
+	size_t i = 0;
+	if (n >= 1 && (s[0] == '-' || s[0] == '+'))
+		s++, n--;
+	bool hex = false;
+	if (n >= 2 && s[0] == '0') {
+		char c = (char)(s[1] | 0x20);
+		if (c == 'b' || c == 'o' || c == 'x') {
+			i = 2;
+			saw = '0';
+			hex = c == 'x';
+		}
+	}
+	for (; i < n; i++) {
+		char c = s[i];
+		if ((c >= '0' && c <= '9') || (hex && (c | 0x20) >= 'a' && (c | 0x20) <= 'f')) {
+			saw = '0';
+			continue;
+		}
+		if (c == '_') {
+			if (saw != '0')
+				return false;
+			saw = '_';
+			continue;
+		}
+		if (saw == '_')
+			return false;
+		saw = '!';
+	}
+	return saw != '_';
+}
+
+/* s without its underscores in buf (n + 1 bytes, or a malloc'd copy when
+ * n is too large for it); NULL when strconv rejects their placement. */
+static char *strip_underscores(const char *s, size_t *n, char *buf, size_t size)
+{
+	if (!underscore_ok(s, *n))
+		return NULL;
+	char *o = *n < size ? buf : xmalloc(*n + 1);
+	size_t k = 0;
+	for (size_t i = 0; i < *n; i++)
+		if (s[i] != '_')
+			o[k++] = s[i];
+	o[k] = '\0';
+	*n = k;
+	return o;
+}
+
+static bool parse_uint(const char *s, size_t n, int base, uint64_t *out);
+
 bool go_parse_uint(const char *s, size_t n, int base, uint64_t *out)
+{
+	if (base != 0 || !memchr(s, '_', n))
+		return parse_uint(s, n, base, out);
+	char small[64];
+	char *c = strip_underscores(s, &n, small, sizeof small);
+	bool ok = c && parse_uint(c, n, 0, out);
+	if (c != small)
+		free(c);
+	return ok;
+}
+
+static bool parse_uint(const char *s, size_t n, int base, uint64_t *out)
 {
 	size_t i = 0;
 	if (n == 0)
@@ -269,6 +335,8 @@ static bool word_ci(const char *s, size_t n, const char *w)
 	return true;
 }
 
+static bool parse_float(const char *s, size_t n, double *out);
+
 bool go_parse_float(const char *s, size_t n, double *out)
 {
 	if (n == 0)
@@ -287,8 +355,20 @@ bool go_parse_float(const char *s, size_t n, double *out)
 		*out = NAN;
 		return true;
 	}
-	/* Validate the syntax Go accepts (no underscores: callers strip them
-	 * where the source language allows them). */
+	if (!memchr(s, '_', n))
+		return parse_float(s, n, out);
+	char small[128];
+	char *c = strip_underscores(s, &n, small, sizeof small);
+	bool ok = c && parse_float(c, n, out);
+	if (c != small)
+		free(c);
+	return ok;
+}
+
+/* A decimal or hex float without underscores (after an optional sign). */
+static bool parse_float(const char *s, size_t n, double *out)
+{
+	size_t i = s[0] == '+' || s[0] == '-';
 	size_t j = i;
 	bool hex = n - j > 2 && s[j] == '0' && (s[j + 1] == 'x' || s[j + 1] == 'X');
 	if (hex)

@@ -135,12 +135,13 @@ void go_ftoa(struct sbuf *out, double f, char fmt, int prec, int bitsize);
 /* encoding/json's rendering of a float64. */
 void go_json_float(struct sbuf *out, double f);
 /* strconv.ParseInt(s, base, 64) and ParseUint; base 0 takes the 0x, 0o, 0b
- * and 0 prefixes.  Underscores are not accepted.  False on syntax or range
- * error. */
+ * and 0 prefixes and, as Go's syntax does, underscores between digits or
+ * after a prefix.  False on syntax or range error. */
 bool go_parse_int(const char *s, size_t n, int base, int64_t *out);
 bool go_parse_uint(const char *s, size_t n, int base, uint64_t *out);
-/* strconv.ParseFloat(s, 64): decimal and hex forms, inf, infinity, nan.
- * False on syntax error or when the value overflows (ErrRange). */
+/* strconv.ParseFloat(s, 64): decimal and hex forms (underscores as in Go
+ * literals), inf, infinity, nan.  False on syntax error or when the value
+ * overflows (ErrRange). */
 bool go_parse_float(const char *s, size_t n, double *out);
 
 /*

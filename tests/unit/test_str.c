@@ -186,6 +186,20 @@ Test(str, go_parse_numbers)
 	cr_assert(go_parse_float("1e3", 3, &f) && f == 1000);
 	cr_assert(go_parse_float("-Inf", 4, &f) && isinf(f) && f < 0);
 	cr_assert(!go_parse_float("1e400", 5, &f), "out of range");
-	cr_assert(!go_parse_float("1_0", 3, &f));
+	/* Underscores as Go's syntax places them: base 0 ints and floats. */
+	cr_assert(go_parse_float("1_0", 3, &f) && f == 10);
+	cr_assert(go_parse_float("1_23.50_0_0e+1_2", 16, &f) && f == 1.235e14);
+	cr_assert(!go_parse_float("123_.5", 6, &f));
+	cr_assert(!go_parse_float("in_f", 4, &f));
+	cr_assert(go_parse_float("0x_1p0", 6, &f) && f == 1);
+	cr_assert(go_parse_int("-1_000", 6, 0, &i) && i == -1000);
+	cr_assert(go_parse_int("0x_1F", 5, 0, &i) && i == 31);
+	cr_assert(go_parse_int("0_17", 4, 0, &i) && i == 15);
+	cr_assert(!go_parse_int("1__0", 4, 0, &i));
+	cr_assert(!go_parse_int("_10", 3, 0, &i));
+	cr_assert(!go_parse_int("10_", 3, 0, &i));
+	cr_assert(!go_parse_int("0b_", 3, 0, &i));
+	cr_assert(!go_parse_int("1_0", 3, 10, &i), "only base 0 takes underscores");
+	cr_assert(!go_parse_uint("+1_0", 4, 0, &u));
 	cr_assert(!go_parse_float(".", 1, &f));
 }
