@@ -431,7 +431,10 @@ SP_FN(s_hassuffix)
 	return 0;
 }
 
-SP_FN(s_quote)
+/* quote, squote and cat: the non-nil arguments, space-separated, each as
+ * put writes it. */
+static int join_args(struct gt_call *c, struct gt_value *a, size_t n, struct gt_value *ret,
+	void (*put)(struct gt_call *, struct sbuf *, struct gt_value))
 {
 	struct sbuf sb = SBUF_INIT;
 	bool first = true;
@@ -441,81 +444,79 @@ SP_FN(s_quote)
 		if (!first)
 			sbuf_addc(&sb, ' ');
 		first = false;
-		struct gt_value s = sp_strval(gt_call_arena(c), a[i]);
-		go_quote(&sb, s.s.p, s.s.n, '"', false, false);
+		put(c, &sb, a[i]);
 	}
 	return sp_ret_sbuf(c, ret, &sb);
+}
+
+static void put_quoted(struct gt_call *c, struct sbuf *sb, struct gt_value v)
+{
+	struct gt_value s = sp_strval(gt_call_arena(c), v);
+	go_quote(sb, s.s.p, s.s.n, '"', false, false);
+}
+
+static void put_squoted(struct gt_call *c, struct sbuf *sb, struct gt_value v)
+{
+	(void)c;
+	sbuf_addc(sb, '\'');
+	gt_fmt_v(sb, v);
+	sbuf_addc(sb, '\'');
+}
+
+static void put_v(struct gt_call *c, struct sbuf *sb, struct gt_value v)
+{
+	(void)c;
+	gt_fmt_v(sb, v);
+}
+
+SP_FN(s_quote)
+{
+	return join_args(c, a, n, ret, put_quoted);
 }
 
 SP_FN(s_squote)
 {
-	struct sbuf sb = SBUF_INIT;
-	bool first = true;
-	for (size_t i = 0; i < n; i++) {
-		if (!a[i].t || a[i].t->kind == GT_NIL)
-			continue;
-		if (!first)
-			sbuf_addc(&sb, ' ');
-		first = false;
-		sbuf_addc(&sb, '\'');
-		gt_fmt_v(&sb, a[i]);
-		sbuf_addc(&sb, '\'');
-	}
-	return sp_ret_sbuf(c, ret, &sb);
+	return join_args(c, a, n, ret, put_squoted);
 }
 
 SP_FN(s_cat)
 {
-	struct sbuf sb = SBUF_INIT;
-	bool first = true;
-	for (size_t i = 0; i < n; i++) {
-		if (!a[i].t || a[i].t->kind == GT_NIL)
-			continue;
-		if (!first)
-			sbuf_addc(&sb, ' ');
-		first = false;
-		gt_fmt_v(&sb, a[i]);
-	}
-	return sp_ret_sbuf(c, ret, &sb);
+	return join_args(c, a, n, ret, put_v);
 }
 
-static void indent_into(struct sbuf *sb, int64_t spaces, struct gt_value v)
+/* indent and nindent: every line of v after spaces spaces (Sprig builds
+ * the padding with strings.Repeat, hence its errors). */
+static int indent(struct gt_call *c, int64_t spaces, struct gt_value v, bool newline,
+	struct gt_value *ret)
 {
 	if (spaces < 0)
-		spaces = 0;
+		return gt_call_errorf(c, "strings: negative Repeat count");
+	if ((uint64_t)spaces > MAX_STRING)
+		return gt_call_errorf(c, "strings: Repeat output length overflow");
+	struct sbuf sb = SBUF_INIT;
+	if (newline)
+		sbuf_addc(&sb, '\n');
 	for (int64_t k = 0; k < spaces; k++)
-		sbuf_addc(sb, ' ');
+		sbuf_addc(&sb, ' ');
 	for (size_t i = 0; i < v.s.n; i++) {
-		sbuf_addc(sb, v.s.p[i]);
+		sbuf_addc(&sb, v.s.p[i]);
 		if (v.s.p[i] == '\n')
 			for (int64_t k = 0; k < spaces; k++)
-				sbuf_addc(sb, ' ');
+				sbuf_addc(&sb, ' ');
 	}
+	return sp_ret_sbuf(c, ret, &sb);
 }
 
 SP_FN(s_indent)
 {
 	(void)n;
-	if (a[0].i < 0)
-		return gt_call_errorf(c, "strings: negative Repeat count");
-	if ((uint64_t)a[0].i > MAX_STRING)
-		return gt_call_errorf(c, "strings: Repeat output length overflow");
-	struct sbuf sb = SBUF_INIT;
-	indent_into(&sb, a[0].i, a[1]);
-	return sp_ret_sbuf(c, ret, &sb);
+	return indent(c, a[0].i, a[1], false, ret);
 }
 
 SP_FN(s_nindent)
 {
 	(void)n;
-	if (a[0].i < 0)
-		return gt_call_errorf(c, "strings: negative Repeat count");
-	if ((uint64_t)a[0].i > MAX_STRING)
-		return gt_call_errorf(c, "strings: Repeat output length overflow");
-	struct sbuf sb = SBUF_INIT;
-	sbuf_addc(&sb, '\n');
-	indent_into(&sb, a[0].i, a[1]);
-	return sp_ret_sbuf(c, ret, &sb);
+	return indent(c, a[0].i, a[1], true, ret);
 }
 
 /* strings.Replace(src, old, new, -1) */
@@ -1147,6 +1148,12 @@ SP_FN(s_b32dec)
 
 /* ---- reflection and defaults ---- */
 
+/* Is the Go type or kind name the string s? */
+static bool name_is(const char *name, struct gt_value s)
+{
+	return strlen(name) == s.s.n && (s.s.n == 0 || !memcmp(name, s.s.p, s.s.n));
+}
+
 SP_FN(s_typeof)
 {
 	(void)n, (void)c;
@@ -1157,8 +1164,7 @@ SP_FN(s_typeof)
 SP_FN(s_typeis)
 {
 	(void)n, (void)c;
-	*ret = gt_bool(strlen(gt_type_name(a[1])) == a[0].s.n &&
-		!memcmp(gt_type_name(a[1]), a[0].s.p, a[0].s.n));
+	*ret = gt_bool(name_is(gt_type_name(a[1]), a[0]));
 	return 0;
 }
 
@@ -1166,10 +1172,7 @@ SP_FN(s_typeislike)
 {
 	(void)n, (void)c;
 	const char *t = gt_type_name(a[1]);
-	size_t tl = strlen(t);
-	bool eq = tl == a[0].s.n && !memcmp(t, a[0].s.p, tl);
-	bool ptr = tl == a[0].s.n + 1 && t[0] == '*' && !memcmp(t + 1, a[0].s.p, a[0].s.n);
-	*ret = gt_bool(eq || ptr);
+	*ret = gt_bool(name_is(t, a[0]) || (t[0] == '*' && name_is(t + 1, a[0])));
 	return 0;
 }
 
@@ -1183,8 +1186,7 @@ SP_FN(s_kindof)
 SP_FN(s_kindis)
 {
 	(void)n, (void)c;
-	const char *k = gt_kind_name(a[1]);
-	*ret = gt_bool(strlen(k) == a[0].s.n && !memcmp(k, a[0].s.p, a[0].s.n));
+	*ret = gt_bool(name_is(gt_kind_name(a[1]), a[0]));
 	return 0;
 }
 
@@ -1249,27 +1251,26 @@ SP_FN(s_coalesce)
 	return 0;
 }
 
+/* Is some argument empty (empty true) or non-empty (false)? */
+static bool some(const struct gt_value *a, size_t n, bool empty)
+{
+	for (size_t i = 0; i < n; i++)
+		if (sp_empty(a[i]) == empty)
+			return true;
+	return false;
+}
+
 SP_FN(s_all)
 {
 	(void)c;
-	for (size_t i = 0; i < n; i++)
-		if (sp_empty(a[i])) {
-			*ret = gt_bool(false);
-			return 0;
-		}
-	*ret = gt_bool(true);
+	*ret = gt_bool(!some(a, n, true));
 	return 0;
 }
 
 SP_FN(s_any)
 {
 	(void)c;
-	for (size_t i = 0; i < n; i++)
-		if (!sp_empty(a[i])) {
-			*ret = gt_bool(true);
-			return 0;
-		}
-	*ret = gt_bool(false);
+	*ret = gt_bool(some(a, n, false));
 	return 0;
 }
 
