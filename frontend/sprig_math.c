@@ -177,29 +177,13 @@ SP_FN(m_atoi)
 SP_FN(m_todecimal)
 {
 	(void)n;
+	(void)c;
 	struct sbuf sb = SBUF_INIT;
 	gt_sprint(&sb, a, 1);
-	int64_t r = 0;
-	const char *s = sb.buf;
-	size_t len = sb.len, i = 0;
-	bool neg = false, okk = len > 0;
-	if (len && (s[0] == '+' || s[0] == '-')) {
-		neg = s[0] == '-';
-		i = 1;
-		okk = len > 1;
-	}
-	uint64_t u = 0;
-	for (; okk && i < len; i++) {
-		if (s[i] < '0' || s[i] > '7' || u > (UINT64_MAX >> 3)) {
-			okk = false;
-			break;
-		}
-		u = u * 8 + (uint64_t)(s[i] - '0');
-	}
-	if (okk && u <= (uint64_t)INT64_MAX + (neg ? 1 : 0))
-		r = neg ? (int64_t)(0 - u) : (int64_t)u;
+	int64_t r;
+	if (!go_parse_int(sb.buf, sb.len, 8, &r))
+		r = 0;
 	sbuf_release(&sb);
-	(void)c;
 	*ret = gt_int64(r);
 	return 0;
 }
@@ -260,29 +244,29 @@ SP_FN(m_mul)
 	return 0;
 }
 
-SP_FN(m_max)
+/* max (want_max) or min of the arguments as int64s. */
+static int64_t int_extreme(const struct gt_value *a, size_t n, bool want_max)
 {
-	(void)c;
 	int64_t v = sp_to_int64(a[0], NULL);
 	for (size_t i = 1; i < n; i++) {
 		int64_t b = sp_to_int64(a[i], NULL);
-		if (b > v)
+		if (want_max ? b > v : b < v)
 			v = b;
 	}
-	*ret = gt_int64(v);
+	return v;
+}
+
+SP_FN(m_max)
+{
+	(void)c;
+	*ret = gt_int64(int_extreme(a, n, true));
 	return 0;
 }
 
 SP_FN(m_min)
 {
 	(void)c;
-	int64_t v = sp_to_int64(a[0], NULL);
-	for (size_t i = 1; i < n; i++) {
-		int64_t b = sp_to_int64(a[i], NULL);
-		if (b < v)
-			v = b;
-	}
-	*ret = gt_int64(v);
+	*ret = gt_int64(int_extreme(a, n, false));
 	return 0;
 }
 
