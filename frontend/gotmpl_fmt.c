@@ -168,38 +168,6 @@ static void fmt_integer(struct pf *p, uint64_t u, int base, bool is_signed, uint
 		free(buf);
 }
 
-void gt_fmt_U(struct sbuf *out, uint32_t r, bool sharp)
-{
-	struct pf p = { .out = out, .sharp = sharp };
-	char buf[64];
-	size_t i = sizeof buf;
-	uint64_t u = r;
-	int prec = 4;
-	if (p.sharp && u <= 0x10ffff && go_is_print((uint32_t)u)) {
-		char enc[4];
-		size_t w = utf8_encode(enc, (uint32_t)u);
-		buf[--i] = '\'';
-		i -= w;
-		memcpy(buf + i, enc, w);
-		buf[--i] = '\'';
-		buf[--i] = ' ';
-	}
-	while (u >= 16) {
-		buf[--i] = udigits[u & 0xf];
-		prec--;
-		u >>= 4;
-	}
-	buf[--i] = udigits[u];
-	prec--;
-	while (prec-- > 0)
-		buf[--i] = '0';
-	buf[--i] = '+';
-	buf[--i] = 'U';
-	sbuf_add(out, buf + i, sizeof buf - i);
-	sbuf_addc(out, '\0');
-	out->len--;
-}
-
 static void fmt_unicode(struct pf *p, uint64_t u)
 {
 	long prec = 4;
@@ -233,6 +201,12 @@ static void fmt_unicode(struct pf *p, uint64_t u)
 	pad(p, buf + i, cap - i);
 	p->zero = oz;
 	free(buf);
+}
+
+void gt_fmt_U(struct sbuf *out, uint32_t r, bool sharp)
+{
+	struct pf p = { .out = out, .sharp = sharp };
+	fmt_unicode(&p, r);
 }
 
 static void fmt_c(struct pf *p, uint64_t c)

@@ -797,6 +797,35 @@ static void next_valid_rune(struct wstr s, uint32_t prev, uint32_t *r, size_t *s
 	*r = prev;
 }
 
+static bool is_lower_alpha(uint32_t r)
+{
+	return is_alphabet(r) && !go_is_upper(r);
+}
+
+static bool is_other(uint32_t r)
+{
+	return !(is_connector(r) || is_alphabet(r) || is_number(r) || go_is_punct(r));
+}
+
+/* Move the runes of rem that satisfy pred into the word (off bytes so
+ * far); *r ends as the rune that stopped it, *last the size of the last
+ * rune taken.  xstrings writes this loop out for every kind of word. */
+static void take_while(struct wstr *rem, uint32_t *r, size_t *off, size_t *last,
+	bool (*pred)(uint32_t))
+{
+	while (rem->n > 0) {
+		size_t size;
+		next_valid_rune(*rem, *r, r, &size);
+		if (!pred(*r))
+			break;
+		*last = size;
+		*off += size;
+		rem->p += size;
+		rem->n -= size;
+	}
+}
+
+/* xstrings' nextWord: the next word of str and its kind, rem the rest. */
 static enum wtype next_word(struct wstr str, struct wstr *word, struct wstr *rem)
 {
 	word->p = str.p;
@@ -804,104 +833,44 @@ static enum wtype next_word(struct wstr str, struct wstr *word, struct wstr *rem
 	*rem = str;
 	if (str.n == 0)
 		return W_INVALID;
-	size_t off = 0, size;
+	size_t off = 0, size, last = 0;
 	uint32_t r;
 	next_valid_rune(*rem, 0xfffd, &r, &size);
 	off += size;
-	if (r == 0xfffd) {
-		word->n = off;
-		rem->p = str.p + off;
-		rem->n = str.n - off;
-		return W_INVALID;
-	}
+	rem->p += size;
+	rem->n -= size;
 	enum wtype wt;
-#define ADV(k) (rem->p += (k), rem->n -= (k))
-	if (is_connector(r)) {
+	if (r == 0xfffd) {
+		wt = W_INVALID;
+	} else if (is_connector(r)) {
 		wt = W_CONNECTOR;
-		ADV(size);
-		while (rem->n > 0) {
-			next_valid_rune(*rem, r, &r, &size);
-			if (!is_connector(r))
-				break;
-			off += size;
-			ADV(size);
-		}
+		take_while(rem, &r, &off, &last, is_connector);
 	} else if (go_is_punct(r)) {
 		wt = W_PUNCT;
-		ADV(size);
-		while (rem->n > 0) {
-			next_valid_rune(*rem, r, &r, &size);
-			if (!go_is_punct(r))
-				break;
-			off += size;
-			ADV(size);
-		}
+		take_while(rem, &r, &off, &last, go_is_punct);
 	} else if (go_is_upper(r)) {
+		/* "ABCd": an upper-case run gives its last letter to the word
+		 * that follows; "Abc": one capitalised word */
 		wt = W_UPPER;
-		ADV(size);
-		if (rem->n > 0) {
-			next_valid_rune(*rem, r, &r, &size);
-			if (go_is_upper(r)) {
-				size_t prev = size;
-				off += size;
-				ADV(size);
-				while (rem->n > 0) {
-					next_valid_rune(*rem, r, &r, &size);
-					if (!go_is_upper(r))
-						break;
-					prev = size;
-					off += size;
-					ADV(size);
-				}
-				if (rem->n > 0 && is_alphabet(r)) {
-					off -= prev;
-					rem->p = str.p + off;
-					rem->n = str.n - off;
-				}
-			} else if (is_alphabet(r)) {
-				off += size;
-				ADV(size);
-				while (rem->n > 0) {
-					next_valid_rune(*rem, r, &r, &size);
-					if (!is_alphabet(r) || go_is_upper(r))
-						break;
-					off += size;
-					ADV(size);
-				}
-			}
+		size_t before = off;
+		take_while(rem, &r, &off, &last, go_is_upper);
+		if (off > before && rem->n > 0 && is_alphabet(r)) {
+			off -= last;
+			rem->p = str.p + off;
+			rem->n = str.n - off;
+		} else if (off == before) {
+			take_while(rem, &r, &off, &last, is_lower_alpha);
 		}
 	} else if (is_alphabet(r)) {
 		wt = W_ALPHA;
-		ADV(size);
-		while (rem->n > 0) {
-			next_valid_rune(*rem, r, &r, &size);
-			if (!is_alphabet(r) || go_is_upper(r))
-				break;
-			off += size;
-			ADV(size);
-		}
+		take_while(rem, &r, &off, &last, is_lower_alpha);
 	} else if (is_number(r)) {
 		wt = W_NUMBER;
-		ADV(size);
-		while (rem->n > 0) {
-			next_valid_rune(*rem, r, &r, &size);
-			if (!is_number(r))
-				break;
-			off += size;
-			ADV(size);
-		}
+		take_while(rem, &r, &off, &last, is_number);
 	} else {
 		wt = W_OTHER;
-		ADV(size);
-		while (rem->n > 0) {
-			next_valid_rune(*rem, r, &r, &size);
-			if (size == 0 || is_connector(r) || is_alphabet(r) || is_number(r) || go_is_punct(r))
-				break;
-			off += size;
-			ADV(size);
-		}
+		take_while(rem, &r, &off, &last, is_other);
 	}
-#undef ADV
 	word->n = off;
 	return wt;
 }
