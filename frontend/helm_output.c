@@ -144,18 +144,6 @@ static void split_manifests(struct arena *a, const char *s, size_t n, int major,
 
 /* ---------------------------------------------------------- the head */
 
-static const char *json_kind(const struct ir_node *n)
-{
-	switch (n->type) {
-	case IR_STR: return "string";
-	case IR_BOOL: return "bool";
-	case IR_INT:
-	case IR_FLOAT: return "number";
-	case IR_MAP: return "object";
-	default: return "array";
-	}
-}
-
 /* The value of the key matching name as encoding/json matches struct
  * fields: exact, else ASCII case-insensitive; with several, the last in
  * sorted key order wins. */
@@ -180,30 +168,10 @@ static struct ir_node *json_field(const struct ir_node *m, const char *name)
 /* A scalar where SimpleHead has a string; NULL with *bad on a collection. */
 static const char *head_str(struct mc_ctx *ctx, const struct ir_node *n, bool *bad)
 {
-	if (ir_is_null(n))
-		return NULL;
-	struct sbuf sb = SBUF_INIT;
-	switch (n->type) {
-	case IR_STR:
-		return n->s.text->s;
-	case IR_BOOL:
-		return n->s.v.b ? "true" : "false";
-	case IR_INT:
-		if (n->flags & IR_F_UINT)
-			sbuf_printf(&sb, "%llu", (unsigned long long)n->s.v.u);
-		else
-			sbuf_printf(&sb, "%lld", (long long)n->s.v.i);
-		break;
-	case IR_FLOAT:
-		go_ftoa(&sb, n->s.v.f, 'g', -1, 32);
-		break;
-	default:
+	const char *s = yaml_string_field(ctx, n);
+	if (!s && !ir_is_null(n))
 		*bad = true;
-		return NULL;
-	}
-	const char *r = arena_strndup(&ctx->arena, sb.buf, sb.len);
-	sbuf_release(&sb);
-	return r;
+	return s;
 }
 
 static bool has_nan(const struct ir_node *n)
@@ -262,7 +230,7 @@ static int decode_head(struct mc_ctx *ctx, const struct ir_node *doc, struct hel
 	if (!ir_is_map(doc)) {
 		*why = arena_printf(&ctx->arena,
 			"error unmarshaling JSON: while decoding JSON: json: cannot unmarshal %s into Go value of type releaseutil.SimpleHead",
-			json_kind(doc));
+			ir_json_kind(doc));
 		return 1;
 	}
 	bool bad = false;
@@ -324,7 +292,7 @@ static int decode_head(struct mc_ctx *ctx, const struct ir_node *doc, struct hel
 	if (bad) {
 		*why = arena_printf(&ctx->arena,
 			"error unmarshaling JSON: while decoding JSON: json: cannot unmarshal %s into Go struct field SimpleHead.%s of type %s",
-			json_kind(bad_node), field, type);
+			ir_json_kind(bad_node), field, type);
 		return 1;
 	}
 	return 0;

@@ -928,3 +928,28 @@ int yaml_load_one(struct mc_ctx *ctx, const struct srcfile *f, const struct yaml
 {
 	return load(ctx, f, opts, NULL, true, out);
 }
+
+const char *yaml_string_field(struct mc_ctx *ctx, const struct ir_node *n)
+{
+	struct sbuf sb = SBUF_INIT;
+	switch (n ? n->type : IR_NULL) {
+	case IR_STR:
+		return n->s.text->s;
+	case IR_BOOL:
+		return n->s.v.b ? "true" : "false";
+	case IR_INT:
+		if (n->flags & IR_F_UINT)
+			sbuf_printf(&sb, "%llu", (unsigned long long)n->s.v.u);
+		else
+			sbuf_printf(&sb, "%lld", (long long)n->s.v.i);
+		break;
+	case IR_FLOAT:
+		go_ftoa(&sb, n->s.v.f, 'g', -1, 32);
+		break;
+	default:
+		return NULL;
+	}
+	const char *r = arena_strndup(&ctx->arena, sb.buf, sb.len);
+	sbuf_release(&sb);
+	return r;
+}

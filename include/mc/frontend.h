@@ -195,6 +195,10 @@ enum ir_type yaml_resolve(enum yaml_schema schema, const char *s, size_t n,
 /* True when s is a YAML 1.1 timestamp as go-yaml parses it; *out receives
  * Go's RFC3339Nano rendering of the time. */
 bool yaml_timestamp(const char *s, size_t n, struct sbuf *out);
+/* A scalar decoded into a Go string field through sigs.k8s.io/yaml:
+ * numbers and booleans become their text (floats at float32 precision),
+ * in ctx's arena.  NULL for null and for collections. */
+const char *yaml_string_field(struct mc_ctx *ctx, const struct ir_node *n);
 
 /* ----------------------------------------------------------- kustomize */
 
