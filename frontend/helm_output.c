@@ -35,80 +35,60 @@ struct piece {
 
 typedef VEC(struct piece) pieces_t;
 
-/* Regexp.Split(s, -1) of (?:^|\s*\n)---\s* */
-static void split_v3(struct arena *a, const char *s, size_t n, pieces_t *out)
+/* Helm 3's separator, (?:^|\s*\n)---\s*: the leftmost match at or after
+ * p, [*ms, *me). */
+static bool sep_v3(const char *s, size_t n, size_t p, size_t *ms, size_t *me)
 {
-	size_t beg = 0, end = 0, p = 0;
-	bool any = false;
-	for (;;) {
-		size_t ms, me;
-		if (p == 0 && n >= 3 && !memcmp(s, "---", 3)) {
-			ms = 0;
-			me = 3;
-		} else {
-			size_t k = p;
-			while (k + 3 < n && !(s[k] == '\n' && s[k + 1] == '-' && s[k + 2] == '-' && s[k + 3] == '-'))
-				k++;
-			if (k + 3 >= n)
-				break;
-			ms = k;
-			while (ms > p && re_space(s[ms - 1]))
-				ms--;
-			me = k + 4;
-		}
-		while (me < n && re_space(s[me]))
-			me++;
-		any = true;
-		end = ms;
-		if (me != 0) {
-			struct piece pc = { s + beg, end - beg };
-			VEC_PUSH(a, out, pc);
-		}
-		beg = me;
-		p = me;
-		if (p >= n)
-			break;
+	if (p == 0 && n >= 3 && !memcmp(s, "---", 3)) {
+		*ms = 0;
+		*me = 3;
+	} else {
+		size_t k = p;
+		while (k + 3 < n && !(s[k] == '\n' && s[k + 1] == '-' && s[k + 2] == '-' && s[k + 3] == '-'))
+			k++;
+		if (k + 3 >= n)
+			return false;
+		*ms = k;
+		while (*ms > p && re_space(s[*ms - 1]))
+			(*ms)--;
+		*me = k + 4;
 	}
-	if (!any) {
-		struct piece pc = { s, n };
-		VEC_PUSH(a, out, pc);
-		return;
-	}
-	if (end != n) {
-		struct piece pc = { s + beg, n - beg };
-		VEC_PUSH(a, out, pc);
-	}
+	while (*me < n && re_space(s[*me]))
+		(*me)++;
+	return true;
 }
 
-/* Regexp.Split(s, -1) of (?m)^---[ \t]* */
-static void split_v4(struct arena *a, const char *s, size_t n, pieces_t *out)
+/* Helm 4's separator, (?m)^---[ \t]*. */
+static bool sep_v4(const char *s, size_t n, size_t p, size_t *ms, size_t *me)
 {
-	size_t beg = 0, end = 0, p = 0;
-	bool any = false;
-	for (;;) {
-		size_t k = p;
-		while (k + 2 < n && !((k == 0 || s[k - 1] == '\n') && !memcmp(s + k, "---", 3)))
-			k++;
-		if (k + 2 >= n)
-			break;
-		size_t me = k + 3;
-		while (me < n && (s[me] == ' ' || s[me] == '\t'))
-			me++;
-		any = true;
-		end = k;
-		if (me != 0) {
-			struct piece pc = { s + beg, end - beg };
-			VEC_PUSH(a, out, pc);
-		}
-		beg = me;
-		p = me;
-		if (p >= n)
-			break;
-	}
-	if (!any) {
-		struct piece pc = { s, n };
+	size_t k = p;
+	while (k + 2 < n && !((k == 0 || s[k - 1] == '\n') && !memcmp(s + k, "---", 3)))
+		k++;
+	if (k + 2 >= n)
+		return false;
+	*ms = k;
+	*me = k + 3;
+	while (*me < n && (s[*me] == ' ' || s[*me] == '\t'))
+		(*me)++;
+	return true;
+}
+
+/* Regexp.Split(s, -1) on a separator that never matches empty (matched by
+ * hand: these run over every rendered file). */
+static void split(struct arena *a, const char *s, size_t n,
+	bool (*sep)(const char *, size_t, size_t, size_t *, size_t *), pieces_t *out)
+{
+	size_t beg = 0, end = 0, ms, me;
+	if (n == 0) { /* Go's Split gives one empty piece */
+		struct piece pc = { s, 0 };
 		VEC_PUSH(a, out, pc);
 		return;
+	}
+	for (size_t p = 0; p < n && sep(s, n, p, &ms, &me); p = me) {
+		end = ms;
+		struct piece pc = { s + beg, end - beg };
+		VEC_PUSH(a, out, pc);
+		beg = me;
 	}
 	if (end != n) {
 		struct piece pc = { s + beg, n - beg };
@@ -122,10 +102,10 @@ static void split_manifests(struct arena *a, const char *s, size_t n, int major,
 	pieces_t raw = { 0 };
 	if (major >= 4) {
 		go_trim_left_space(&s, &n);
-		split_v4(a, s, n, &raw);
+		split(a, s, n, sep_v4, &raw);
 	} else {
 		go_trim_space(&s, &n);
-		split_v3(a, s, n, &raw);
+		split(a, s, n, sep_v3, &raw);
 	}
 	for (size_t i = 0; i < raw.len; i++) {
 		struct piece d = raw.items[i];
