@@ -190,25 +190,9 @@ static void at_right_delim(struct gt_lexer *l, bool *delim, bool *trim)
 		*delim = true;
 }
 
-static const char *memfind(const char *h, size_t hn, const char *nd, size_t nn)
-{
-	if (nn == 0)
-		return h;
-	while (hn >= nn) {
-		const char *p = memchr(h, nd[0], hn - nn + 1);
-		if (!p)
-			return NULL;
-		if (memcmp(p, nd, nn) == 0)
-			return p;
-		hn -= (size_t)(p - h) + 1;
-		h = p + 1;
-	}
-	return NULL;
-}
-
 static enum lstate lex_text(struct gt_lexer *l)
 {
-	const char *x = memfind(l->in + l->pos, l->len - l->pos, LDELIM, LDLEN);
+	const char *x = mem_find(l->in + l->pos, l->len - l->pos, LDELIM, LDLEN);
 	if (x) {
 		size_t off = (size_t)(x - (l->in + l->pos));
 		if (off > 0) {
@@ -256,7 +240,7 @@ static enum lstate lex_left_delim(struct gt_lexer *l)
 static enum lstate lex_comment(struct gt_lexer *l)
 {
 	l->pos += 2;
-	const char *x = memfind(l->in + l->pos, l->len - l->pos, "*/", 2);
+	const char *x = mem_find(l->in + l->pos, l->len - l->pos, "*/", 2);
 	if (!x)
 		return lerrorf(l, "unclosed comment");
 	l->pos = (size_t)(x - l->in) + 2;

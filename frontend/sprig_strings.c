@@ -380,22 +380,6 @@ static bool has_suffix(struct gt_value s, struct gt_value p)
 	return s.s.n >= p.s.n && (p.s.n == 0 || !memcmp(s.s.p + s.s.n - p.s.n, p.s.p, p.s.n));
 }
 
-static const char *memmem_(const char *h, size_t hn, const char *nd, size_t nn)
-{
-	if (nn == 0)
-		return h;
-	while (hn >= nn) {
-		const char *p = memchr(h, nd[0], hn - nn + 1);
-		if (!p)
-			return NULL;
-		if (!memcmp(p, nd, nn))
-			return p;
-		hn -= (size_t)(p - h) + 1;
-		h = p + 1;
-	}
-	return NULL;
-}
-
 SP_FN(s_trimsuffix)
 {
 	(void)n, (void)c;
@@ -413,7 +397,7 @@ SP_FN(s_trimprefix)
 SP_FN(s_contains)
 {
 	(void)n, (void)c;
-	*ret = gt_bool(memmem_(a[1].s.p ? a[1].s.p : "", a[1].s.n, a[0].s.p, a[0].s.n) != NULL);
+	*ret = gt_bool(mem_find(a[1].s.p ? a[1].s.p : "", a[1].s.n, a[0].s.p, a[0].s.n) != NULL);
 	return 0;
 }
 
@@ -537,7 +521,7 @@ void sp_replace_all(struct sbuf *sb, struct gt_value src, struct gt_value old, s
 	}
 	size_t i = 0;
 	while (i < src.s.n) {
-		const char *p = memmem_(src.s.p + i, src.s.n - i, old.s.p, old.s.n);
+		const char *p = mem_find(src.s.p + i, src.s.n - i, old.s.p, old.s.n);
 		if (!p) {
 			sbuf_add(sb, src.s.p + i, src.s.n - i);
 			return;
@@ -598,7 +582,7 @@ struct gt_value sp_split(struct arena *ar, struct gt_value s, struct gt_value se
 	for (;;) {
 		if (nmax > 0 && k == nmax - 1)
 			break;
-		const char *p = memmem_(s.s.p + i, s.s.n - i, sep.s.p, sep.s.n);
+		const char *p = mem_find(s.s.p + i, s.s.n - i, sep.s.p, sep.s.n);
 		if (!p || i > s.s.n)
 			break;
 		size_t at = (size_t)(p - s.s.p);

@@ -211,6 +211,22 @@ char *sbuf_detach(struct sbuf *sb, size_t *len)
 	return p;
 }
 
+const char *mem_find(const char *h, size_t hn, const char *nd, size_t nn)
+{
+	if (nn == 0)
+		return h;
+	while (hn >= nn) {
+		const char *p = memchr(h, nd[0], hn - nn + 1);
+		if (!p)
+			return NULL;
+		if (!memcmp(p, nd, nn))
+			return p;
+		hn -= (size_t)(p - h) + 1;
+		h = p + 1;
+	}
+	return NULL;
+}
+
 /* ---- base64 ---- */
 
 static const char b64chars[] =

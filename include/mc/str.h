@@ -87,6 +87,10 @@ void sbuf_truncate(struct sbuf *sb, size_t len);
 /* Take ownership of the bytes (malloc'd); sb is reset. */
 char *sbuf_detach(struct sbuf *sb, size_t *len);
 
+/* The first occurrence of nd[0..nn) in h[0..hn) (h itself when nn is 0),
+ * or NULL: Go's strings.Index on byte ranges. */
+const char *mem_find(const char *h, size_t hn, const char *nd, size_t nn);
+
 /* The value of hexadecimal digit c (either case), or -1. */
 static inline int hex_digit(uint32_t c)
 {
