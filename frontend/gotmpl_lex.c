@@ -439,7 +439,10 @@ static enum lstate lex_field_or_var(struct gt_lexer *l, enum gt_item_type t)
 	return emit(l, t);
 }
 
-static enum lstate lex_char(struct gt_lexer *l)
+/* lexChar and lexQuote: up to the closing quote, skipping escaped
+ * characters; a newline or the end of the input leaves it unterminated. */
+static enum lstate lex_quoted(struct gt_lexer *l, int32_t quote, const char *what,
+	enum gt_item_type t)
 {
 	for (;;) {
 		int32_t r = lnext(l);
@@ -447,14 +450,17 @@ static enum lstate lex_char(struct gt_lexer *l)
 			r = lnext(l);
 			if (r != EOF_RUNE && r != '\n')
 				continue;
-			return lerrorf(l, "unterminated character constant");
 		}
 		if (r == EOF_RUNE || r == '\n')
-			return lerrorf(l, "unterminated character constant");
-		if (r == '\'')
-			break;
+			return lerrorf(l, "unterminated %s", what);
+		if (r == quote)
+			return emit(l, t);
 	}
-	return emit(l, GT_ITEM_CHAR_CONSTANT);
+}
+
+static enum lstate lex_char(struct gt_lexer *l)
+{
+	return lex_quoted(l, '\'', "character constant", GT_ITEM_CHAR_CONSTANT);
 }
 
 static bool scan_number(struct gt_lexer *l)
@@ -512,20 +518,7 @@ static enum lstate lex_number(struct gt_lexer *l)
 
 static enum lstate lex_quote(struct gt_lexer *l)
 {
-	for (;;) {
-		int32_t r = lnext(l);
-		if (r == '\\') {
-			r = lnext(l);
-			if (r != EOF_RUNE && r != '\n')
-				continue;
-			return lerrorf(l, "unterminated quoted string");
-		}
-		if (r == EOF_RUNE || r == '\n')
-			return lerrorf(l, "unterminated quoted string");
-		if (r == '"')
-			break;
-	}
-	return emit(l, GT_ITEM_STRING);
+	return lex_quoted(l, '"', "quoted string", GT_ITEM_STRING);
 }
 
 static enum lstate lex_raw_quote(struct gt_lexer *l)
