@@ -567,6 +567,19 @@ static bool parse_repeat(const char *s, const char *e, int *min, int *max, const
 	return true;
 }
 
+/* PCRE2's (?on-off) or (?on-off: (end ')' or ':'): the same scope as Go's. */
+static void put_flags(struct sbuf *o, const char *on, size_t non, const char *off, size_t noff,
+	char end)
+{
+	sbuf_adds(o, "(?");
+	sbuf_add(o, on, non);
+	if (noff) {
+		sbuf_addc(o, '-');
+		sbuf_add(o, off, noff);
+	}
+	sbuf_addc(o, end);
+}
+
 static bool perl_flags(struct tr *t)
 {
 	const char *s = t->p;
@@ -636,26 +649,14 @@ static bool perl_flags(struct tr *t)
 				if (t->depth >= MAX_NEST)
 					return fail(t, "expression nests too deeply", t->s, (size_t)(t->e - t->s));
 				size_t open = t->out->len;
-				sbuf_adds(t->out, "(?");
-				sbuf_add(t->out, on, non);
-				if (noff) {
-					sbuf_addc(t->out, '-');
-					sbuf_add(t->out, off, noff);
-				}
-				sbuf_addc(t->out, ':');
+				put_flags(t->out, on, non, off, noff, ':');
 				push_level(t, open);
 				apply_m(top(t), on, non, off, noff);
 			} else if (non || noff) {
 				apply_m(top(t), on, non, off, noff);
 				struct level *l = top(t);
 				size_t at = t->out->len;
-				sbuf_adds(t->out, "(?");
-				sbuf_add(t->out, on, non);
-				if (noff) {
-					sbuf_addc(t->out, '-');
-					sbuf_add(t->out, off, noff);
-				}
-				sbuf_addc(t->out, ')');
+				put_flags(t->out, on, non, off, noff, ')');
 				if (l->have_atom && !l->flags_after) {
 					l->flags_after = true;
 					l->flags_at = at;
