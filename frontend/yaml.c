@@ -202,6 +202,15 @@ static const struct word *lookup_word(const struct word *tab, const char *s, siz
 	return NULL;
 }
 
+/* The number of digits at s[*i], which moves past them. */
+static size_t digits(const char *s, size_t n, size_t *i)
+{
+	size_t d = *i;
+	while (*i < n && is_digit(s[*i]))
+		(*i)++;
+	return *i - d;
+}
+
 /* go-yaml's yamlStyleFloat: ^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$ */
 static bool yaml_style_float(const char *s, size_t n)
 {
@@ -210,31 +219,21 @@ static bool yaml_style_float(const char *s, size_t n)
 		i++;
 	if (i < n && s[i] == '.') {
 		i++;
-		size_t d = i;
-		while (i < n && is_digit(s[i]))
-			i++;
-		if (i == d)
+		if (!digits(s, n, &i))
 			return false;
 	} else {
-		size_t d = i;
-		while (i < n && is_digit(s[i]))
-			i++;
-		if (i == d)
+		if (!digits(s, n, &i))
 			return false;
 		if (i < n && s[i] == '.') {
 			i++;
-			while (i < n && is_digit(s[i]))
-				i++;
+			digits(s, n, &i);
 		}
 	}
 	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
 		i++;
 		if (i < n && (s[i] == '+' || s[i] == '-'))
 			i++;
-		size_t d = i;
-		while (i < n && is_digit(s[i]))
-			i++;
-		if (i == d)
+		if (!digits(s, n, &i))
 			return false;
 	}
 	return i == n;
