@@ -16,9 +16,6 @@ extern const struct gt_func sprig_string_funcs[], sprig_list_funcs[], sprig_math
 extern const size_t sprig_string_nfuncs, sprig_list_nfuncs, sprig_math_nfuncs,
 	sprig_regex_nfuncs, sprig_json_nfuncs, sprig_misc_nfuncs, sprig_semver_nfuncs, sprig_date_nfuncs, sprig_crypto_nfuncs;
 
-/* time.ParseDuration (sprig_date.c) */
-bool sp_parse_duration(struct arena *a, const char *s, size_t n, int64_t *out, char **err);
-
 /* The set's seeded generator (sprig_misc.c). */
 uint64_t sp_rand_u64(struct gt_call *c);
 uint64_t sp_rand_n(struct gt_call *c, uint64_t n);

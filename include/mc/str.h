@@ -147,6 +147,12 @@ bool go_parse_uint(const char *s, size_t n, int base, uint64_t *out);
  * literals), inf, infinity, nan.  False on syntax error or when the value
  * overflows (ErrRange). */
 bool go_parse_float(const char *s, size_t n, double *out);
+/* time.ParseDuration: GO_DURATION_OK with the nanoseconds in *out, or what
+ * is wrong with s (for an unknown unit, *unit and *unit_len locate it). */
+enum go_duration { GO_DURATION_OK, GO_DURATION_INVALID, GO_DURATION_NO_UNIT,
+	GO_DURATION_BAD_UNIT };
+enum go_duration go_parse_duration(const char *s, size_t n, int64_t *out, size_t *unit,
+	size_t *unit_len);
 
 /*
  * Go's unicode classes, strings.TrimSpace and strconv's quoting

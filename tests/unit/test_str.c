@@ -95,6 +95,29 @@ Test(str, base64)
 	sbuf_release(&sb);
 }
 
+/* time.ParseDuration */
+Test(str, duration)
+{
+	int64_t d;
+	size_t u = 0, ul = 0;
+	cr_assert_eq(go_parse_duration("1h2m3.5s", 8, &d, &u, &ul), GO_DURATION_OK);
+	cr_assert_eq(d, 3723500000000LL);
+	cr_assert_eq(go_parse_duration("-1.5\xc2\xb5s", 7, &d, &u, &ul), GO_DURATION_OK);
+	cr_assert_eq(d, -1500);
+	cr_assert_eq(go_parse_duration("0", 1, &d, &u, &ul), GO_DURATION_OK);
+	cr_assert_eq(go_parse_duration(".5m", 3, &d, &u, &ul), GO_DURATION_OK);
+	cr_assert_eq(d, 30000000000LL);
+	cr_assert_eq(go_parse_duration("-9223372036854775808ns", 22, &d, &u, &ul), GO_DURATION_OK);
+	cr_assert_eq(d, INT64_MIN);
+	cr_assert_eq(go_parse_duration("9223372036854775808ns", 21, &d, &u, &ul), GO_DURATION_INVALID);
+	cr_assert_eq(go_parse_duration("1", 1, &d, &u, &ul), GO_DURATION_NO_UNIT);
+	cr_assert_eq(go_parse_duration("3s2d", 4, &d, &u, &ul), GO_DURATION_BAD_UNIT);
+	cr_assert_eq(u, 3);
+	cr_assert_eq(ul, 1);
+	cr_assert_eq(go_parse_duration("", 0, &d, &u, &ul), GO_DURATION_INVALID);
+	cr_assert_eq(go_parse_duration(".s", 2, &d, &u, &ul), GO_DURATION_INVALID);
+}
+
 Test(str, hex_digit)
 {
 	cr_assert_eq(hex_digit('0'), 0);
