@@ -27,20 +27,10 @@ struct helm_ignore {
 	size_t len, cap;
 };
 
-static bool is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
-
 static int parse_rule(struct arena *a, struct helm_ignore *r, const char *s, size_t n,
 	const char **err)
 {
-	while (n && is_space(*s)) {
-		s++;
-		n--;
-	}
-	while (n && is_space(s[n - 1]))
-		n--;
+	go_trim_space(&s, &n); /* strings.TrimSpace: Unicode spaces too */
 	if (n == 0 || *s == '#')
 		return 0;
 	char *rule = arena_strndup(a, s, n);

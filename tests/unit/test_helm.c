@@ -188,6 +188,10 @@ Test(helm_ignore, bad_rules)
 	cr_assert_not_null(r);
 	cr_assert(helm_ignore_match(r, "foo", false));
 	cr_assert(helm_ignore_match(r, "bar/x", false));
+	/* strings.TrimSpace: Unicode spaces go too */
+	r = helm_ignore_parse(&a, "\xC2\xA0*.txt\xE3\x80\x80\n", 11, &err);
+	cr_assert_not_null(r);
+	cr_assert(helm_ignore_match(r, "a.txt", false));
 	arena_release(&a);
 }
 
