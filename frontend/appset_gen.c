@@ -434,7 +434,7 @@ static int gen_git_dirs(struct appset_gen *g, const struct ir_node *spec,
 			if (!pat)
 				pat = "";
 			/* A malformed pattern is skipped for this path (Argo CD logs it). */
-			if (glob_path_match(pat, d) == 1) {
+			if (path_match(pat, d) == 1) {
 				if (is_ex)
 					exc = true;
 				else

@@ -81,9 +81,7 @@ bool appset_label_value(const char *s, size_t n);
 
 /* ------------------------------------------------------------ globbing */
 
-/* Go's path.Match: * and ? within a segment, [...] classes, \ escapes.
- * Returns 1 match, 0 no match, -1 malformed pattern (ErrBadPattern). */
-int glob_path_match(const char *pattern, const char *name);
+/* (Go's path.Match is frontend.h's path_match.) */
 /* git pathspec without magic (`git ls-files -- PATTERN`): the path equals
  * the pattern or lies below it, or wildmatch without WM_PATHNAME matches
  * (so * and ? also match '/'). */

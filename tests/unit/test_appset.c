@@ -201,19 +201,6 @@ Test(selector, qualified_names)
 	cr_expect(!appset_label_value("a b", 3));
 }
 
-Test(glob, path_match)
-{
-	cr_expect_eq(glob_path_match("apps/*", "apps/a"), 1);
-	cr_expect_eq(glob_path_match("apps/*", "apps/a/b"), 0);
-	cr_expect_eq(glob_path_match("apps/**", "apps/a/b"), 0);
-	cr_expect_eq(glob_path_match("a?c", "abc"), 1);
-	cr_expect_eq(glob_path_match("[a-c]x", "bx"), 1);
-	cr_expect_eq(glob_path_match("[^a-c]x", "bx"), 0);
-	cr_expect_eq(glob_path_match("a\\*", "a*"), 1);
-	cr_expect_eq(glob_path_match("[", "a"), -1);
-	cr_expect_eq(glob_path_match("/d/*", "d/x"), 0);
-}
-
 /* Expectations from `git ls-files -- PATTERN` (git 2.39) over the files
  * config.json p1/config.json p1/p2/config.json some-path/x.yaml
  * some-path/a/b/y.yaml cluster-charts/x/mychart/values.yaml
