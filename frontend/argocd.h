@@ -206,6 +206,11 @@ void appset_merge_override(struct mc_ctx *ctx, struct ir_node *dst, const struct
  * err set. */
 int appset_smp_application(struct mc_ctx *ctx, struct ir_node *dst, const struct ir_node *patch,
 	struct sbuf *err);
+/* Whether patch decodes into Argo CD's Application type (encoding/json's
+ * rules, the embedded Application CRD schema standing for the type):
+ * 0, or 1 with the Go error in err.  json_text: the patch was JSON text (a
+ * YAML patch's numbers went through float64). */
+int appset_patch_typecheck(const struct ir_node *patch, bool json_text, struct sbuf *err);
 
 /* --------------------------------------------------------- Applications */
 

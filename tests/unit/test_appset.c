@@ -460,6 +460,35 @@ Test(generators, selector_errors_name_their_conversion)
 	mc_ctx_release(&ctx);
 }
 
+/* A templatePatch must decode into Argo CD's Application type. */
+static int typecheck(const char *patch, bool json_text)
+{
+	struct mc_ctx ctx;
+	mc_ctx_init(&ctx, NULL);
+	struct sbuf err = SBUF_INIT;
+	int rc = appset_patch_typecheck(parse(&ctx, patch), json_text, &err);
+	sbuf_release(&err);
+	mc_ctx_release(&ctx);
+	return rc;
+}
+
+Test(patch, decodes_into_the_application_type)
+{
+	cr_expect_eq(typecheck("{spec: {syncPolicy: {retry: {limit: 3}}}}", false), 0);
+	/* through YAML 3.0 is the float64 3, printed "3"; JSON text keeps 3.0 */
+	cr_expect_eq(typecheck("{spec: {syncPolicy: {retry: {limit: 3.0}}}}", false), 0);
+	cr_expect_eq(typecheck("{spec: {syncPolicy: {retry: {limit: 3.0}}}}", true), 1);
+	cr_expect_eq(typecheck("{spec: {syncPolicy: {retry: {limit: 3.5}}}}", false), 1);
+	cr_expect_eq(typecheck("{spec: {source: {targetRevision: 1.2}}}", false), 1);
+	cr_expect_eq(typecheck("{metadata: {labels: {a: 1}}}", false), 1);
+	cr_expect_eq(typecheck("{spec: {sources: {repoURL: x}}}", false), 1);
+	/* names match without regard to case, as encoding/json does */
+	cr_expect_eq(typecheck("{Spec: {Source: 'x'}}", false), 1);
+	/* unknown fields, nulls and raw JSON are fine */
+	cr_expect_eq(typecheck("{spec: {bogus: 1, source: null, destination: {name: ~}}}", false), 0);
+	cr_expect_eq(typecheck("{spec: {source: {helm: {valuesObject: {a: [1, {b: c}]}}}}}", false), 0);
+}
+
 Test(generators, git_directories_and_files)
 {
 	char dir[] = "/tmp/mc-gitgen-XXXXXX";
