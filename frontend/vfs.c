@@ -178,6 +178,9 @@ void vfs_destroy(struct vfs *fs)
 	if (!fs)
 		return;
 	fs->ops->destroy(fs);
+	for (size_t i = 0; i < fs->cap; i++)
+		if (fs->slots[i].file)
+			free((char *)fs->slots[i].file->data);
 	free(fs->slots);
 	arena_release(&fs->arena);
 	pthread_mutex_destroy(&fs->lock);
@@ -328,11 +331,10 @@ static const struct srcfile *load(struct vfs *fs, const char *abs, const char *p
 		struct srcfile *f = arena_calloc(&fs->arena, 1, sizeof *f);
 		f->abspath = e->key;
 		f->path = arena_strdup(&fs->arena, display ? display : path);
-		f->data = arena_strndup(&fs->arena, data, len);
+		f->data = data; /* adopted: read() gives a NUL-terminated malloc'd buffer */
 		f->len = len;
 		srcfile_index(f, &fs->arena);
 		e->file = f;
-		free(data);
 	}
 	if (++fs->len * 2 > fs->cap)
 		cache_grow(fs);

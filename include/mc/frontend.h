@@ -31,6 +31,8 @@ struct vfs;
 struct vfs_ops {
 	/* Each returns 0 or an errno value. */
 	int (*stat)(struct vfs *fs, const char *path, enum vfs_kind *kind);
+	/* The bytes in a malloc'd buffer with a NUL after them; the vfs
+	 * keeps the buffer (as the srcfile's data) and frees it. */
 	int (*read)(struct vfs *fs, const char *path, char **data, size_t *len);
 	/* Entry names (not paths) of a directory, sorted bytewise, malloc'd. */
 	int (*list)(struct vfs *fs, const char *path, char ***names, size_t *n);
