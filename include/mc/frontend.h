@@ -159,6 +159,9 @@ enum yaml_flag {
 	YAML_DUPKEYS_OK = 1 << 0, /* duplicate keys: the last value wins */
 	YAML_KEEP_EMPTY = 1 << 1, /* empty documents are kept as NULL entries */
 	YAML_JSON_NUMBERS = 1 << 2, /* every number is a float (encoding/json) */
+	/* yaml_load_one: stop after the first document, as go-yaml's
+	 * Unmarshal does (what follows it is not parsed, errors included). */
+	YAML_FIRST_ONLY = 1 << 3,
 };
 
 struct yaml_opts {
