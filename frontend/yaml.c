@@ -728,8 +728,8 @@ static void on_event(struct loader *L, struct fy_event *e)
 			return;
 		struct ir_node *n = map ? ir_map(L->ctx, &pos) : ir_seq(L->ctx, &pos);
 		size_t tl;
-		const char *tt = t ? fy_token_get_text(t, &tl) : NULL;
-		if (tt && tl == 1 && (tt[0] == '{' || tt[0] == '['))
+		enum fy_token_type tt = t ? fy_token_get_type(t) : FYTT_NONE;
+		if (tt == FYTT_FLOW_MAPPING_START || tt == FYTT_FLOW_SEQUENCE_START)
 			n->style = IR_STYLE_FLOW;
 		struct fy_token *tag = map ? e->mapping_start.tag : e->sequence_start.tag;
 		if (tag) {
