@@ -173,138 +173,6 @@ static const struct gt_func chart_funcs[] = {
 
 /* ------------------------------------------------------------ .Files */
 
-/* gobwas/glob with '/' as the separator: * ** ? [..] [!..] {a,b} \x */
-static int glob_match(const char *p, const char *pe, const char *s, const char *se, int depth);
-
-static int glob_alt(const char *p, const char *pe, const char *s, const char *se, int depth)
-{
-	/* p points at '{': find the alternatives and the closing brace */
-	int level = 0;
-	const char *q = p + 1, *alt = p + 1, *close = NULL;
-	VEC(const char *) cuts = { 0 };
-	struct arena a = ARENA_INIT;
-	for (; q < pe; q++) {
-		if (*q == '\\' && q + 1 < pe) {
-			q++;
-			continue;
-		}
-		if (*q == '{')
-			level++;
-		else if (*q == '}' && level-- == 0) {
-			close = q;
-			break;
-		} else if (*q == ',' && level == 0)
-			VEC_PUSH(&a, &cuts, q);
-	}
-	if (!close) {
-		arena_release(&a);
-		return -1;
-	}
-	int res = 0;
-	for (size_t i = 0; i <= cuts.len && res != 1; i++) {
-		const char *end = i < cuts.len ? cuts.items[i] : close;
-		size_t l1 = (size_t)(end - alt), l2 = (size_t)(pe - close - 1);
-		char *buf = arena_alloc(&a, l1 + l2 + 1);
-		memcpy(buf, alt, l1);
-		memcpy(buf + l1, close + 1, l2);
-		buf[l1 + l2] = '\0';
-		int m = glob_match(buf, buf + l1 + l2, s, se, depth + 1);
-		if (m < 0)
-			res = -1;
-		else if (m == 1)
-			res = 1;
-		alt = end + 1;
-	}
-	arena_release(&a);
-	return res;
-}
-
-static int glob_match(const char *p, const char *pe, const char *s, const char *se, int depth)
-{
-	if (depth > 64)
-		return -1;
-	while (p < pe) {
-		switch (*p) {
-		case '*': {
-			bool super = p + 1 < pe && p[1] == '*';
-			const char *rest = p + (super ? 2 : 1);
-			for (const char *t = s;; t++) {
-				int m = glob_match(rest, pe, t, se, depth + 1);
-				if (m != 0)
-					return m;
-				if (t >= se || (!super && *t == '/'))
-					return 0;
-			}
-		}
-		case '?': {
-			if (s >= se || *s == '/')
-				return 0;
-			uint32_t r;
-			s += utf8_decode(s, (size_t)(se - s), &r);
-			p++;
-			break;
-		}
-		case '[': {
-			const char *q = p + 1;
-			bool neg = q < pe && *q == '!';
-			if (neg)
-				q++;
-			if (s >= se)
-				return 0;
-			uint32_t r;
-			size_t l = utf8_decode(s, (size_t)(se - s), &r);
-			bool match = false, closed = false;
-			while (q < pe) {
-				if (*q == ']') {
-					closed = true;
-					q++;
-					break;
-				}
-				uint32_t lo, hi;
-				q += utf8_decode(q, (size_t)(pe - q), &lo);
-				hi = lo;
-				if (q + 1 < pe && *q == '-' && q[1] != ']') {
-					q++;
-					q += utf8_decode(q, (size_t)(pe - q), &hi);
-				}
-				if (lo <= r && r <= hi)
-					match = true;
-			}
-			if (!closed)
-				return -1;
-			if (match == neg)
-				return 0;
-			s += l;
-			p = q;
-			break;
-		}
-		case '{':
-			return glob_alt(p, pe, s, se, depth);
-		case '\\':
-			if (p + 1 >= pe)
-				return -1;
-			p++;
-			/* fallthrough */
-		default:
-			if (s >= se || *s != *p)
-				return 0;
-			s++;
-			p++;
-			break;
-		}
-	}
-	return s == se;
-}
-
-static bool glob(const char *pattern, const char *name)
-{
-	const char *pe = pattern + strlen(pattern);
-	int m = glob_match(pattern, pe, name, name + strlen(name), 0);
-	if (m < 0) /* glob.Compile failed: Helm matches with "**" */
-		return true;
-	return m == 1;
-}
-
 static const struct gt_class files_class;
 
 static struct gt_value bytes_value(struct arena *a, const char *p, size_t n)
@@ -352,15 +220,26 @@ static int files_get(struct gt_call *c, struct gt_value *a, size_t n, struct gt_
 static int files_glob(struct gt_call *c, struct gt_value *a, size_t n, struct gt_value *ret)
 {
 	(void)n;
+	static const uint32_t slash = '/';
 	struct arena *ar = gt_call_arena(c);
 	struct gt_map *m = gt_call_self(c);
-	char *pat = arena_strndup(ar, a[0].s.p, a[0].s.n);
+	bool too_complex;
+	struct helm_glob *g = helm_glob_compile(ar, a[0].s.p, a[0].s.n, &slash, 1, &too_complex);
+	if (!g && too_complex)
+		return gt_call_errorf(c, "glob pattern %.*s is too complex for manifestc (more than 64 parts)",
+			(int)a[0].s.n, a[0].s.p);
+	/* a pattern gobwas cannot compile: Helm matches with "**" */
 	struct gt_value out = gt_map_new(ar, &files_class.type);
 	size_t cnt = 0;
 	struct gt_mapent *const *ents = m ? gt_map_sorted(ar, m, &cnt) : NULL;
-	for (size_t i = 0; i < cnt; i++)
-		if (glob(pat, ents[i]->k))
+	for (size_t i = 0; i < cnt; i++) {
+		char why[128];
+		int r = g ? helm_glob_match(g, ents[i]->k, ents[i]->klen, why, sizeof why) : 1;
+		if (r < 0)
+			return gt_call_error(c, why);
+		if (r)
 			gt_map_set(ar, out.m, ents[i]->k, ents[i]->klen, ents[i]->v);
+	}
 	*ret = out;
 	return 0;
 }
