@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mc/gobwas.h"
 #include "mc/gotmpl.h"
 #include "mc/helm.h"
 
@@ -224,7 +225,7 @@ static int files_glob(struct gt_call *c, struct gt_value *a, size_t n, struct gt
 	struct arena *ar = gt_call_arena(c);
 	struct gt_map *m = gt_call_self(c);
 	bool too_complex;
-	struct helm_glob *g = helm_glob_compile(ar, a[0].s.p, a[0].s.n, &slash, 1, &too_complex);
+	struct gobwas_glob *g = gobwas_compile(ar, a[0].s.p, a[0].s.n, &slash, 1, &too_complex);
 	if (!g && too_complex)
 		return gt_call_errorf(c, "glob pattern %.*s is too complex for manifestc (more than 64 parts)",
 			(int)a[0].s.n, a[0].s.p);
@@ -234,7 +235,7 @@ static int files_glob(struct gt_call *c, struct gt_value *a, size_t n, struct gt
 	struct gt_mapent *const *ents = m ? gt_map_sorted(ar, m, &cnt) : NULL;
 	for (size_t i = 0; i < cnt; i++) {
 		char why[128];
-		int r = g ? helm_glob_match(g, ents[i]->k, ents[i]->klen, why, sizeof why) : 1;
+		int r = g ? gobwas_match(g, ents[i]->k, ents[i]->klen, why, sizeof why) : 1;
 		if (r < 0)
 			return gt_call_error(c, why);
 		if (r)

@@ -55,20 +55,6 @@ struct helm_ignore *helm_ignore_parse(struct arena *a, const char *text, size_t 
 /* Rules.Ignore for a path relative to the chart root. */
 bool helm_ignore_match(const struct helm_ignore *r, const char *path, bool is_dir);
 
-/*
- * .Files.Glob's patterns: github.com/gobwas/glob v0.2.3 (helm_glob.c),
- * compiled with the given separator runes (Helm: '/') into gobwas's own
- * matchers, so that matching gives Helm's answers, quirks included.
- * NULL when gobwas cannot compile the pattern (Helm then matches with
- * "**"), or, with *too_complex set, when it is beyond the caps of
- * helm_glob.c.  Match: 1 or 0, or -1 where gobwas would panic (slicing
- * past the end of the name; why gets Go's runtime error text).
- */
-struct helm_glob;
-struct helm_glob *helm_glob_compile(struct arena *a, const char *pattern, size_t n,
-	const uint32_t *seps, size_t nseps, bool *too_complex);
-int helm_glob_match(const struct helm_glob *g, const char *s, size_t n, char *why, size_t whylen);
-
 /* ---------------------------------------------------------- strvals */
 
 enum helm_set_kind {

@@ -1,6 +1,7 @@
 /*
- * helm_glob.c - .Files.Glob's matcher: github.com/gobwas/glob v0.2.3, as
- * Helm compiles it (glob.Compile(pattern, '/')).
+ * gobwas.c - github.com/gobwas/glob v0.2.3, the glob library of Helm's
+ * .Files.Glob (glob.Compile(pattern, '/')) and of Argo CD's util/glob
+ * (directory sources' include and exclude, without separators).
  *
  * gobwas does not interpret a glob directly: it lexes and parses the
  * pattern into a tree, rewrites the tree (common prefixes and suffixes of
@@ -10,18 +11,19 @@
  * matchers count some lengths in runes and use them as byte offsets, and
  * a few rewrites are not equivalent to the pattern (`start*art` matches
  * "start", `a{}b` does not match "ab", `[!x]` matches ""), so the only way
- * to give Helm's answers is to build the same matchers and run them the
+ * to give their answers is to build the same matchers and run them the
  * same way; this file does that, step for step.  What gobwas cannot
- * compile (`[a-zA-Z]`, `[]`, `[z-a]`, invalid UTF-8 ...) makes Helm fall
- * back to "**", which matches every file: helm_glob_compile returns NULL
- * and the caller does the same.  One pattern shape makes gobwas slice past
- * the end of a string (a Go panic, which text/template reports as an
- * error): helm_glob_match returns -1 with Go's message then.
+ * compile (`[a-zA-Z]`, `[]`, `[z-a]`, invalid UTF-8 ...) makes
+ * gobwas_compile return NULL; each caller then does what its tool does
+ * (Helm falls back to "**", Argo CD's Match says false).  One pattern
+ * shape makes gobwas slice past the end of a string (a Go panic):
+ * gobwas_match returns -1 with Go's message then.
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "mc/helm.h"
+#include "mc/gobwas.h"
+#include "mc/str.h"
 
 /* ------------------------------------------------------------ runes */
 
@@ -105,8 +107,9 @@ static long index_any_runes(const char *s, size_t n, const uint32_t *rs, size_t 
 	return -1;
 }
 
-/* util/strings.LastIndexAnyRunes, including its non-ASCII branch, which
- * returns the first index of the rune. */
+/* util/strings.LastIndexAnyRunes.  Its branch for a non-ASCII separator
+ * finds the first index of the rune (and can slice past the end, a panic
+ * not reproduced here: Helm's and Argo CD's separators are ASCII). */
 static long last_index_any_runes(const char *s, size_t n, const uint32_t *rs, size_t nr)
 {
 	for (size_t k = 0; k < nr; k++) {
@@ -454,7 +457,7 @@ struct m {
 	int vlen, llen, rlen, len;
 };
 
-struct helm_glob {
+struct gobwas_glob {
 	struct m *root;
 };
 
@@ -913,7 +916,7 @@ static struct m *compile(struct comp *c, struct node *t)
 	return c->err ? NULL : optimize(c, m);
 }
 
-struct helm_glob *helm_glob_compile(struct arena *a, const char *pattern, size_t n, const uint32_t *seps,
+struct gobwas_glob *gobwas_compile(struct arena *a, const char *pattern, size_t n, const uint32_t *seps,
 	size_t nseps, bool *too_complex)
 {
 	struct lexer l = { .a = a, .p = pattern, .n = n };
@@ -932,7 +935,7 @@ struct helm_glob *helm_glob_compile(struct arena *a, const char *pattern, size_t
 		*too_complex = c.too_complex;
 		return NULL;
 	}
-	struct helm_glob *g = arena_alloc(a, sizeof *g);
+	struct gobwas_glob *g = arena_alloc(a, sizeof *g);
 	g->root = m;
 	return g;
 }
@@ -1328,7 +1331,7 @@ static bool m_match(struct mstate *st, const struct m *m, const char *s, size_t 
 	return res && !st->panicked;
 }
 
-int helm_glob_match(const struct helm_glob *g, const char *s, size_t n, char *why, size_t whylen)
+int gobwas_match(const struct gobwas_glob *g, const char *s, size_t n, char *why, size_t whylen)
 {
 	char dummy[1];
 	struct mstate st = { .a = ARENA_INIT, .why = why ? why : dummy, .whylen = why ? whylen : sizeof dummy };
