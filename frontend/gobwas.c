@@ -940,6 +940,105 @@ struct gobwas_glob *gobwas_compile(struct arena *a, const char *pattern, size_t 
 	return g;
 }
 
+/* ---------------------------------------------------------- describe */
+
+static void add_runes(struct sbuf *out, const uint32_t *rs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char b[4];
+		sbuf_add(out, b, utf8_encode(b, rs[i]));
+	}
+}
+
+static void describe(const struct m *m, struct sbuf *out, int depth);
+
+/* fmt's %s of a Matchers slice: [a b c] */
+static void describe_list(const struct m *m, struct sbuf *out, int depth)
+{
+	sbuf_addc(out, '[');
+	for (size_t i = 0; i < m->nms; i++) {
+		if (i)
+			sbuf_addc(out, ' ');
+		describe(m->ms[i], out, depth + 1);
+	}
+	sbuf_addc(out, ']');
+}
+
+static void describe(const struct m *m, struct sbuf *out, int depth)
+{
+	if (!m) {
+		sbuf_adds(out, "<nil>");
+		return;
+	}
+	if (depth > GLOB_MAX_DEPTH * 2) {
+		sbuf_adds(out, "...");
+		return;
+	}
+	const char *not = m->not ? "!" : "";
+	switch (m->k) {
+	case M_NOTHING: sbuf_adds(out, "<nothing>"); break;
+	case M_SUPER: sbuf_adds(out, "<super>"); break;
+	case M_ANY: case M_SINGLE:
+		sbuf_adds(out, m->k == M_ANY ? "<any:![" : "<single:![");
+		add_runes(out, m->rs, m->nrs);
+		sbuf_adds(out, "]>");
+		break;
+	case M_LIST:
+		sbuf_printf(out, "<list:%s[", not);
+		add_runes(out, m->rs, m->nrs);
+		sbuf_adds(out, "]>");
+		break;
+	case M_RANGE:
+		sbuf_printf(out, "<range:%s[", not);
+		add_runes(out, &m->lo, 1);
+		sbuf_addc(out, ',');
+		add_runes(out, &m->hi, 1);
+		sbuf_adds(out, "]>");
+		break;
+	case M_TEXT: sbuf_printf(out, "<text:`%.*s`>", (int)m->n, m->s); break;
+	case M_PREFIX: sbuf_printf(out, "<prefix:%.*s>", (int)m->n, m->s); break;
+	case M_SUFFIX: sbuf_printf(out, "<suffix:%.*s>", (int)m->n, m->s); break;
+	case M_PREFIX_SUFFIX:
+		sbuf_printf(out, "<prefix_suffix:[%.*s,%.*s]>", (int)m->n, m->s, (int)m->n2, m->s2);
+		break;
+	case M_PREFIX_ANY:
+		sbuf_printf(out, "<prefix_any:%.*s![", (int)m->n, m->s);
+		add_runes(out, m->rs, m->nrs);
+		sbuf_adds(out, "]>");
+		break;
+	case M_SUFFIX_ANY:
+		sbuf_adds(out, "<suffix_any:![");
+		add_runes(out, m->rs, m->nrs);
+		sbuf_printf(out, "]%.*s>", (int)m->n, m->s);
+		break;
+	case M_CONTAINS: sbuf_printf(out, "<contains:%s[%.*s]>", not, (int)m->n, m->s); break;
+	case M_MIN: sbuf_printf(out, "<min:%d>", m->limit); break;
+	case M_MAX: sbuf_printf(out, "<max:%d>", m->limit); break;
+	case M_ROW: case M_EVERY: case M_ANYOF:
+		if (m->k == M_ROW)
+			sbuf_printf(out, "<row_%d:[", m->runes);
+		else
+			sbuf_adds(out, m->k == M_EVERY ? "<every_of:[" : "<any_of:[");
+		describe_list(m, out, depth);
+		sbuf_adds(out, "]>");
+		break;
+	case M_BTREE:
+		sbuf_adds(out, "<btree:[");
+		describe(m->left, out, depth + 1);
+		sbuf_adds(out, "<-");
+		describe(m->value, out, depth + 1);
+		sbuf_adds(out, "->");
+		describe(m->right, out, depth + 1);
+		sbuf_adds(out, "]>");
+		break;
+	}
+}
+
+void gobwas_describe(const struct gobwas_glob *g, struct sbuf *out)
+{
+	describe(g->root, out, 0);
+}
+
 /* ------------------------------------------------------------ match */
 
 struct segs {

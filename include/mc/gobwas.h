@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "mc/arena.h"
+#include "mc/str.h"
 
 struct gobwas_glob;
 
@@ -26,5 +27,9 @@ struct gobwas_glob *gobwas_compile(struct arena *a, const char *pattern, size_t 
 /* Glob.Match: 1 or 0, or -1 where gobwas would panic (slicing past the end
  * of s; why, when not NULL, gets Go's runtime error text). */
 int gobwas_match(const struct gobwas_glob *g, const char *s, size_t n, char *why, size_t whylen);
+
+/* The compiled matchers as gobwas's String() methods print them (e.g.
+ * "<btree:[<nil><-<text:`a`>-><super>]>"): for tests and debugging. */
+void gobwas_describe(const struct gobwas_glob *g, struct sbuf *out);
 
 #endif

@@ -3,7 +3,8 @@
  * the second re-runs those rows with Helm's separator '/' where they hold
  * for it ('.' separators renamed '/', and rows whose strings hold no '/');
  * then the quirks gobwas.c's header names, which follow from gobwas's
- * matchers (worked out per row), and what does not compile. */
+ * matchers (worked out per row), what does not compile, and the trees of
+ * gobwas's compiler tests (compiler_test.go) in gobwas's String() form. */
 #include "mc/gobwas.h"
 #include "testutil.h"
 
@@ -272,4 +273,64 @@ Test(gobwas, caps)
 	cr_expect_null(gobwas_compile(&a, p, 300, NULL, 0, &too_complex));
 	cr_expect(too_complex);
 	arena_release(&a);
+}
+
+/* compiler_test.go: TestCompiler's trees and TestGlueMatchers's lists,
+ * written as the patterns that parse into them (an Any that the parser
+ * cannot put next to another Any is wrapped in braces, which compile to
+ * the Any itself), compared with the matchers gobwas expects, in its
+ * String() notation. */
+Test(gobwas, compiler_test_trees)
+{
+	static const struct {
+		const char *pattern, *seps, *want;
+	} rows[] = {
+		{ "abc", "", "<text:`abc`>" },
+		{ "*", ".", "<any:![.]>" },
+		{ "*", "", "<super>" },
+		{ "**", "", "<super>" },
+		{ "?", ".", "<single:![.]>" },
+		{ "[!a-z]", "", "<range:![a,z]>" },
+		{ "[!abc]", "", "<list:![abc]>" },
+		{ "*???", ".", "<every_of:[[<min:3> <contains:![.]>]]>" },
+		{ "*???", "", "<min:3>" },
+		{ "*abc?", ".", "<btree:[<any:![.]><-<row_4:[[<text:`abc`> <single:![.]>]]>-><nil>]>" },
+		{ "/{z,ab}**", ".",
+			"<btree:[<nil><-<text:`/`>-><btree:[<nil><-<any_of:[[<text:`z`> <text:`ab`>]]>-><super>]>]>" },
+		{ "**?abc?", ".",
+			"<btree:[<super><-<row_5:[[<single:![.]> <text:`abc`> <single:![.]>]]>-><nil>]>" },
+		{ "*abc", "", "<suffix:abc>" },
+		{ "abc*", "", "<prefix:abc>" },
+		{ "abc*def", "", "<prefix_suffix:[abc,def]>" },
+		{ "*{*}{*}abc*{*}", "", "<contains:[abc]>" },
+		{ "*{*}{*}abc*{*}", ".", "<btree:[<any:![.]><-<text:`abc`>-><any:![.]>]>" },
+		{ "**?abc**?", "", "<btree:[<min:1><-<text:`abc`>-><min:1>]>" },
+		{ "{{abc}}", "", "<text:`abc`>" },
+		{ "{abc?,abc[def],abc,abc}", "",
+			"<btree:[<nil><-<text:`abc`>-><any_of:[[<single:![]> <list:[def]> <nothing>]]>]>" },
+		{ "[a-z][!a-x]*", "", "<btree:[<nil><-<row_2:[[<range:[a,z]> <range:![a,x]>]]>-><super>]>" },
+		{ "{abc[abc]ghi,abc[def]ghi}", "",
+			"<row_7:[[<text:`abc`> <any_of:[[<list:[abc]> <list:[def]>]]> <text:`ghi`>]]>" },
+		/* TestGlueMatchers */
+		{ "**?", "", "<min:1>" },
+		{ "*?", ".", "<every_of:[[<min:1> <contains:![.]>]]>" },
+		{ "???", "", "<every_of:[[<min:3> <max:3>]]>" },
+		{ "[!a]*", "a", "<every_of:[[<min:1> <contains:![a]>]]>" },
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+		struct arena a = ARENA_INIT;
+		uint32_t sep[4];
+		size_t n = 0;
+		for (; rows[i].seps[n]; n++)
+			sep[n] = (unsigned char)rows[i].seps[n];
+		bool too_complex;
+		struct gobwas_glob *g = gobwas_compile(&a, rows[i].pattern, strlen(rows[i].pattern), sep, n,
+			&too_complex);
+		cr_assert_not_null(g, "%s", rows[i].pattern);
+		struct sbuf out = SBUF_INIT;
+		gobwas_describe(g, &out);
+		cr_expect_str_eq(out.buf, rows[i].want, "%s (separators \"%s\")", rows[i].pattern, rows[i].seps);
+		sbuf_release(&out);
+		arena_release(&a);
+	}
 }
