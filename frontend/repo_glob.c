@@ -9,7 +9,7 @@
  *
  * (Go's path.Match, for git directory generator patterns, is path_match of
  * frontend/path.c; gobwas/glob, for directory sources' include and
- * exclude, is frontend/gobwas.c.)  Both are byte-oriented except where the
+ * exclude, is ir/gobwas.c.)  Both are byte-oriented except where the
  * Go originals decode UTF-8 (doublestar classes), which is reproduced.
  * Matching is recursive with backtracking; inputs are repository paths and
  * short patterns, and each matcher caps its work so a hostile pattern

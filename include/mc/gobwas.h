@@ -1,5 +1,5 @@
 /*
- * gobwas.h - github.com/gobwas/glob v0.2.3 (frontend/gobwas.c), the glob
+ * gobwas.h - github.com/gobwas/glob v0.2.3 (ir/gobwas.c), the glob
  * library behind Helm's .Files.Glob and Argo CD's util/glob.
  *
  * A pattern is compiled with the given separator runes (Helm: '/'; Argo

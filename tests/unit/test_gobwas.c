@@ -1,4 +1,4 @@
-/* Unit tests: gobwas/glob v0.2.3 (frontend/gobwas.c).  The first table is
+/* Unit tests: gobwas/glob v0.2.3 (ir/gobwas.c).  The first table is
  * gobwas's own TestGlob (glob_test.go), each row with its own separators;
  * the second re-runs those rows with Helm's separator '/' where they hold
  * for it ('.' separators renamed '/', and rows whose strings hold no '/');
