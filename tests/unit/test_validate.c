@@ -519,6 +519,44 @@ Test(validate, app_projects)
 	mc_ctx_release(&ctx);
 }
 
+/* Repository and destination patterns are gobwas globs ('/' separates
+ * repository URLs; braces; '!' negates a class), kinds filepath.Match
+ * patterns (no braces; '^' negates a class too). */
+Test(validate, app_project_globs)
+{
+	struct mc_ctx ctx;
+	mc_ctx_init(&ctx, NULL);
+	struct validate_policy p;
+	validate_policy_defaults(&p);
+	struct validate_records recs = load_all(&ctx,
+		"apiVersion: argoproj.io/v1alpha1\nkind: AppProject\nmetadata: {name: shop, namespace: argocd}\n"
+		"spec:\n  sourceRepos: ['https://github.com/acme/*']\n"
+		"  destinations: [{server: 'https://kubernetes.default.svc', namespace: '{dev,prod}-[!x]'}]\n"
+		"  clusterResourceWhitelist: [{group: '*', kind: '{Namespace,ClusterRole}'},"
+		" {group: rbac.authorization.k8s.io, kind: 'Cluster[^R]ole'}, {group: '', kind: 'Config[^M]ap'}]\n"
+		"---\n"
+		"apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: ok, namespace: argocd}\n"
+		"spec: {project: shop, source: {repoURL: 'https://github.com/acme/web', path: k},"
+		" destination: {server: 'https://kubernetes.default.svc', namespace: prod-a}}\n"
+		"---\n"
+		"apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: bad, namespace: argocd}\n"
+		"spec: {project: shop, source: {repoURL: 'https://github.com/acme/team/web', path: k},"
+		" destination: {server: 'https://kubernetes.default.svc', namespace: prod-x}}\n"
+		"---\n"
+		"apiVersion: v1\nkind: Namespace\nmetadata: {name: prod-a}\n"
+		"---\n"
+		"apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: admin}\n");
+	validate_projects(&ctx, &p, &recs);
+	cr_assert_eq(recs.items[1].nmsgs, 0, "braces and classes in a destination namespace");
+	cr_assert(has_rule(&ctx, &recs.items[2], "project/source"), "* stops at '/' in repository URLs");
+	cr_assert(has_rule(&ctx, &recs.items[2], "project/destination"), "[!x] is not x");
+	struct validate_records rendered = { .items = recs.items + 3, .len = 2, .cap = 2 };
+	validate_project_kinds(&ctx, &p, schema_builtin(), recs.items[0].body, &recs.items[1], &rendered);
+	cr_assert(has_rule(&ctx, &recs.items[3], "project/kind"), "filepath.Match has no braces");
+	cr_assert(has_rule(&ctx, &recs.items[4], "project/kind"), "[^R] is not R in filepath.Match");
+	mc_ctx_release(&ctx);
+}
+
 Test(validate, k8s_syntax)
 {
 	cr_assert_null(k8s_quantity("1.5Gi", 5));
