@@ -215,7 +215,8 @@ static void check_object(struct vstate *v, const struct ir_node *n, const struct
 		if (!child)
 			child = schema_child(s, k->s, k->len);
 		if (!child) {
-			if (closed)
+			/* `key: null` is unset, so not there to be unknown either. */
+			if (closed && val->type != IR_NULL)
 				vs_report(v, key, DIAG_ERROR, "schema/unknown-field",
 					"unknown field \"%s\"", k->s);
 		} else if (val->type == IR_NULL && !accepts_null(child)) {

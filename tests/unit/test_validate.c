@@ -91,6 +91,7 @@ Test(validate, properties_required_null_and_strict)
 	expect(s, "{name: a, port: null}", true, NULL, NULL); /* null: unset */
 	expect(s, "{name: a, extra: 1}", false, NULL, NULL);
 	expect(s, "{name: a, extra: 1}", true, "schema/unknown-field", "/extra");
+	expect(s, "{name: a, extra: null, more: }", true, NULL, NULL); /* unset: not there */
 	expect(s, "{name: a, port: x}", true, "schema/type", "/port");
 	expect("{type: object, properties: {a: {type: string}}, additionalProperties: false}",
 		"{b: 1}", false, "schema/unknown-field", "/b");
