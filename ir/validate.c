@@ -227,14 +227,18 @@ static void check_object(struct vstate *v, const struct ir_node *n, const struct
 		vs_pop(v, mark);
 	}
 	const struct schema_more *m = s->more;
-	if (m && m->min_props >= 0 && n->map.len < (uint64_t)m->min_props)
+	if (!m || (m->min_props < 0 && m->max_props < 0))
+		return;
+	/* Null-valued keys are unset: they do not count. */
+	uint32_t set = 0;
+	for (uint32_t i = 0; i < n->map.len; i++)
+		set += n->map.items[i].value->type != IR_NULL;
+	if (m->min_props >= 0 && set < (uint64_t)m->min_props)
 		vs_report(v, n, DIAG_ERROR, "schema/properties",
-			"has %u properties, fewer than the minimum %lld", n->map.len,
-			(long long)m->min_props);
-	if (m && m->max_props >= 0 && n->map.len > (uint64_t)m->max_props)
+			"has %u properties, fewer than the minimum %lld", set, (long long)m->min_props);
+	if (m->max_props >= 0 && set > (uint64_t)m->max_props)
 		vs_report(v, n, DIAG_ERROR, "schema/properties",
-			"has %u properties, more than the maximum %lld", n->map.len,
-			(long long)m->max_props);
+			"has %u properties, more than the maximum %lld", set, (long long)m->max_props);
 }
 
 /* -------------------------------------------------------------- arrays */

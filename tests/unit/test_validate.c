@@ -105,6 +105,8 @@ Test(validate, properties_required_null_and_strict)
 	expect("{type: object, properties: {'a/b~c': {type: integer}}}", "{'a/b~c': x}", true,
 		"schema/type", "/a~1b~0c");
 	expect("{type: object, minProperties: 2}", "{a: 1}", false, "schema/properties", "");
+	expect("{type: object, minProperties: 1}", "{a: null}", false, "schema/properties", "");
+	expect("{type: object, maxProperties: 1}", "{a: 1, b: null}", false, NULL, NULL);
 	expect("{type: object, maxProperties: 1}", "{a: 1, b: 2}", false, "schema/properties", "");
 }
 
