@@ -453,6 +453,20 @@ out:
 	return st;
 }
 
+static void null_item(struct mc_ctx *ctx, const struct ir_node *item, const char *prefix,
+	struct validate_record *rec)
+{
+	size_t first = ctx->diag.len;
+	struct validate_opts def = { 0 };
+	struct vstate v;
+	vs_init(&v, ctx, &def, prefix);
+	vs_report(&v, item, DIAG_ERROR, "resource/not-a-mapping",
+		"a List item must be a mapping, not null");
+	vs_release(&v);
+	rec->status = VALIDATE_ERROR;
+	validate_record_take(ctx, rec, first);
+}
+
 static bool is_list(const struct ir_node *d)
 {
 	const char *k = ir_path_cstr(d, "kind");
@@ -480,9 +494,17 @@ void validate_input_run(struct mc_ctx *ctx, const struct schema_set *ss,
 				snprintf(prefix, sizeof prefix, "/items/%u", j);
 				struct validate_record ri = r;
 				ri.item = (int32_t)j;
-				if (items->seq.items[j])
-					ri.pos = items->seq.items[j]->pos;
-				if (validate_resource(ctx, ss, items->seq.items[j], prefix, o, &ri) != VALIDATE_EMPTY)
+				const struct ir_node *item = items->seq.items[j];
+				if (item)
+					ri.pos = item->pos;
+				if (item && item->type == IR_NULL) {
+					/* Not an empty document: an item that is no object
+					 * (kubectl: "Object 'Kind' is missing in 'null'"). */
+					null_item(ctx, item, prefix, &ri);
+					validate_records_push(ctx, out, &ri);
+					continue;
+				}
+				if (validate_resource(ctx, ss, item, prefix, o, &ri) != VALIDATE_EMPTY)
 					validate_records_push(ctx, out, &ri);
 			}
 			continue;

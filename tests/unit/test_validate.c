@@ -348,6 +348,20 @@ Test(validate, load_lists_duplicates_and_recovery)
 	cr_assert_eq(validate_load(&ctx, &ctx, f, 1, &lax, &in, &r2), 0);
 	cr_assert_eq(ir_map_getc(in.docs.items[0], "a")->s.v.i, 2);
 	mc_ctx_release(&ctx);
+
+	/* A null List item is no resource (an empty document is fine). */
+	mc_ctx_init(&ctx, NULL);
+	const char *lt = "apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: ConfigMap, "
+		"metadata: {name: a}}\n- null\n---\n";
+	f = srcfile_mem(&ctx, "t.yaml", lt, strlen(lt));
+	struct validate_records r3 = { 0 };
+	cr_assert_eq(validate_load(&ctx, &ctx, f, 1, &o, &in, &r3), 0);
+	validate_input_run(&ctx, schema_builtin(), &in, &o, &r3);
+	cr_assert_eq(r3.len, 2);
+	cr_assert_eq(r3.items[1].status, VALIDATE_ERROR);
+	cr_assert_str_eq(ctx.diag.msgs[r3.items[1].msgs[0]].rule, "resource/not-a-mapping");
+	cr_assert_str_eq(ctx.diag.msgs[r3.items[1].msgs[0]].pointer, "/items/1");
+	mc_ctx_release(&ctx);
 }
 
 Test(validate, crd_in_input_validates_custom_resources)
