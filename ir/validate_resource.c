@@ -279,22 +279,44 @@ static void check_key_map(struct vstate *v, const struct ir_node *m, const char 
 	vs_pop(v, mark);
 }
 
+#define OBJECTMETA "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
+
+/* Does the resource schema s declare its metadata as ObjectMeta (not the
+ * ListMeta of the *List kinds, which have no name)? */
+static bool has_object_meta(const struct schema *s)
+{
+	const struct schema *ms = schema_propc(s, "metadata");
+	return ms && ms->more && ms->more->name && !strcmp(ms->more->name, OBJECTMETA);
+}
+
+static bool is_set(const struct ir_node *n)
+{
+	return n && n->type != IR_NULL;
+}
+
 /* What ValidateObjectMeta checks, and ConfigMap/Secret keys. */
-static void check_meta(struct vstate *v, const struct ir_node *body, const char *group,
-	const char *kind)
+static void check_meta(struct vstate *v, const struct schema *s, const struct ir_node *body,
+	const char *group, const char *kind)
 {
 	const struct ir_node *md = ir_map_getc(body, "metadata");
 	size_t mark = vs_push(v, "metadata", 8);
-	const struct ir_node *name = ir_map_getc(md, "name");
-	const struct ir_node *gen = ir_map_getc(md, "generateName");
-	if (ir_is_map(md) || !md) {
+	if (has_object_meta(s) && (!is_set(md) || ir_is_map(md))) {
+		const struct ir_node *name = is_set(md) ? ir_map_getc(md, "name") : NULL;
+		const struct ir_node *gen = is_set(md) ? ir_map_getc(md, "generateName") : NULL;
 		bool has_name = ir_is_str(name) && name->s.text->len;
 		bool has_gen = ir_is_str(gen) && gen->s.text->len;
-		if (!has_name && !has_gen) {
-			vs_report(v, md ? md : body, DIAG_ERROR, "k8s/name",
+		/* A name of another type is a schema finding already. */
+		if (!is_set(name) && !has_gen)
+			vs_report(v, is_set(md) ? md : body,
+				v->o->missing_name_warns ? DIAG_WARNING : DIAG_ERROR, "k8s/name",
 				"missing required field \"name\" (or \"generateName\")");
-		}
 		const char *why;
+		if (ir_is_str(name) && !has_name && !has_gen) {
+			size_t m2 = vs_push(v, "name", 4);
+			vs_report(v, name, DIAG_ERROR, "k8s/name",
+				"invalid %s name \"\": name or generateName is required", kind);
+			vs_pop(v, m2);
+		}
 		if (has_name && (why = k8s_object_name(group, kind, name->s.text->s, name->s.text->len, false))) {
 			size_t m2 = vs_push(v, "name", 4);
 			vs_report(v, name, DIAG_ERROR, "k8s/name", "invalid %s name %s: %s", kind,
@@ -441,7 +463,7 @@ enum validate_status validate_resource(struct mc_ctx *ctx, const struct schema_s
 	}
 	vs_check(&v, body, s);
 	if (!o->no_k8s)
-		check_meta(&v, body, group->s, kinds);
+		check_meta(&v, s, body, group->s, kinds);
 	if (ctx->diag.nerrors > err0)
 		st = VALIDATE_INVALID;
 out:

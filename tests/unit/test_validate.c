@@ -283,6 +283,11 @@ Test(validate, beyond_schema_checks)
 		NULL, NULL);
 	res_expect("apiVersion: v1\nkind: Pod\nmetadata: {labels: {a: b}}\nspec: {containers: [{name: a}]}\n",
 		"k8s/name", "/metadata");
+	/* An empty name is an invalid name, reported where it is. */
+	res_expect("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ''}\n", "k8s/name", "/metadata/name");
+	/* List kinds have a ListMeta: no name. */
+	res_expect("apiVersion: v1\nkind: ConfigMapList\nmetadata: {resourceVersion: '1'}\n"
+		"items: [{metadata: {name: a}}]\n", NULL, NULL);
 }
 
 Test(validate, resource_identity_skip_reject)
