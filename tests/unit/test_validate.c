@@ -285,6 +285,14 @@ Test(validate, beyond_schema_checks)
 		"k8s/name", "/metadata");
 	/* An empty name is an invalid name, reported where it is. */
 	res_expect("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ''}\n", "k8s/name", "/metadata/name");
+	/* Without a name: an error for the API server, a warning for the
+	 * validate command (kubeconform and the corpus need none). */
+	struct validate_opts ow = { .strict = true, .missing_name_warns = true };
+	const char *r, *p;
+	enum validate_status st;
+	cr_assert_eq(res_check("apiVersion: v1\nkind: ConfigMap\nmetadata: {labels: {a: b}}\n", &ow, &r, &p,
+		&st), 0);
+	cr_assert_eq(st, VALIDATE_VALID);
 	/* List kinds have a ListMeta: no name. */
 	res_expect("apiVersion: v1\nkind: ConfigMapList\nmetadata: {resourceVersion: '1'}\n"
 		"items: [{metadata: {name: a}}]\n", NULL, NULL);
