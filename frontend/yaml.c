@@ -610,6 +610,35 @@ static void finish_map(struct loader *L, struct frame *fr)
 	}
 }
 
+/* The string sigs.k8s.io/yaml makes of a resolved non-string key
+ * (convertToJSONableObject): integers in decimal, floats as
+ * FormatFloat(f, 'g', -1, 32), booleans as true/false; nil and uint64
+ * keys are refused. */
+static bool json_key(struct loader *L, struct ir_node *n)
+{
+	struct sbuf b = SBUF_INIT;
+	if (n->type == IR_INT && !(n->flags & IR_F_UINT)) {
+		sbuf_printf(&b, "%lld", (long long)n->s.v.i);
+	} else if (n->type == IR_FLOAT) {
+		double f = n->s.v.f;
+		if (isnan(f))
+			sbuf_adds(&b, ".nan");
+		else if (isinf(f))
+			sbuf_adds(&b, f > 0 ? ".inf" : "-.inf");
+		else
+			go_ftoa(&b, f, 'g', -1, 32);
+	} else if (n->type == IR_BOOL) {
+		sbuf_adds(&b, n->s.v.b ? "true" : "false");
+	} else {
+		lerror(L, &n->pos, "unsupported map key of type %s: %s",
+			n->type == IR_NULL ? "<nil>" : "uint64", n->s.text->s);
+		return false;
+	}
+	n->s.text = mc_intern(L->ctx, b.buf, b.len);
+	sbuf_release(&b);
+	return true;
+}
+
 static void attach(struct loader *L, struct ir_node *n, const struct srcpos *pos, bool plain_merge)
 {
 	if (L->stack.len == 0) {
@@ -631,6 +660,8 @@ static void attach(struct loader *L, struct ir_node *n, const struct srcpos *pos
 		}
 		/* Keys are strings whatever they resolve to. */
 		if (n->type != IR_STR) {
+			if ((L->o->flags & YAML_JSON_KEYS) && !json_key(L, n))
+				return;
 			n->type = IR_STR;
 			n->flags = 0;
 		}

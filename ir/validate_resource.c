@@ -136,7 +136,8 @@ int validate_load(struct mc_ctx *ctx, struct mc_ctx *pctx, const struct srcfile 
 	memset(in, 0, sizeof *in);
 	in->file = f;
 	in->seq = seq;
-	struct yaml_opts yo = { .schema = YAML_V2, .flags = YAML_KEEP_EMPTY, .max_nodes = o->max_nodes };
+	struct yaml_opts yo = { .schema = YAML_V2, .flags = YAML_KEEP_EMPTY | YAML_JSON_KEYS,
+		.max_nodes = o->max_nodes };
 	if (!o->strict)
 		yo.flags |= YAML_DUPKEYS_OK;
 	struct diag *dg = &pctx->diag;

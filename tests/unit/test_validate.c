@@ -362,6 +362,22 @@ Test(validate, load_lists_duplicates_and_recovery)
 	cr_assert_eq(ir_map_getc(in.docs.items[0], "a")->s.v.i, 2);
 	mc_ctx_release(&ctx);
 
+	/* Keys are the strings kubectl makes of them (sigs.k8s.io/yaml). */
+	mc_ctx_init(&ctx, NULL);
+	const char *kt = "0644: a\nyes: b\n1e3: c\n1.5: d\n0x10: e\n'0644': f\n---\nyes: 1\ntrue: 2\n---\n~: 1\n";
+	f = srcfile_mem(&ctx, "t.yaml", kt, strlen(kt));
+	struct validate_records rk = { 0 };
+	cr_assert_eq(validate_load(&ctx, &ctx, f, 1, &o, &in, &rk), 2, "duplicate true, null key");
+	const struct ir_node *km = in.docs.items[0];
+	static const char *const want[] = { "420", "true", "1000", "1.5", "16", "0644" };
+	cr_assert_eq(km->map.len, 6);
+	for (int i = 0; i < 6; i++)
+		cr_assert_str_eq(km->map.items[i].key->s.text->s, want[i]);
+	cr_assert_eq(rk.len, 2);
+	cr_assert(strstr(ctx.diag.msgs[rk.items[0].msgs[0]].msg, "already defined"));
+	cr_assert(strstr(ctx.diag.msgs[rk.items[1].msgs[0]].msg, "unsupported map key"));
+	mc_ctx_release(&ctx);
+
 	/* A null List item is no resource (an empty document is fine). */
 	mc_ctx_init(&ctx, NULL);
 	const char *lt = "apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: ConfigMap, "
