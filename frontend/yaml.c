@@ -814,6 +814,268 @@ static size_t first_bad_char(const char *p, size_t n)
 	return n;
 }
 
+/* ------------------------------------------------- go-yaml's scanner */
+
+/* Where libyaml (and so go-yaml v2 and v3) refuses a tab that libfyaml
+ * takes.  libyaml eats tabs between tokens only where a simple key cannot
+ * start: not at the start of a line in block context, and not after `-`,
+ * `?` or the `:` of a complex key; a plain scalar's continuation lines may
+ * hold a tab only at or beyond its indentation, and a block scalar's
+ * indentation is spaces.  The tokens of libfyaml's scanner give the
+ * context; only inputs holding a tab pay for this second scan. */
+struct tabscan {
+	const char *d;
+	size_t n;
+	int indent[YAML_MAX_DEPTH]; /* columns of the open block collections */
+	int depth, flow;
+	size_t bad;                 /* offset of the offending tab, or n */
+	const char *why;
+};
+
+static int ts_indent(const struct tabscan *t)
+{
+	return t->depth ? t->indent[t->depth - 1] : -1;
+}
+
+static void ts_fail(struct tabscan *t, size_t at, const char *why)
+{
+	if (at < t->bad) {
+		t->bad = at;
+		t->why = why;
+	}
+}
+
+/* The blanks from p on: a tab among them is refused. */
+static void ts_after_indicator(struct tabscan *t, size_t p)
+{
+	for (; p < t->n && (t->d[p] == ' ' || t->d[p] == '\t'); p++)
+		if (t->d[p] == '\t') {
+			ts_fail(t, p, "found character that cannot start any token");
+			return;
+		}
+}
+
+/* Line starts in [a, b): the text between two tokens.  After a plain
+ * scalar (plain_indent >= 0), libyaml's scalar scanner reads the blank
+ * lines up to the next text with its own rule (a tab below the scalar's
+ * indentation); from there on, and after other tokens, a tab in a line's
+ * leading blanks cannot start a token. */
+static void ts_gap(struct tabscan *t, size_t a, size_t b, int plain_indent)
+{
+	bool plain = plain_indent >= 0;
+	size_t p = a;
+	if (plain) {
+		/* the rest of the scalar's own line */
+		while (p < b && t->d[p] != '\n')
+			if (t->d[p++] != ' ' && t->d[p - 1] != '\t' && t->d[p - 1] != '\r')
+				plain = false;
+	} else if (p > 0 && t->d[p - 1] != '\n') {
+		while (p < b && t->d[p] != '\n')
+			p++;
+	}
+	while (p < b) {
+		if (t->d[p] == '\n')
+			p++;
+		if (p >= b)
+			break;
+		int col = 0;
+		size_t q = p;
+		while (q < t->n && t->d[q] == ' ')
+			q++, col++;
+		if (q < t->n && t->d[q] == '\t' && !t->flow) {
+			if (!plain)
+				ts_fail(t, q, "found character that cannot start any token");
+			else if (col < plain_indent)
+				ts_fail(t, q, "found a tab character that violates indentation");
+		}
+		while (q < t->n && (t->d[q] == ' ' || t->d[q] == '\t'))
+			q++;
+		if (q < t->n && t->d[q] != '\n' && t->d[q] != '\r')
+			plain = false; /* text: the scalar ended or went on */
+		p = q;
+		while (p < b && t->d[p] != '\n')
+			p++;
+	}
+}
+
+/* A block scalar's lines [a, b): spaces up to its indentation, then
+ * content (libyaml's yaml_parser_scan_block_scalar_breaks). */
+static void ts_block_scalar(struct tabscan *t, size_t a, size_t b)
+{
+	/* The header is the last `|` or `>` before the body. */
+	size_t h = a;
+	while (h > 0 && t->d[h - 1] != '|' && t->d[h - 1] != '>')
+		h--;
+	int indent = 0;
+	for (size_t i = h; i < a && t->d[i] != '\n' && t->d[i] != ' ' && t->d[i] != '#'; i++)
+		if (t->d[i] >= '1' && t->d[i] <= '9')
+			indent = ts_indent(t) >= 0 ? ts_indent(t) + (t->d[i] - '0') : t->d[i] - '0';
+	int max_indent = 0;
+	size_t p = a;
+	while (p < b) {
+		int col = 0;
+		while (p < t->n && t->d[p] == ' ' && (!indent || col < indent))
+			p++, col++;
+		if (col > max_indent)
+			max_indent = col;
+		if (p < t->n && t->d[p] == '\t' && (!indent || col < indent)) {
+			ts_fail(t, p, "found a tab character where an indentation space is expected");
+			return;
+		}
+		bool empty = p >= t->n || t->d[p] == '\n' || t->d[p] == '\r';
+		if (!empty && !indent) {
+			indent = max_indent;
+			if (indent < ts_indent(t) + 1)
+				indent = ts_indent(t) + 1;
+			if (indent < 1)
+				indent = 1;
+		}
+		while (p < b && t->d[p] != '\n')
+			p++;
+		p++;
+	}
+}
+
+static bool line_starts_at(const char *d, size_t p)
+{
+	while (p > 0 && d[p - 1] == ' ')
+		p--;
+	return p == 0 || d[p - 1] == '\n';
+}
+
+/* The offset of the first tab go-yaml refuses, or n; *why: its message. */
+static size_t go_tab_error(const char *d, size_t n, const char **why)
+{
+	struct tabscan *t = xcalloc(1, sizeof *t);
+	t->d = d;
+	t->n = n;
+	t->bad = n;
+	struct fy_diag_cfg dcfg;
+	fy_diag_cfg_default(&dcfg);
+	dcfg.fp = NULL;
+	struct fy_diag *fyd = fy_diag_create(&dcfg);
+	if (!fyd)
+		mc_oom(0);
+	struct fy_parse_cfg cfg = {
+		.flags = FYPCF_QUIET | FYPCF_DEFAULT_VERSION_1_2 | FYPCF_DISABLE_DEPTH_LIMIT |
+			 PARSE_RECYCLING_FLAG,
+		.diag = fyd,
+	};
+	struct fy_parser *p = fy_parser_create(&cfg);
+	if (!p)
+		mc_oom(0);
+	fy_parser_set_string(p, d, n);
+	size_t hi = 0;
+	int plain_indent = -1;
+	struct fy_token *tok;
+	while ((tok = fy_scan(p))) {
+		enum fy_token_type ty = fy_token_get_type(tok);
+		const struct fy_mark *sm = fy_token_start_mark(tok), *em = fy_token_end_mark(tok);
+		size_t s = sm ? sm->input_pos : hi, e = em ? em->input_pos : s;
+		if (s > n)
+			s = n;
+		if (e > n)
+			e = n;
+		if (s > hi)
+			ts_gap(t, hi, s, plain_indent);
+		if (e > hi || s >= hi) {
+			/* a token that is text (zero-width ones mark places) */
+			if (e > s)
+				plain_indent = -1;
+		}
+		switch (ty) {
+		case FYTT_BLOCK_SEQUENCE_START:
+		case FYTT_BLOCK_MAPPING_START:
+			if (t->depth < YAML_MAX_DEPTH)
+				t->indent[t->depth] = sm ? sm->column : 0;
+			t->depth++;
+			break;
+		case FYTT_BLOCK_END:
+			if (t->depth)
+				t->depth--;
+			break;
+		case FYTT_FLOW_SEQUENCE_START:
+		case FYTT_FLOW_MAPPING_START:
+			t->flow++;
+			break;
+		case FYTT_FLOW_SEQUENCE_END:
+		case FYTT_FLOW_MAPPING_END:
+			if (t->flow)
+				t->flow--;
+			break;
+		case FYTT_BLOCK_ENTRY:
+			if (!t->flow)
+				ts_after_indicator(t, e);
+			break;
+		case FYTT_KEY:
+			if (!t->flow && e == s + 1 && d[s] == '?')
+				ts_after_indicator(t, e);
+			break;
+		case FYTT_VALUE:
+			if (!t->flow && e == s + 1 && line_starts_at(d, s))
+				ts_after_indicator(t, e);
+			break;
+		case FYTT_SCALAR: {
+			enum fy_scalar_style st = fy_token_scalar_style(tok);
+			if (st == FYSS_LITERAL || st == FYSS_FOLDED)
+				ts_block_scalar(t, s, e);
+			else if (st == FYSS_PLAIN && !t->flow && e > s) {
+				plain_indent = ts_indent(t) + 1 > 0 ? ts_indent(t) + 1 : 0;
+				/* its continuation lines */
+				for (size_t i = s; i < e; i++) {
+					if (d[i] != '\n')
+						continue;
+					int col = 0;
+					size_t q = i + 1;
+					while (q < e && d[q] == ' ')
+						q++, col++;
+					if (q < e && d[q] == '\t' && col < plain_indent)
+						ts_fail(t, q, "found a tab character that violates indentation");
+				}
+			}
+			break;
+		}
+		default:
+			break;
+		}
+		if (e > hi)
+			hi = e;
+		fy_scan_token_free(p, tok);
+		if (t->bad < n)
+			break;
+	}
+	fy_parser_destroy(p);
+	fy_diag_destroy(fyd);
+	size_t bad = t->bad;
+	*why = t->why;
+	free(t);
+	return bad;
+}
+
+/* `...` before the stream's first document: libyaml parses an implicit
+ * document there and finds no node. */
+static size_t leading_doc_end(const char *d, size_t n)
+{
+	size_t p = 0;
+	if (n >= 3 && !memcmp(d, "\xef\xbb\xbf", 3))
+		p = 3;
+	while (p < n) {
+		size_t q = p;
+		while (q < n && (d[q] == ' ' || d[q] == '\t' || d[q] == '\r'))
+			q++;
+		if (q < n && d[q] != '\n' && d[q] != '#') {
+			if (q == p && n - q >= 3 && !memcmp(d + q, "...", 3) &&
+			    (n - q == 3 || strchr(" \t\r\n", d[q + 3])))
+				return q;
+			return n;
+		}
+		while (q < n && d[q] != '\n')
+			q++;
+		p = q + 1;
+	}
+	return n;
+}
+
 static int load(struct mc_ctx *ctx, const struct srcfile *f, const struct yaml_opts *opts,
 	struct ir_docs *out, bool one, struct ir_node **one_out)
 {
@@ -851,6 +1113,24 @@ static int load(struct mc_ctx *ctx, const struct srcfile *f, const struct yaml_o
 		if (c >= 0x80 && utf8_invalid_at(f->data + bad, f->len - bad) == 0)
 			return lerror(&L, &p, "invalid UTF-8 byte 0x%02x: YAML input must be UTF-8", c);
 		return lerror(&L, &p, "control characters are not allowed (U+%04X)", (unsigned)first_rune(f->data + bad, f->len - bad));
+	}
+
+	if (opts->flags & YAML_GO_STRICT) {
+		const char *why = "did not find expected node content";
+		size_t at = leading_doc_end(f->data, f->len);
+		if (at == f->len && memchr(f->data, '\t', f->len))
+			at = go_tab_error(f->data, f->len, &why);
+		if (at < f->len) {
+			uint32_t line = 1, col = 1;
+			for (size_t i = 0; i < at; i++) {
+				if (f->data[i] == '\n')
+					line++, col = 1;
+				else
+					col++;
+			}
+			struct srcpos p = { L.posf, line + opts->line_offset, col + opts->col_offset };
+			return lerror(&L, &p, "%s", why);
+		}
 	}
 
 	struct fy_diag_cfg dcfg;

@@ -136,7 +136,7 @@ int validate_load(struct mc_ctx *ctx, struct mc_ctx *pctx, const struct srcfile 
 	memset(in, 0, sizeof *in);
 	in->file = f;
 	in->seq = seq;
-	struct yaml_opts yo = { .schema = YAML_V2, .flags = YAML_KEEP_EMPTY | YAML_JSON_KEYS,
+	struct yaml_opts yo = { .schema = YAML_V2, .flags = YAML_KEEP_EMPTY | YAML_JSON_KEYS | YAML_GO_STRICT,
 		.max_nodes = o->max_nodes };
 	if (!o->strict)
 		yo.flags |= YAML_DUPKEYS_OK;

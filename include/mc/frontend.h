@@ -153,6 +153,11 @@ enum yaml_flag {
 	 * `0644:` is "420", `yes:` "true", `1e3:` "1000"; a null or uint64
 	 * key is an error.  Without it a key keeps its source text. */
 	YAML_JSON_KEYS = 1 << 3,
+	/* Refuse what go-yaml's scanner (a libyaml port) refuses and libfyaml
+	 * takes: a tab after `-`, `?` or a complex key's `:`, in indentation
+	 * (block context) or in a block scalar's indentation, and `...` before
+	 * the stream's first document. */
+	YAML_GO_STRICT = 1 << 4,
 };
 
 struct yaml_opts {

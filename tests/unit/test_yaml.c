@@ -265,3 +265,40 @@ Test(yaml, control_characters_are_refused)
 	free(msg);
 	mc_ctx_release(&ctx);
 }
+
+/* YAML_GO_STRICT: what libyaml (go-yaml) refuses and libfyaml takes.  Each
+ * verdict was checked against libyaml (PyYAML's CSafeLoader). */
+Test(yaml, go_strict_tabs_and_leading_document_end)
+{
+	static const struct { const char *text; bool ok; } cases[] = {
+		{ "a:\tb\n", true },                     /* after a simple key's ':' */
+		{ "a: b\t# c\n", true },
+		{ "a: [x,\tb]\n", true },                /* flow context */
+		{ "a: b\t\n", true },
+		{ "a: \"x\ty\"\n", true },
+		{ "- \tx\n", false },                    /* after '-' */
+		{ "a:\n-\tb\n", false },
+		{ "? \ta\n: b\n", false },               /* after '?' */
+		{ "? a\n:\tb\n", false },                /* after a complex key's ':' */
+		{ "a:\n  b: 1\n  \t# c\n", false },      /* leading blanks, block context */
+		{ "a: 'x'\n\t\nb: 2\n", false },
+		{ "a: 1\n \t\n", true },                 /* at the plain scalar's indentation */
+		{ "a:\n  c: plain\n  \t   more\n", false }, /* below it */
+		{ "a: |\n  x\n\ty\n", false },           /* block scalar indentation */
+		{ "a: |\n  x\n  \ty\n", true },          /* content */
+		{ "a: b\n\t", false },
+		{ "...\n", false },                      /* before the first document */
+		{ "# c\n...\n---\na: 1\n", false },
+		{ "a: 1\n...\n---\nb: 2\n...\n", true },
+		{ "---\n...\n", true },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct mc_ctx ctx;
+		mc_ctx_init(&ctx, NULL);
+		struct ir_docs d;
+		int errs = tu_load(&ctx, cases[i].text, YAML_V2, YAML_GO_STRICT, &d);
+		cr_assert_eq(errs == 0, cases[i].ok, "%s: %s", cases[i].text,
+			errs ? ctx.diag.msgs[0].msg : "accepted");
+		mc_ctx_release(&ctx);
+	}
+}
