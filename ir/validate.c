@@ -413,6 +413,19 @@ static void check_string(struct vstate *v, const struct ir_node *n, const struct
 		vs_report(v, n, DIAG_ERROR, "k8s/name", "invalid name %s: %s", vs_describe(v, n) + 7, why);
 }
 
+/* Digits (and a sign) only: an integer too large for int64 and uint64
+ * that the YAML reader made a float (possibly rounded into range). */
+static bool int_literal(const struct str *t)
+{
+	size_t i = t->len && (t->s[0] == '-' || t->s[0] == '+');
+	if (i == t->len)
+		return false;
+	for (; i < t->len; i++)
+		if ((t->s[i] < '0' || t->s[i] > '9') && t->s[i] != '_')
+			return false;
+	return true;
+}
+
 static void check_number(struct vstate *v, const struct ir_node *n, const struct schema *s)
 {
 	double d = num_value(n);
@@ -446,7 +459,8 @@ static void check_number(struct vstate *v, const struct ir_node *n, const struct
 	bool integral = node_types(n) & SCHEMA_T_INTEGER;
 	if (s->format == SCHEMA_FMT_INT64 && integral &&
 	    ((n->type == IR_INT && (n->flags & IR_F_UINT)) ||
-	     (n->type == IR_FLOAT && (d >= 9223372036854775808.0 || d < -9223372036854775808.0)))) {
+	     (n->type == IR_FLOAT && (d >= 9223372036854775808.0 || d < -9223372036854775808.0 ||
+				      int_literal(n->s.text))))) {
 		vs_report(v, n, DIAG_ERROR, "k8s/int64", "%s does not fit in a 64-bit integer",
 			n->s.text->s);
 	} else if (s->format == SCHEMA_FMT_INT32 && integral && !v->o->no_k8s &&

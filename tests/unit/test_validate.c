@@ -163,6 +163,9 @@ Test(validate, formats)
 	expect("{type: integer, format: int32}", "2147483647", false, NULL, NULL);
 	expect("{type: integer, format: int32}", "2147483648", false, "k8s/int32", "");
 	expect("{type: integer, format: int64}", "9223372036854775808", false, "k8s/int64", "");
+	expect("{type: integer, format: int64}", "-9223372036854775808", false, NULL, NULL);
+	/* read as a float that rounds to -2^63: still out of range as written */
+	expect("{type: integer, format: int64}", "-9223372036854775809", false, "k8s/int64", "");
 	expect("{x-kubernetes-int-or-string: true}", "25%", false, NULL, NULL);
 	expect("{x-kubernetes-int-or-string: true}", "3", false, NULL, NULL);
 	expect("{x-kubernetes-int-or-string: true}", "0.5", false, "schema/type", "");
