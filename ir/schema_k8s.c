@@ -63,6 +63,7 @@ static const struct rule {
 	uint8_t kcheck;
 	bool items;
 } rules[] = {
+	{ "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", "name", K(SCHEMA_K_OBJECT_NAME) },
 	{ CORE "Container", "imagePullPolicy", E(pull_policies) },
 	{ CORE "Container", "terminationMessagePolicy", E(termination_policies) },
 	{ CORE "Container", "restartPolicy", E(container_restart) },

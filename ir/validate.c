@@ -351,6 +351,14 @@ static size_t code_points(const char *s, size_t n)
 	return c;
 }
 
+/* Is the value being checked the resource's own metadata.name? */
+static bool own_name(const struct vstate *v)
+{
+	return v->nsegs == 2 && v->segs[0].key && v->segs[0].len == 8 &&
+		!memcmp(v->segs[0].key, "metadata", 8) && v->segs[1].key && v->segs[1].len == 4 &&
+		!memcmp(v->segs[1].key, "name", 4);
+}
+
 static void check_string(struct vstate *v, const struct ir_node *n, const struct schema *s)
 {
 	const char *str = n->s.text->s;
@@ -407,6 +415,10 @@ static void check_string(struct vstate *v, const struct ir_node *n, const struct
 	case SCHEMA_K_DNS1123_LABEL: why = k8s_dns1123_label(str, len); break;
 	case SCHEMA_K_DNS1123_SUBDOMAIN: why = k8s_dns1123_subdomain(str, len); break;
 	case SCHEMA_K_IANA_SVC_NAME: why = k8s_port_name(str, len); break;
+	case SCHEMA_K_OBJECT_NAME:
+		/* The resource's own name follows its kind (check_meta). */
+		why = own_name(v) ? NULL : k8s_dns1123_subdomain(str, len);
+		break;
 	default: why = NULL; break;
 	}
 	if (why)

@@ -97,6 +97,9 @@ enum schema_kcheck {
 	SCHEMA_K_DNS1123_LABEL,     /* container, volume, init container names */
 	SCHEMA_K_DNS1123_SUBDOMAIN,
 	SCHEMA_K_IANA_SVC_NAME,     /* port names */
+	SCHEMA_K_OBJECT_NAME,       /* ObjectMeta.name: the resource's own by its kind's
+	                             * rule (validate_resource), nested ones (templates,
+	                             * list items) as DNS-1123 subdomains */
 };
 
 struct schema;

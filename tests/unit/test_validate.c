@@ -296,6 +296,14 @@ Test(validate, beyond_schema_checks)
 	cr_assert_eq(res_check("apiVersion: v1\nkind: ConfigMap\nmetadata: {labels: {a: b}}\n", &ow, &r, &p,
 		&st), 0);
 	cr_assert_eq(st, VALIDATE_VALID);
+	/* Nested ObjectMeta names (templates, list items): DNS-1123 subdomains,
+	 * as the corpus's labels check every metadata.name. */
+	res_expect("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n"
+		"  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {name: Web_1, labels: {app: web}}\n"
+		"    spec:\n      containers:\n      - name: app\n        image: nginx:1\n",
+		"k8s/name", "/spec/template/metadata/name");
+	res_expect("apiVersion: v1\nkind: ConfigMapList\nmetadata: {}\nitems: [{metadata: {name: 'a:b'}}]\n",
+		"k8s/name", "/items/0/metadata/name");
 	/* List kinds have a ListMeta: no name. */
 	res_expect("apiVersion: v1\nkind: ConfigMapList\nmetadata: {resourceVersion: '1'}\n"
 		"items: [{metadata: {name: a}}]\n", NULL, NULL);
