@@ -349,6 +349,11 @@ struct loader {
 	size_t nodes, max_nodes;
 	int errors;
 	bool failed; /* stop building after a structural error */
+	/* Empty entries of indentless sequences, written as `- ~` in a copy
+	 * of the text (libfyaml refuses them): line and column of each `~`. */
+	struct srcfile *mended;
+	uint32_t fix_line[64], fix_col[64];
+	unsigned nfix;
 };
 
 static struct srcpos mark_pos(struct loader *L, struct fy_token *t)
@@ -518,6 +523,11 @@ static struct ir_node *make_scalar(struct loader *L, struct fy_event *e)
 		if (!text)
 			text = "", len = 0;
 	}
+	if (L->nfix && st == FYSS_PLAIN && len == 1 && text[0] == '~' && sm)
+		for (unsigned i = 0; i < L->nfix; i++)
+			if (L->fix_line[i] == (uint32_t)sm->line + 1 &&
+			    L->fix_col[i] == (uint32_t)sm->column + 1)
+				len = 0; /* the empty entry it stands for */
 	struct ir_node *n = ir_str(L->ctx, text, len, &pos);
 	sbuf_release(&sq);
 	text = n->s.text->s;
@@ -1076,6 +1086,67 @@ static size_t leading_doc_end(const char *d, size_t n)
 	return n;
 }
 
+/* libfyaml 0.7 refuses an empty entry of an indentless sequence
+ * ("k:\n- a\n-\nj: 1\n": "did not find expected node content" on the
+ * line after it), which libyaml and go-yaml read as null.  When that error
+ * follows such an entry (a `-` line, blank and comment lines, then a line
+ * indented no deeper than the `-`), the entry becomes `- ~` in a copy of
+ * the text, the `~` is remembered so it reads as the empty scalar it
+ * replaces, and the text is parsed again.  Returns 1 when it mended one. */
+static int empty_entry_fix(struct loader *L, int err_line)
+{
+	if (L->nfix >= sizeof L->fix_line / sizeof L->fix_line[0] || err_line < 2)
+		return 0;
+	const char *d = L->f->data;
+	size_t n = L->f->len;
+	/* the start of each line up to err_line (1-based) */
+	VEC(size_t) ls = { 0 };
+	VEC_PUSH(&L->ctx->arena, &ls, (size_t)0);
+	for (size_t i = 0; i < n && ls.len < (size_t)err_line; i++)
+		if (d[i] == '\n')
+			VEC_PUSH(&L->ctx->arena, &ls, i + 1);
+	size_t err_ind = 0;
+	if ((size_t)err_line <= ls.len) {
+		size_t q = ls.items[err_line - 1];
+		while (q < n && d[q] == ' ')
+			q++, err_ind++;
+	}
+	for (int l = err_line - 1; l >= 1; l--) {
+		size_t p = ls.items[l - 1], q = p;
+		while (q < n && d[q] == ' ')
+			q++;
+		size_t ind = q - p;
+		if (q >= n || d[q] == '\n' || d[q] == '\r' || d[q] == '#')
+			continue; /* blank or comment */
+		if (d[q] != '-')
+			return 0;
+		size_t r = q + 1;
+		while (r < n && (d[r] == ' ' || d[r] == '\t'))
+			r++;
+		if (r < n && d[r] != '\n' && d[r] != '\r' && d[r] != '#')
+			return 0;
+		if ((size_t)err_line <= ls.len && err_ind > ind)
+			return 0;
+		/* d[..q] "-" " ~" d[q+1..] */
+		struct srcfile *m = arena_calloc(&L->ctx->arena, 1, sizeof *m);
+		*m = *L->f;
+		char *buf = arena_alloc(&L->ctx->arena, n + 3);
+		memcpy(buf, d, q + 1);
+		memcpy(buf + q + 1, " ~", 2);
+		memcpy(buf + q + 3, d + q + 1, n - q - 1);
+		buf[n + 2] = 0;
+		m->data = buf;
+		m->len = n + 2;
+		L->fix_line[L->nfix] = (uint32_t)l;
+		L->fix_col[L->nfix] = (uint32_t)ind + 3;
+		L->nfix++;
+		L->mended = m;
+		L->f = m;
+		return 1;
+	}
+	return 0;
+}
+
 static int load(struct mc_ctx *ctx, const struct srcfile *f, const struct yaml_opts *opts,
 	struct ir_docs *out, bool one, struct ir_node **one_out)
 {
@@ -1133,6 +1204,8 @@ static int load(struct mc_ctx *ctx, const struct srcfile *f, const struct yaml_o
 		}
 	}
 
+	size_t out0 = out ? out->len : 0;
+again:;
 	struct fy_diag_cfg dcfg;
 	fy_diag_cfg_default(&dcfg);
 	dcfg.fp = NULL;
@@ -1151,7 +1224,7 @@ static int load(struct mc_ctx *ctx, const struct srcfile *f, const struct yaml_o
 	struct fy_parser *p = fy_parser_create(&cfg);
 	if (!p)
 		mc_oom(0);
-	fy_parser_set_string(p, f->data, f->len);
+	fy_parser_set_string(p, L.f->data, L.f->len);
 
 	struct srcpos docstart = { L.posf, 1 + opts->line_offset, 1 + opts->col_offset };
 	size_t ndocs = 0;
@@ -1202,6 +1275,7 @@ static int load(struct mc_ctx *ctx, const struct srcfile *f, const struct yaml_o
 		}
 		fy_parser_event_free(p, e);
 	}
+	int retry = 0;
 	if (fy_parser_get_stream_error(p) || fy_diag_got_error(fyd)) {
 		void *it = NULL;
 		struct fy_diag_error *de;
@@ -1209,6 +1283,9 @@ static int load(struct mc_ctx *ctx, const struct srcfile *f, const struct yaml_o
 		while ((de = fy_diag_errors_iterate(fyd, &it))) {
 			if (de->type < FYET_ERROR)
 				continue;
+			if (!L.errors && !strcmp(de->msg, "did not find expected node content") &&
+			    (retry = empty_entry_fix(&L, de->line)))
+				break;
 			struct srcpos pos = { L.posf, (uint32_t)de->line + opts->line_offset,
 				(uint32_t)de->column + opts->col_offset };
 			if (de->line <= 0)
@@ -1218,13 +1295,27 @@ static int load(struct mc_ctx *ctx, const struct srcfile *f, const struct yaml_o
 			any = true;
 			break; /* the first error explains the rest */
 		}
-		if (!any) {
+		if (!any && !retry) {
 			struct srcpos pos = { L.posf, 0, 0 };
 			lerror(&L, &pos, "invalid YAML");
 		}
 	}
 	fy_parser_destroy(p);
 	fy_diag_destroy(fyd);
+	if (retry) {
+		/* Again on the mended text, from a clean slate. */
+		if (out)
+			out->len = out0;
+		if (one_out)
+			*one_out = NULL;
+		L.root = NULL;
+		L.have_root = false;
+		L.stack.len = 0;
+		L.anchors.len = 0;
+		L.nodes = 0;
+		L.failed = false;
+		goto again;
+	}
 	return L.errors;
 }
 

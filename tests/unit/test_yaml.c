@@ -302,3 +302,25 @@ Test(yaml, go_strict_tabs_and_leading_document_end)
 		mc_ctx_release(&ctx);
 	}
 }
+
+/* An empty entry of an indentless sequence is null (libfyaml 0.7 refuses
+ * it; the loader mends the text and parses again). */
+Test(yaml, empty_entry_of_indentless_sequence)
+{
+	struct mc_ctx ctx;
+	mc_ctx_init(&ctx, NULL);
+	struct ir_docs d;
+	cr_assert_eq(tu_load(&ctx, "k:\n- x\n-\n-   # c\nj:\n- y\n-\n", YAML_V2, 0, &d), 0, "%s",
+		ctx.diag.len ? ctx.diag.msgs[0].msg : "");
+	const struct ir_node *k = ir_map_getc(d.items[0], "k"), *j = ir_map_getc(d.items[0], "j");
+	cr_assert_eq(k->seq.len, 3);
+	cr_assert_eq(k->seq.items[1]->type, IR_NULL);
+	cr_assert_eq(k->seq.items[1]->s.text->len, 0);
+	cr_assert_eq(k->seq.items[1]->pos.line, 3);
+	cr_assert_eq(k->seq.items[2]->type, IR_NULL);
+	cr_assert_eq(j->seq.len, 2);
+	cr_assert_eq(j->seq.items[1]->type, IR_NULL);
+	/* not an empty entry: the error stays */
+	cr_assert_gt(tu_load(&ctx, "k:\n- x\n- ]\n", YAML_V2, 0, &d), 0);
+	mc_ctx_release(&ctx);
+}
