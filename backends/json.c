@@ -6,7 +6,10 @@
  * 0.10000000000000001), while every tool we mirror prints the shortest
  * form, as Go's encoding/json does.  Keys are sorted bytewise (Go's map
  * order), indentation is two spaces, strings are escaped as encoding/json
- * does with HTML escaping off.  jansson is still what reads JSON input.
+ * escapes them since Go 1.22 (\b and \f in short form), with HTML escaping
+ * off unless asked for.  emit_json_quote is the project's one JSON string
+ * encoder: the template functions (toJson, toRawJson) use it too.  jansson
+ * is still what reads JSON input.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -15,15 +18,17 @@
 #include "mc/backend.h"
 #include "mc/frontend.h"
 
-void emit_json_string(struct sbuf *out, const char *s, size_t n)
+void emit_json_quote(struct sbuf *out, const char *s, size_t n, unsigned flags)
 {
 	static const char hex[] = "0123456789abcdef";
+	bool html = flags & EMIT_JSON_HTML;
 	sbuf_addc(out, '"');
 	size_t start = 0;
 	for (size_t i = 0; i < n;) {
 		unsigned char c = (unsigned char)s[i];
 		if (c < 0x80) {
-			if (c >= 0x20 && c != '"' && c != '\\') {
+			if (c >= 0x20 && c != '"' && c != '\\' &&
+			    !(html && (c == '<' || c == '>' || c == '&'))) {
 				i++;
 				continue;
 			}
@@ -31,6 +36,8 @@ void emit_json_string(struct sbuf *out, const char *s, size_t n)
 			switch (c) {
 			case '"': sbuf_adds(out, "\\\""); break;
 			case '\\': sbuf_adds(out, "\\\\"); break;
+			case '\b': sbuf_adds(out, "\\b"); break;
+			case '\f': sbuf_adds(out, "\\f"); break;
 			case '\n': sbuf_adds(out, "\\n"); break;
 			case '\r': sbuf_adds(out, "\\r"); break;
 			case '\t': sbuf_adds(out, "\\t"); break;
@@ -47,10 +54,7 @@ void emit_json_string(struct sbuf *out, const char *s, size_t n)
 		size_t l = utf8_decode(s + i, n - i, &r);
 		if ((r == 0xfffd && l == 1) || r == 0x2028 || r == 0x2029) {
 			sbuf_add(out, s + start, i - start);
-			if (r == 0xfffd)
-				sbuf_adds(out, "\\ufffd");
-			else
-				sbuf_printf(out, "\\u%04x", r);
+			sbuf_printf(out, "\\u%04x", r);
 			i += l;
 			start = i;
 			continue;
@@ -107,13 +111,13 @@ static int value(struct sbuf *out, const struct ir_node *n, unsigned flags, int 
 		if (n->flags & IR_F_TIMESTAMP) {
 			struct sbuf ts = SBUF_INIT;
 			if (yaml_timestamp(n->s.text->s, n->s.text->len, &ts))
-				emit_json_string(out, ts.buf, ts.len);
+				emit_json_quote(out, ts.buf, ts.len, flags);
 			else
-				emit_json_string(out, n->s.text->s, n->s.text->len);
+				emit_json_quote(out, n->s.text->s, n->s.text->len, flags);
 			sbuf_release(&ts);
 			return 0;
 		}
-		emit_json_string(out, n->s.text->s, n->s.text->len);
+		emit_json_quote(out, n->s.text->s, n->s.text->len, flags);
 		return 0;
 	case IR_SEQ:
 		if (!n->seq.len) {
@@ -148,7 +152,7 @@ static int value(struct sbuf *out, const struct ir_node *n, unsigned flags, int 
 				sbuf_addc(out, ',');
 			newline(out, flags, depth + 1);
 			const struct str *k = order[i]->key->s.text;
-			emit_json_string(out, k->s, k->len);
+			emit_json_quote(out, k->s, k->len, flags);
 			sbuf_adds(out, (flags & EMIT_JSON_COMPACT) ? ":" : ": ");
 			rc = value(out, order[i]->value, flags, depth + 1, err);
 		}

@@ -196,3 +196,19 @@ int write_output(const char *path, const char *data, size_t len)
 	sbuf_release(&tmp);
 	return 0;
 }
+
+int cli_write(const struct cli_cmd *cmd, const char *path, const char *data, size_t len)
+{
+	int e = write_output(path, data, len);
+	if (!e)
+		return EXIT_OK;
+	fprintf(stderr, "manifestc %s: error: writing %s: %s\n", cmd->name, path ? path : "stdout",
+		strerror(e));
+	return EXIT_USAGE;
+}
+
+int cli_findings(const struct diag *d, int status)
+{
+	diag_print(d, stderr, -1);
+	return status == EXIT_OK && diag_errors(d) ? EXIT_FINDINGS : status;
+}

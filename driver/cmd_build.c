@@ -70,11 +70,7 @@ static int write_dir(struct mc_ctx *ctx, const char *dir, struct ir_reslist *res
 			rc = EXIT_FINDINGS;
 			break;
 		}
-		int e = write_output(name.buf, yaml.buf, yaml.len);
-		if (e) {
-			fprintf(stderr, "manifestc build: error: writing %s: %s\n", name.buf, strerror(e));
-			rc = EXIT_USAGE;
-		}
+		rc = cli_write(&cmd_build, name.buf, yaml.buf, yaml.len);
 	}
 	sbuf_release(&name);
 	sbuf_release(&yaml);
@@ -173,19 +169,11 @@ static int run(int argc, char **argv)
 				break;
 			}
 		}
-		if (!diag_errors(&ctx.diag)) {
-			int e = write_output(output, out.buf, out.len);
-			if (e) {
-				fprintf(stderr, "manifestc build: error: writing %s: %s\n",
-					output ? output : "stdout", strerror(e));
-				status = EXIT_USAGE;
-			}
-		}
+		if (!diag_errors(&ctx.diag))
+			status = cli_write(&cmd_build, output, out.buf, out.len);
 		sbuf_release(&out);
 	}
-	diag_print(&ctx.diag, stderr, -1);
-	if (status == EXIT_OK && diag_errors(&ctx.diag))
-		status = EXIT_FINDINGS;
+	status = cli_findings(&ctx.diag, status);
 	mc_ctx_release(&ctx);
 	vfs_destroy(fs);
 	return done(&helm_apis, status);

@@ -132,16 +132,9 @@ static int run(int argc, char **argv)
 	mc_ctx_init(&ctx, fs);
 	struct sbuf text = SBUF_INIT;
 	helm_template(&ctx, &o, &text);
-	rc = EXIT_OK;
-	int e = write_output(NULL, text.buf, text.len);
-	if (e) {
-		fprintf(stderr, "manifestc template: error: writing stdout: %s\n", strerror(e));
-		rc = EXIT_USAGE;
-	}
+	rc = cli_write(&cmd_template, NULL, text.buf, text.len);
 	sbuf_release(&text);
-	diag_print(&ctx.diag, stderr, -1);
-	if (rc == EXIT_OK && diag_errors(&ctx.diag))
-		rc = EXIT_FINDINGS;
+	rc = cli_findings(&ctx.diag, rc);
 	mc_ctx_release(&ctx);
 	vfs_destroy(fs);
 out:

@@ -151,18 +151,11 @@ static int run(int argc, char **argv)
 		if (gt_parse(set, &src, &ge) || gt_exec(set, tpath, data, &eo, &out, &ge)) {
 			gt_error_diag(&ctx, &ge);
 		} else {
-			int e = write_output(output, out.buf, out.len);
-			if (e) {
-				fprintf(stderr, "manifestc tpl: error: writing %s: %s\n",
-					output ? output : "stdout", strerror(e));
-				status = EXIT_USAGE;
-			}
+			status = cli_write(&cmd_tpl, output, out.buf, out.len);
 		}
 		sbuf_release(&out);
 	}
-	diag_print(&ctx.diag, stderr, -1);
-	if (status == EXIT_OK && diag_errors(&ctx.diag))
-		status = EXIT_FINDINGS;
+	status = cli_findings(&ctx.diag, status);
 	mc_ctx_release(&ctx);
 	vfs_destroy(fs);
 	return status;

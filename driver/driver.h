@@ -57,6 +57,12 @@ int cli_usage_error(const struct cli_cmd *cmd, const char *fmt, ...)
 
 /* Write bytes to path ("-" or NULL: stdout) atomically; 0 or errno. */
 int write_output(const char *path, const char *data, size_t len);
+/* write_output for a command: EXIT_OK, or EXIT_USAGE after printing
+ * "manifestc CMD: error: writing PATH: reason". */
+int cli_write(const struct cli_cmd *cmd, const char *path, const char *data, size_t len);
+/* Print the findings of d; the exit status is status, or EXIT_FINDINGS
+ * when it is EXIT_OK and there were errors. */
+int cli_findings(const struct diag *d, int status);
 
 /* --report FORMAT[:FILE] (reports.c): the findings of validate, render and
  * diff in text, json, junit, sarif or github, each to FILE or to the

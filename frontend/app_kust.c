@@ -332,7 +332,7 @@ static void glob_dir(struct mc_ctx *ctx, const char *dir, const char *rel, const
 		for (size_t i = 0; i < n; i++) {
 			if (names[i][0] == '.' && seg[0] != '.')
 				continue;
-			if (glob_path_match(seg, names[i]) != 1)
+			if (path_match(seg, names[i]) != 1)
 				continue;
 			char *r = *rel ? path_clean(rel, names[i]) : xstrdup(names[i]);
 			if (slash)

@@ -381,9 +381,18 @@ int appset_apply_patch(struct appset_gen *g, struct ir_node *app, const char *pa
 			return 1;
 		}
 	}
+	struct sbuf err = SBUF_INIT;
+	size_t lead = 0;
+	while (lead < n && (patch[lead] == ' ' || (patch[lead] >= '\t' && patch[lead] <= '\r')))
+		lead++;
+	if (appset_patch_typecheck(doc, lead < n && patch[lead] == '{', &err)) {
+		sbuf_reset(&g->err);
+		sbuf_printf(&g->err, "invalid templatePatch %.*s: %s", (int)n, patch, err.buf);
+		sbuf_release(&err);
+		return 1;
+	}
 	struct ir_node *r = ir_clone(ctx, app);
 	const struct ir_node *project = ir_path(app, "spec/project");
-	struct sbuf err = SBUF_INIT;
 	if (appset_smp_application(ctx, r, doc, &err)) {
 		sbuf_reset(&g->err);
 		sbuf_printf(&g->err, "error while applying templatePatch template to json: %s", err.buf);

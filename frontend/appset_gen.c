@@ -434,7 +434,7 @@ static int gen_git_dirs(struct appset_gen *g, const struct ir_node *spec,
 			if (!pat)
 				pat = "";
 			/* A malformed pattern is skipped for this path (Argo CD logs it). */
-			if (glob_path_match(pat, d) == 1) {
+			if (path_match(pat, d) == 1) {
 				if (is_ex)
 					exc = true;
 				else
@@ -974,7 +974,7 @@ static int transform(struct appset_gen *g, const struct ir_node *gen, const stru
 	struct appset_selector *sel = NULL;
 	struct sbuf err = SBUF_INIT;
 	if (has_sel && appset_selector_parse(ctx, sel_node, false, &sel, &err)) {
-		fail(g, sel_node, "%s", err.buf);
+		fail(g, sel_node, "error parsing label selector: %s", err.buf);
 		sbuf_release(&err);
 		return 1;
 	}

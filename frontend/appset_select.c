@@ -99,7 +99,7 @@ static int add_req(struct mc_ctx *ctx, struct appset_selector *s, size_t *cap,
 	bool check_values, struct sbuf *err)
 {
 	if (!appset_qualified_name(key->s, key->len)) {
-		sbuf_printf(err, "error parsing label selector: key: Invalid value: \"%s\": "
+		sbuf_printf(err, "key: Invalid value: \"%s\": "
 			"name part must consist of alphanumeric characters, '-', '_' or '.', and must "
 			"start and end with an alphanumeric character", key->s);
 		return 1;
@@ -121,11 +121,11 @@ static int add_req(struct mc_ctx *ctx, struct appset_selector *s, size_t *cap,
 		const struct ir_node *v = single ? single : values->seq.items[i];
 		const struct str *t = ir_text(v);
 		if (!t || ir_is_null(v)) {
-			sbuf_printf(err, "error parsing label selector: values must be strings");
+			sbuf_printf(err, "values must be strings");
 			return 1;
 		}
 		if (check_values && !appset_label_value(t->s, t->len)) {
-			sbuf_printf(err, "error converting label selector: values[%zu][%s]: Invalid value: "
+			sbuf_printf(err, "values[%zu][%s]: Invalid value: "
 				"\"%s\": a valid label must be an empty string or consist of alphanumeric "
 				"characters, '-', '_' or '.', and must start and end with an alphanumeric "
 				"character", i, key->s, t->s);
@@ -134,12 +134,12 @@ static int add_req(struct mc_ctx *ctx, struct appset_selector *s, size_t *cap,
 		r->values[r->nvalues++] = t;
 	}
 	if ((op == OP_IN || op == OP_NOTIN) && !nv) {
-		sbuf_printf(err, "error parsing label selector: values: Invalid value: []: "
+		sbuf_printf(err, "values: Invalid value: []: "
 			"for 'in', 'notin' operators, values set can't be empty");
 		return 1;
 	}
 	if ((op == OP_EXISTS || op == OP_NOTEXISTS) && nv) {
-		sbuf_printf(err, "error parsing label selector: values: Invalid value: "
+		sbuf_printf(err, "values: Invalid value: "
 			"values set must be empty for exists and does not exist");
 		return 1;
 	}
@@ -154,13 +154,13 @@ int appset_selector_parse(struct mc_ctx *ctx, const struct ir_node *sel, bool ch
 	if (ir_is_null(sel))
 		return 0;
 	if (!ir_is_map(sel)) {
-		sbuf_adds(err, "error parsing label selector: a selector must be a map");
+		sbuf_adds(err, "a selector must be a map");
 		return 1;
 	}
 	size_t cap = 0;
 	const struct ir_node *ml = ir_map_getc(sel, "matchLabels");
 	if (!ir_is_null(ml) && !ir_is_map(ml)) {
-		sbuf_adds(err, "error parsing label selector: matchLabels must be a map");
+		sbuf_adds(err, "matchLabels must be a map");
 		return 1;
 	}
 	for (uint32_t i = 0; ir_is_map(ml) && i < ml->map.len; i++)
@@ -169,7 +169,7 @@ int appset_selector_parse(struct mc_ctx *ctx, const struct ir_node *sel, bool ch
 			return 1;
 	const struct ir_node *me = ir_map_getc(sel, "matchExpressions");
 	if (!ir_is_null(me) && !ir_is_seq(me)) {
-		sbuf_adds(err, "error parsing label selector: matchExpressions must be a list");
+		sbuf_adds(err, "matchExpressions must be a list");
 		return 1;
 	}
 	for (uint32_t i = 0; ir_is_seq(me) && i < me->seq.len; i++) {
@@ -188,7 +188,7 @@ int appset_selector_parse(struct mc_ctx *ctx, const struct ir_node *sel, bool ch
 		else if (!strcmp(opname, "DoesNotExist"))
 			op = OP_NOTEXISTS;
 		else {
-			sbuf_printf(err, "error parsing label selector: \"%s\" is not a valid pod selector operator",
+			sbuf_printf(err, "\"%s\" is not a valid pod selector operator",
 				opname);
 			return 1;
 		}

@@ -69,7 +69,8 @@ struct appset_selector;
  * (keys validated as qualified names; values validated only when
  * check_values, as the k8s function used for cluster Secrets does).
  * NULL sel gives a selector that matches everything.  Returns 0, or 1 with
- * a message in err. */
+ * a message in err, without a prefix: callers say which conversion failed
+ * (Argo CD's cluster generator and post-selector word it differently). */
 int appset_selector_parse(struct mc_ctx *ctx, const struct ir_node *sel, bool check_values,
 	struct appset_selector **out, struct sbuf *err);
 /* Whether labels (a map of strings) match. */
@@ -80,9 +81,7 @@ bool appset_label_value(const char *s, size_t n);
 
 /* ------------------------------------------------------------ globbing */
 
-/* Go's path.Match: * and ? within a segment, [...] classes, \ escapes.
- * Returns 1 match, 0 no match, -1 malformed pattern (ErrBadPattern). */
-int glob_path_match(const char *pattern, const char *name);
+/* (Go's path.Match is frontend.h's path_match.) */
 /* git pathspec without magic (`git ls-files -- PATTERN`): the path equals
  * the pattern or lies below it, or wildmatch without WM_PATHNAME matches
  * (so * and ? also match '/'). */
@@ -207,6 +206,11 @@ void appset_merge_override(struct mc_ctx *ctx, struct ir_node *dst, const struct
  * err set. */
 int appset_smp_application(struct mc_ctx *ctx, struct ir_node *dst, const struct ir_node *patch,
 	struct sbuf *err);
+/* Whether patch decodes into Argo CD's Application type (encoding/json's
+ * rules, the embedded Application CRD schema standing for the type):
+ * 0, or 1 with the Go error in err.  json_text: the patch was JSON text (a
+ * YAML patch's numbers went through float64). */
+int appset_patch_typecheck(const struct ir_node *patch, bool json_text, struct sbuf *err);
 
 /* --------------------------------------------------------- Applications */
 

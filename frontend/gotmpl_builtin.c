@@ -229,7 +229,7 @@ static int f_js(struct gt_call *c, struct gt_value *a, size_t n, struct gt_value
 		}
 		uint32_t r;
 		size_t w = utf8_decode(s.buf + i, s.len - i, &r);
-		if (gt_is_print(r))
+		if (go_is_print(r))
 			sbuf_add(&o, s.buf + i, w);
 		else
 			sbuf_printf(&o, "\\u%04X", r);

@@ -68,7 +68,7 @@ static int verrorf(struct gt_state *st, const char *fmt, va_list ap)
 		sbuf_adds(&sb, "template: ");
 		gt_node_location(st->node, &sb, &pos);
 		sbuf_adds(&sb, ": executing ");
-		gt_quote(&sb, st->tmpl->name->s, st->tmpl->name->len, '"', false, false);
+		go_quote(&sb, st->tmpl->name->s, st->tmpl->name->len, '"', false, false);
 		sbuf_adds(&sb, " at <");
 		node_context(st->node, &sb);
 		sbuf_adds(&sb, ">: ");
@@ -119,7 +119,7 @@ static const char *node_str(struct gt_state *st, const struct gt_node *n)
 static const char *quoted(struct gt_state *st, const char *p, size_t n)
 {
 	struct sbuf sb = SBUF_INIT;
-	gt_quote(&sb, p, n, '"', false, false);
+	go_quote(&sb, p, n, '"', false, false);
 	char *s = arena_strndup(st->arena, sb.buf, sb.len);
 	sbuf_release(&sb);
 	return s;
@@ -977,9 +977,9 @@ int gt_exec(struct gt_set *s, const char *name, struct gt_value dot,
 	if (!t) {
 		struct sbuf sb = SBUF_INIT;
 		sbuf_adds(&sb, "template: no template ");
-		gt_quote(&sb, name, strlen(name), '"', false, false);
+		go_quote(&sb, name, strlen(name), '"', false, false);
 		sbuf_adds(&sb, " associated with template ");
-		gt_quote(&sb, name, strlen(name), '"', false, false);
+		go_quote(&sb, name, strlen(name), '"', false, false);
 		err->msg = arena_strndup(&s->ctx->arena, sb.buf, sb.len);
 		err->pos = SRCPOS_NONE;
 		sbuf_release(&sb);
@@ -1059,9 +1059,9 @@ int gt_call_exec(struct gt_call *c, struct gt_set *set, const char *name, struct
 	if (!t || !t->root) {
 		struct sbuf sb = SBUF_INIT;
 		sbuf_adds(&sb, "template: no template ");
-		gt_quote(&sb, name, strlen(name), '"', false, false);
+		go_quote(&sb, name, strlen(name), '"', false, false);
 		sbuf_adds(&sb, " associated with template ");
-		gt_quote(&sb, st->tmpl->name->s, st->tmpl->name->len, '"', false, false);
+		go_quote(&sb, st->tmpl->name->s, st->tmpl->name->len, '"', false, false);
 		err->msg = arena_strndup(&set->ctx->arena, sb.buf, sb.len);
 		err->pos = gt_call_pos(c);
 		sbuf_release(&sb);

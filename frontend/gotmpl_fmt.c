@@ -33,17 +33,6 @@ static void clear_flags(struct pf *p)
 	p->wid = p->prec = 0;
 }
 
-static size_t rune_count(const char *s, size_t n)
-{
-	size_t c = 0;
-	for (size_t i = 0; i < n;) {
-		uint32_t r;
-		i += utf8_decode(s + i, n - i, &r);
-		c++;
-	}
-	return c;
-}
-
 static void write_padding(struct pf *p, long n)
 {
 	if (n <= 0)
@@ -60,7 +49,7 @@ static void pad(struct pf *p, const char *s, size_t n)
 		sbuf_add(p->out, s, n);
 		return;
 	}
-	long width = p->wid - (long)rune_count(s, n);
+	long width = p->wid - (long)utf8_count(s, n);
 	if (!p->minus) {
 		write_padding(p, width);
 		sbuf_add(p->out, s, n);
@@ -179,38 +168,6 @@ static void fmt_integer(struct pf *p, uint64_t u, int base, bool is_signed, uint
 		free(buf);
 }
 
-void gt_fmt_U(struct sbuf *out, uint32_t r, bool sharp)
-{
-	struct pf p = { .out = out, .sharp = sharp };
-	char buf[64];
-	size_t i = sizeof buf;
-	uint64_t u = r;
-	int prec = 4;
-	if (p.sharp && u <= 0x10ffff && gt_is_print((uint32_t)u)) {
-		char enc[4];
-		size_t w = utf8_encode(enc, (uint32_t)u);
-		buf[--i] = '\'';
-		i -= w;
-		memcpy(buf + i, enc, w);
-		buf[--i] = '\'';
-		buf[--i] = ' ';
-	}
-	while (u >= 16) {
-		buf[--i] = udigits[u & 0xf];
-		prec--;
-		u >>= 4;
-	}
-	buf[--i] = udigits[u];
-	prec--;
-	while (prec-- > 0)
-		buf[--i] = '0';
-	buf[--i] = '+';
-	buf[--i] = 'U';
-	sbuf_add(out, buf + i, sizeof buf - i);
-	sbuf_addc(out, '\0');
-	out->len--;
-}
-
 static void fmt_unicode(struct pf *p, uint64_t u)
 {
 	long prec = 4;
@@ -219,7 +176,7 @@ static void fmt_unicode(struct pf *p, uint64_t u)
 	size_t cap = (size_t)prec + 32;
 	char *buf = xmalloc(cap);
 	size_t i = cap;
-	if (p->sharp && u <= 0x10ffff && gt_is_print((uint32_t)u)) {
+	if (p->sharp && u <= 0x10ffff && go_is_print((uint32_t)u)) {
 		char enc[4];
 		size_t w = utf8_encode(enc, (uint32_t)u);
 		buf[--i] = '\'';
@@ -246,6 +203,12 @@ static void fmt_unicode(struct pf *p, uint64_t u)
 	free(buf);
 }
 
+void gt_fmt_U(struct sbuf *out, uint32_t r, bool sharp)
+{
+	struct pf p = { .out = out, .sharp = sharp };
+	fmt_unicode(&p, r);
+}
+
 static void fmt_c(struct pf *p, uint64_t c)
 {
 	uint32_t r = c > 0x10ffff ? 0xfffd : (uint32_t)c;
@@ -261,7 +224,7 @@ static void fmt_qc(struct pf *p, uint64_t c)
 	char enc[4];
 	size_t w = utf8_encode(enc, r);
 	struct sbuf q = SBUF_INIT;
-	gt_quote(&q, enc, w, '\'', p->plus, false);
+	go_quote(&q, enc, w, '\'', p->plus, false);
 	pad(p, q.buf, q.len);
 	sbuf_release(&q);
 }
@@ -301,7 +264,7 @@ static void fmt_q(struct pf *p, const char *s, size_t n)
 		sbuf_addc(&q, '`');
 		pad(p, q.buf, q.len);
 	} else {
-		gt_quote(&q, s, n, '"', p->plus, false);
+		go_quote(&q, s, n, '"', p->plus, false);
 		pad(p, q.buf, q.len);
 	}
 	sbuf_release(&q);

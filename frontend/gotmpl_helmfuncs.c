@@ -1,10 +1,11 @@
 /*
  * gotmpl_helmfuncs.c - Helm's template functions that need no chart
  * (pkg/engine/funcs.go): toYaml, mustToYaml, toYamlPretty, fromYaml,
- * fromYamlArray, toJson, mustToJson, fromJson, fromJsonArray, toToml,
- * mustToToml, fromToml; lookup (an empty map, as under helm template);
- * getHostByName (""), and context-free include, tpl and required that a
- * chart renderer replaces with gt_set_add_funcs.
+ * fromYamlArray, fromJson, fromJsonArray, toToml, mustToToml, fromToml
+ * (toJson and mustToJson are Sprig's, identical in Helm, so they stay);
+ * lookup (an empty map, as under helm template); getHostByName (""), and
+ * context-free include, tpl and required that a chart renderer replaces
+ * with gt_set_add_funcs.
  *
  * YAML goes the way sigs.k8s.io/yaml takes it: to JSON first (so every
  * number read by fromYaml is a float64, and toYaml prints what
@@ -149,129 +150,76 @@ static int yaml_to_value(struct gt_call *c, struct gt_value s, struct gt_value *
 	return 0;
 }
 
-static const char *type_err(struct gt_call *c, struct gt_value v, const char *want, bool via_yaml)
+/* Helm's from* functions never fail: what cannot be decoded, or decodes
+ * to the wrong kind, becomes the "Error" key of an empty map (fromYaml,
+ * fromJson) or the only element of a list (fromYamlArray, fromJsonArray).
+ * JSON null gives a nil map or list.  rc and err are the decoder's. */
+static int decoded(struct gt_call *c, int rc, struct gt_value v, const char *err, bool list,
+	bool via_yaml, struct gt_value *ret)
 {
-	return arena_printf(&gt_call_ctx(c)->arena, "%sjson: cannot unmarshal %s into Go value of type %s",
-		via_yaml ? "error unmarshaling JSON: while decoding JSON: " : "", gt_json_kind(v), want);
+	struct arena *ar = gt_call_arena(c);
+	if (rc == 0) {
+		if (!v.t || v.t->kind == GT_NIL) {
+			*ret = (struct gt_value){ list ? &gt_t_list : &gt_t_map, { .o = NULL } };
+			return 0;
+		}
+		if (v.t->kind == (list ? GT_LIST : GT_MAP)) {
+			*ret = v;
+			return 0;
+		}
+		err = arena_printf(&gt_call_ctx(c)->arena,
+			"%sjson: cannot unmarshal %s into Go value of type %s",
+			via_yaml ? "error unmarshaling JSON: while decoding JSON: " : "", gt_json_kind(v),
+			list ? "[]interface {}" : "map[string]interface {}");
+	}
+	if (list) {
+		*ret = gt_list_new(ar, &gt_t_list, 1);
+		gt_list_push(ar, *ret, gt_cstring(err));
+	} else {
+		*ret = gt_map_new(ar, &gt_t_map);
+		gt_map_setc(ar, ret->m, "Error", gt_cstring(err));
+	}
+	return 0;
+}
+
+static int from_yaml(struct gt_call *c, struct gt_value s, bool list, struct gt_value *ret)
+{
+	struct gt_value v = gt_nil();
+	const char *err = NULL;
+	int rc = yaml_to_value(c, s, &v, &err);
+	return decoded(c, rc, v, err, list, true, ret);
+}
+
+static int from_json(struct gt_call *c, struct gt_value s, bool list, struct gt_value *ret)
+{
+	struct gt_value v = gt_nil();
+	char *err = NULL;
+	int rc = gt_json_unmarshal(gt_call_arena(c), s.s.p, s.s.n, &v, &err);
+	return decoded(c, rc, v, err, list, false, ret);
 }
 
 SP_FN(h_from_yaml)
 {
 	(void)n;
-	struct arena *ar = gt_call_arena(c);
-	struct gt_value m = gt_map_new(ar, &gt_t_map), v;
-	const char *err = NULL;
-	if (yaml_to_value(c, a[0], &v, &err) == 0) {
-		if (!v.t || v.t->kind == GT_NIL) {
-			m.m = NULL; /* json null into a map: a nil map */
-		} else if (v.t->kind == GT_MAP) {
-			m = v;
-		} else {
-			err = type_err(c, v, "map[string]interface {}", true);
-		}
-	}
-	if (err) {
-		if (!m.m)
-			m = gt_map_new(ar, &gt_t_map);
-		gt_map_setc(ar, m.m, "Error", gt_cstring(err));
-	}
-	*ret = m;
-	return 0;
+	return from_yaml(c, a[0], false, ret);
 }
 
 SP_FN(h_from_yaml_array)
 {
 	(void)n;
-	struct arena *ar = gt_call_arena(c);
-	struct gt_value l = gt_list_new(ar, &gt_t_list, 1), v;
-	const char *err = NULL;
-	if (yaml_to_value(c, a[0], &v, &err) == 0) {
-		if (!v.t || v.t->kind == GT_NIL)
-			l.l = NULL;
-		else if (v.t->kind == GT_LIST)
-			l = v;
-		else
-			err = type_err(c, v, "[]interface {}", true);
-	}
-	if (err) {
-		l = gt_list_new(ar, &gt_t_list, 1);
-		gt_list_push(ar, l, gt_cstring(err));
-	}
-	*ret = l;
-	return 0;
-}
-
-SP_FN(h_to_json)
-{
-	(void)n;
-	struct sbuf sb = SBUF_INIT;
-	const char *err;
-	if (gt_json_marshal(gt_call_ctx(c), &sb, a[0], GT_JSON_HTML, &err))
-		sbuf_reset(&sb);
-	return sp_ret_sbuf(c, ret, &sb);
-}
-
-SP_FN(h_must_to_json)
-{
-	(void)n;
-	struct sbuf sb = SBUF_INIT;
-	const char *err;
-	if (gt_json_marshal(gt_call_ctx(c), &sb, a[0], GT_JSON_HTML, &err)) {
-		sbuf_release(&sb);
-		return gt_call_errorf(c, "%s", err);
-	}
-	return sp_ret_sbuf(c, ret, &sb);
+	return from_yaml(c, a[0], true, ret);
 }
 
 SP_FN(h_from_json)
 {
 	(void)n;
-	struct arena *ar = gt_call_arena(c);
-	struct gt_value m = gt_map_new(ar, &gt_t_map), v;
-	char *err = NULL;
-	const char *e = NULL;
-	if (gt_json_unmarshal(ar, a[0].s.p, a[0].s.n, &v, &err) == 0) {
-		if (!v.t || v.t->kind == GT_NIL)
-			m.m = NULL;
-		else if (v.t->kind == GT_MAP)
-			m = v;
-		else
-			e = type_err(c, v, "map[string]interface {}", false);
-	} else {
-		e = err;
-	}
-	if (e) {
-		if (!m.m)
-			m = gt_map_new(ar, &gt_t_map);
-		gt_map_setc(ar, m.m, "Error", gt_cstring(e));
-	}
-	*ret = m;
-	return 0;
+	return from_json(c, a[0], false, ret);
 }
 
 SP_FN(h_from_json_array)
 {
 	(void)n;
-	struct arena *ar = gt_call_arena(c);
-	struct gt_value l = gt_list_new(ar, &gt_t_list, 1), v;
-	char *err = NULL;
-	const char *e = NULL;
-	if (gt_json_unmarshal(ar, a[0].s.p, a[0].s.n, &v, &err) == 0) {
-		if (!v.t || v.t->kind == GT_NIL)
-			l.l = NULL;
-		else if (v.t->kind == GT_LIST)
-			l = v;
-		else
-			e = type_err(c, v, "[]interface {}", false);
-	} else {
-		e = err;
-	}
-	if (e) {
-		l = gt_list_new(ar, &gt_t_list, 1);
-		gt_list_push(ar, l, gt_cstring(e));
-	}
-	*ret = l;
-	return 0;
+	return from_json(c, a[0], true, ret);
 }
 
 SP_FN(h_to_toml)
@@ -349,7 +297,7 @@ SP_FN(h_tpl)
 	struct gt_src src = { .name = "gotpl", .text = a[0].s.p ? a[0].s.p : "", .len = a[0].s.n };
 	struct gt_error err;
 	struct sbuf q = SBUF_INIT;
-	gt_quote(&q, a[0].s.p, a[0].s.n, '"', false, false);
+	go_quote(&q, a[0].s.p, a[0].s.n, '"', false, false);
 	if (gt_parse(ov, &src, &err)) {
 		int r = gt_call_errorf(c, "cannot parse template %s: %s", q.buf, err.msg);
 		sbuf_release(&q);
@@ -387,7 +335,6 @@ static const struct gt_func helm_funcs[] = {
 	{ "toYamlPretty", h_to_yaml_pretty, 1, false, { NULL }, NULL },
 	{ "fromYaml", h_from_yaml, 1, false, { S }, NULL },
 	{ "fromYamlArray", h_from_yaml_array, 1, false, { S }, NULL },
-	{ "toJson", h_to_json, 1, false, { NULL }, NULL },
 	{ "fromJson", h_from_json, 1, false, { S }, NULL },
 	{ "fromJsonArray", h_from_json_array, 1, false, { S }, NULL },
 	{ "include", h_include, 2, false, { S, NULL }, NULL },
@@ -400,7 +347,6 @@ static const struct gt_func helm_funcs[] = {
 static const struct gt_func helm4_funcs[] = {
 	{ "mustToToml", h_must_to_toml, 1, false, { NULL }, NULL },
 	{ "mustToYaml", h_must_to_yaml, 1, false, { NULL }, NULL },
-	{ "mustToJson", h_must_to_json, 1, false, { NULL }, NULL },
 };
 
 void gt_helm_register(struct gt_set *s)
@@ -408,60 +354,4 @@ void gt_helm_register(struct gt_set *s)
 	gt_set_add_funcs(s, helm_funcs, sizeof helm_funcs / sizeof helm_funcs[0]);
 	if (s->helm_major >= 4)
 		gt_set_add_funcs(s, helm4_funcs, sizeof helm4_funcs / sizeof helm4_funcs[0]);
-}
-
-struct gt_value gt_from_yaml(struct mc_ctx *ctx, struct arena *a, const char *s, size_t n)
-{
-	const struct srcfile *f = srcfile_mem(ctx, "fromYaml", s ? s : "", n);
-	struct yaml_opts o = { .schema = YAML_V2, .flags = YAML_JSON_NUMBERS | YAML_DUPKEYS_OK };
-	struct ir_node *node = NULL;
-	size_t before = ctx->diag.len, nerr = ctx->diag.nerrors;
-	int rc = yaml_load_one(ctx, f, &o, &node);
-	struct gt_value m = gt_map_new(a, &gt_t_map);
-	const char *err = NULL;
-	if (rc || ctx->diag.nerrors > nerr) {
-		err = ctx->diag.len > before ? arena_printf(&ctx->arena, "error converting YAML to JSON: yaml: %s",
-			ctx->diag.msgs[before].msg) : "error converting YAML to JSON";
-		for (size_t i = before; i < ctx->diag.len; i++)
-			free(ctx->diag.msgs[i].msg);
-		ctx->diag.len = before;
-		ctx->diag.nerrors = nerr;
-	} else if (node && node->type == IR_MAP) {
-		m = gt_from_ir(a, node, GT_NUM_FLOAT64);
-	} else if (node && node->type != IR_NULL) {
-		err = arena_printf(&ctx->arena, "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal %s into Go value of type map[string]interface {}",
-			node->type == IR_SEQ ? "array" : node->type == IR_STR ? "string" : node->type == IR_BOOL ? "bool" : "number");
-	}
-	if (err)
-		gt_map_setc(a, m.m, "Error", gt_cstring(err));
-	return m;
-}
-
-struct gt_value gt_from_yaml_array(struct mc_ctx *ctx, struct arena *a, const char *s, size_t n)
-{
-	const struct srcfile *f = srcfile_mem(ctx, "fromYamlArray", s ? s : "", n);
-	struct yaml_opts o = { .schema = YAML_V2, .flags = YAML_JSON_NUMBERS | YAML_DUPKEYS_OK };
-	struct ir_node *node = NULL;
-	size_t before = ctx->diag.len, nerr = ctx->diag.nerrors;
-	int rc = yaml_load_one(ctx, f, &o, &node);
-	const char *err = NULL;
-	struct gt_value l = gt_list_new(a, &gt_t_list, 1);
-	if (rc || ctx->diag.nerrors > nerr) {
-		err = ctx->diag.len > before ? arena_printf(&ctx->arena, "error converting YAML to JSON: yaml: %s",
-			ctx->diag.msgs[before].msg) : "error converting YAML to JSON";
-		for (size_t i = before; i < ctx->diag.len; i++)
-			free(ctx->diag.msgs[i].msg);
-		ctx->diag.len = before;
-		ctx->diag.nerrors = nerr;
-	} else if (node && node->type == IR_SEQ) {
-		l = gt_from_ir(a, node, GT_NUM_FLOAT64);
-	} else if (node && node->type != IR_NULL) {
-		err = arena_printf(&ctx->arena, "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal %s into Go value of type []interface {}",
-			node->type == IR_MAP ? "object" : node->type == IR_STR ? "string" : node->type == IR_BOOL ? "bool" : "number");
-	}
-	if (err) {
-		l = gt_list_new(a, &gt_t_list, 1);
-		gt_list_push(a, l, gt_cstring(err));
-	}
-	return l;
 }

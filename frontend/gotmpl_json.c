@@ -2,10 +2,10 @@
  * gotmpl_json.c - encoding/json for template values: toJson, toPrettyJson,
  * toRawJson, fromJson and Helm's JSON/YAML functions.
  *
- * Marshal writes Go's bytes: map keys sorted, HTML characters escaped
- * unless asked not to, U+2028/U+2029 always escaped, invalid UTF-8 as
- * \ufffd, floats in encoding/json's format, []byte as base64, NaN and
- * infinities refused with Go's error.  Unmarshal into interface{} gives
+ * Marshal writes Go's bytes: map keys sorted, strings through the project's
+ * one encoder (backend.h's emit_json_quote; HTML characters escaped unless
+ * asked not to), floats in encoding/json's format, []byte as base64, NaN
+ * and infinities refused with Go's error.  Unmarshal into interface{} gives
  * maps, []interface{}, float64 numbers, and Go's syntax error texts
  * ("invalid character 'x' looking for beginning of value").
  */
@@ -13,64 +13,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "mc/backend.h"
 #include "sprig_impl.h"
-
-static const char hexd[] = "0123456789abcdef";
-
-void gt_json_string(struct sbuf *out, const char *s, size_t n, bool html)
-{
-	sbuf_addc(out, '"');
-	size_t start = 0, i = 0;
-	while (i < n) {
-		unsigned char b = (unsigned char)s[i];
-		if (b < 0x80) {
-			bool safe = b >= 0x20 && b != '"' && b != '\\' &&
-				!(html && (b == '<' || b == '>' || b == '&'));
-			if (safe) {
-				i++;
-				continue;
-			}
-			sbuf_add(out, s + start, i - start);
-			switch (b) {
-			case '\\': case '"':
-				sbuf_addc(out, '\\');
-				sbuf_addc(out, (char)b);
-				break;
-			case '\b': sbuf_adds(out, "\\b"); break;
-			case '\f': sbuf_adds(out, "\\f"); break;
-			case '\n': sbuf_adds(out, "\\n"); break;
-			case '\r': sbuf_adds(out, "\\r"); break;
-			case '\t': sbuf_adds(out, "\\t"); break;
-			default:
-				sbuf_adds(out, "\\u00");
-				sbuf_addc(out, hexd[b >> 4]);
-				sbuf_addc(out, hexd[b & 15]);
-			}
-			i++;
-			start = i;
-			continue;
-		}
-		uint32_t r;
-		size_t w = utf8_decode(s + i, n - i, &r);
-		if (r == 0xfffd && w == 1) {
-			sbuf_add(out, s + start, i - start);
-			sbuf_adds(out, "\\ufffd");
-			i += w;
-			start = i;
-			continue;
-		}
-		if (r == 0x2028 || r == 0x2029) {
-			sbuf_add(out, s + start, i - start);
-			sbuf_printf(out, "\\u202%c", hexd[r & 15]);
-			i += w;
-			start = i;
-			continue;
-		}
-		i += w;
-	}
-	sbuf_add(out, s + start, n - start);
-	sbuf_addc(out, '"');
-}
 
 struct jenc {
 	struct mc_ctx *ctx;
@@ -79,6 +23,11 @@ struct jenc {
 	const char **err;
 	int depth;
 };
+
+static unsigned json_quote_flags(const struct jenc *e)
+{
+	return e->flags & GT_JSON_HTML ? EMIT_JSON_HTML : 0;
+}
 
 static void newline(struct jenc *e, int depth)
 {
@@ -144,7 +93,7 @@ static int enc(struct jenc *e, struct gt_value v, int depth)
 		*e->err = arena_printf(&e->ctx->arena, "json: unsupported type: %s", v.t->name);
 		return -1;
 	case GT_STRING:
-		gt_json_string(o, v.s.p ? v.s.p : "", v.s.n, e->flags & GT_JSON_HTML);
+		emit_json_quote(o, v.s.p ? v.s.p : "", v.s.n, json_quote_flags(e));
 		return 0;
 	case GT_LIST:
 		if (!v.l) {
@@ -190,7 +139,7 @@ static int enc(struct jenc *e, struct gt_value v, int depth)
 			if (i)
 				sbuf_addc(o, ',');
 			newline(e, depth + 1);
-			gt_json_string(o, copy[i]->k, copy[i]->klen, e->flags & GT_JSON_HTML);
+			emit_json_quote(o, copy[i]->k, copy[i]->klen, json_quote_flags(e));
 			sbuf_addc(o, ':');
 			if (e->flags & GT_JSON_INDENT)
 				sbuf_addc(o, ' ');
@@ -261,7 +210,7 @@ static void quote_char(struct sbuf *sb, const char *s, size_t n)
 	char enc8[4];
 	size_t w = utf8_encode(enc8, r);
 	struct sbuf q = SBUF_INIT;
-	gt_quote(&q, enc8, w, '"', false, false);
+	go_quote(&q, enc8, w, '"', false, false);
 	sbuf_addc(sb, '\'');
 	sbuf_add(sb, q.buf + 1, q.len - 2);
 	sbuf_addc(sb, '\'');
@@ -297,8 +246,7 @@ static int hex4(const char *p)
 {
 	int v = 0;
 	for (int i = 0; i < 4; i++) {
-		char c = p[i];
-		int h = c >= '0' && c <= '9' ? c - '0' : (c | 0x20) >= 'a' && (c | 0x20) <= 'f' ? (c | 0x20) - 'a' + 10 : -1;
+		int h = hex_digit((unsigned char)p[i]);
 		if (h < 0)
 			return -1;
 		v = v * 16 + h;
@@ -347,7 +295,7 @@ static int dec_string(struct jdec *d, struct gt_value *out)
 						return jerr(d, "");
 					}
 					char h = d->s[d->i + (size_t)k];
-					if (!((h >= '0' && h <= '9') || ((h | 0x20) >= 'a' && (h | 0x20) <= 'f'))) {
+					if (hex_digit((unsigned char)h) < 0) {
 						d->i += (size_t)k;
 						sbuf_release(&sb);
 						return jerr(d, "in \\u hexadecimal character escape");

@@ -31,7 +31,7 @@ static bool is_alnum(int32_t r)
 	if (r < 0x80)
 		return r == '_' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') ||
 			(r >= '0' && r <= '9');
-	return gt_is_letter((uint32_t)r) || gt_is_digit((uint32_t)r);
+	return go_is_letter((uint32_t)r) || go_is_digit((uint32_t)r);
 }
 
 static int32_t lnext(struct gt_lexer *l)
@@ -190,25 +190,9 @@ static void at_right_delim(struct gt_lexer *l, bool *delim, bool *trim)
 		*delim = true;
 }
 
-static const char *memfind(const char *h, size_t hn, const char *nd, size_t nn)
-{
-	if (nn == 0)
-		return h;
-	while (hn >= nn) {
-		const char *p = memchr(h, nd[0], hn - nn + 1);
-		if (!p)
-			return NULL;
-		if (memcmp(p, nd, nn) == 0)
-			return p;
-		hn -= (size_t)(p - h) + 1;
-		h = p + 1;
-	}
-	return NULL;
-}
-
 static enum lstate lex_text(struct gt_lexer *l)
 {
-	const char *x = memfind(l->in + l->pos, l->len - l->pos, LDELIM, LDLEN);
+	const char *x = mem_find(l->in + l->pos, l->len - l->pos, LDELIM, LDLEN);
 	if (x) {
 		size_t off = (size_t)(x - (l->in + l->pos));
 		if (off > 0) {
@@ -256,7 +240,7 @@ static enum lstate lex_left_delim(struct gt_lexer *l)
 static enum lstate lex_comment(struct gt_lexer *l)
 {
 	l->pos += 2;
-	const char *x = memfind(l->in + l->pos, l->len - l->pos, "*/", 2);
+	const char *x = mem_find(l->in + l->pos, l->len - l->pos, "*/", 2);
 	if (!x)
 		return lerrorf(l, "unclosed comment");
 	l->pos = (size_t)(x - l->in) + 2;
@@ -455,7 +439,10 @@ static enum lstate lex_field_or_var(struct gt_lexer *l, enum gt_item_type t)
 	return emit(l, t);
 }
 
-static enum lstate lex_char(struct gt_lexer *l)
+/* lexChar and lexQuote: up to the closing quote, skipping escaped
+ * characters; a newline or the end of the input leaves it unterminated. */
+static enum lstate lex_quoted(struct gt_lexer *l, int32_t quote, const char *what,
+	enum gt_item_type t)
 {
 	for (;;) {
 		int32_t r = lnext(l);
@@ -463,14 +450,17 @@ static enum lstate lex_char(struct gt_lexer *l)
 			r = lnext(l);
 			if (r != EOF_RUNE && r != '\n')
 				continue;
-			return lerrorf(l, "unterminated character constant");
 		}
 		if (r == EOF_RUNE || r == '\n')
-			return lerrorf(l, "unterminated character constant");
-		if (r == '\'')
-			break;
+			return lerrorf(l, "unterminated %s", what);
+		if (r == quote)
+			return emit(l, t);
 	}
-	return emit(l, GT_ITEM_CHAR_CONSTANT);
+}
+
+static enum lstate lex_char(struct gt_lexer *l)
+{
+	return lex_quoted(l, '\'', "character constant", GT_ITEM_CHAR_CONSTANT);
 }
 
 static bool scan_number(struct gt_lexer *l)
@@ -507,7 +497,7 @@ static bool scan_number(struct gt_lexer *l)
 static enum lstate bad_number(struct gt_lexer *l)
 {
 	struct sbuf sb = SBUF_INIT;
-	gt_quote(&sb, l->in + l->start, l->pos - l->start, '"', false, false);
+	go_quote(&sb, l->in + l->start, l->pos - l->start, '"', false, false);
 	enum lstate st = lerrorf(l, "bad number syntax: %s", sb.buf);
 	sbuf_release(&sb);
 	return st;
@@ -528,20 +518,7 @@ static enum lstate lex_number(struct gt_lexer *l)
 
 static enum lstate lex_quote(struct gt_lexer *l)
 {
-	for (;;) {
-		int32_t r = lnext(l);
-		if (r == '\\') {
-			r = lnext(l);
-			if (r != EOF_RUNE && r != '\n')
-				continue;
-			return lerrorf(l, "unterminated quoted string");
-		}
-		if (r == EOF_RUNE || r == '\n')
-			return lerrorf(l, "unterminated quoted string");
-		if (r == '"')
-			break;
-	}
-	return emit(l, GT_ITEM_STRING);
+	return lex_quoted(l, '"', "quoted string", GT_ITEM_STRING);
 }
 
 static enum lstate lex_raw_quote(struct gt_lexer *l)
@@ -619,9 +596,9 @@ void gt_item_string(struct sbuf *out, const struct gt_item *i)
 			k += utf8_decode(i->p + k, i->n - k, &r);
 			runes++;
 		}
-		gt_quote(out, i->p, k, '"', false, false);
+		go_quote(out, i->p, k, '"', false, false);
 		sbuf_adds(out, "...");
 		return;
 	}
-	gt_quote(out, i->p, i->n, '"', false, false);
+	go_quote(out, i->p, i->n, '"', false, false);
 }

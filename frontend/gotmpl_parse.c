@@ -216,119 +216,13 @@ static struct gt_node *new_variable(struct tparse *tp, uint32_t pos, const char 
 static const char *quote_str(struct tparse *tp, const char *p, size_t n)
 {
 	struct sbuf sb = SBUF_INIT;
-	gt_quote(&sb, p, n, '"', false, false);
+	go_quote(&sb, p, n, '"', false, false);
 	char *s = arena_strndup(tp->g->a, sb.buf, sb.len);
 	sbuf_release(&sb);
 	return s;
 }
 
-/* ---- numbers (strconv's syntax, with Go's underscore rules) ---- */
-
-static bool underscore_ok(const char *s, size_t n)
-{
-	char saw = '^';
-	size_t i = 0;
-	if (n >= 1 && (s[0] == '-' || s[0] == '+'))
-		s++, n--;
-	bool hex = false;
-	if (n >= 2 && s[0] == '0') {
-		char c = (char)(s[1] | 0x20);
-		if (c == 'b' || c == 'o' || c == 'x') {
-			i = 2;
-			saw = '0';
-			hex = c == 'x';
-		}
-	}
-	for (; i < n; i++) {
-		char c = s[i];
-		if ((c >= '0' && c <= '9') || (hex && (c | 0x20) >= 'a' && (c | 0x20) <= 'f')) {
-			saw = '0';
-			continue;
-		}
-		if (c == '_') {
-			if (saw != '0')
-				return false;
-			saw = '_';
-			continue;
-		}
-		if (saw == '_')
-			return false;
-		saw = '!';
-	}
-	return saw != '_';
-}
-
-/* s without underscores, or NULL when they are misplaced. */
-static char *strip_underscores(struct arena *a, const char *s, size_t n, size_t *outn)
-{
-	if (!memchr(s, '_', n)) {
-		*outn = n;
-		return arena_strndup(a, s, n);
-	}
-	if (!underscore_ok(s, n))
-		return NULL;
-	char *o = arena_alloc(a, n + 1);
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++)
-		if (s[i] != '_')
-			o[k++] = s[i];
-	o[k] = '\0';
-	*outn = k;
-	return o;
-}
-
-/* strconv.ParseUint(s, 0, 64). */
-static bool parse_uint0(struct arena *a, const char *s, size_t n, uint64_t *out)
-{
-	if (n == 0 || s[0] == '+' || s[0] == '-')
-		return false;
-	size_t m;
-	char *c = strip_underscores(a, s, n, &m);
-	if (!c)
-		return false;
-	/* a lone base prefix ("0x") has no digits */
-	if (m >= 2 && c[0] == '0' && strchr("xXoObB", c[1]) && m == 2)
-		return false;
-	return go_parse_uint(c, m, 0, out);
-}
-
-static bool parse_int0(struct arena *a, const char *s, size_t n, int64_t *out)
-{
-	if (n == 0)
-		return false;
-	bool neg = false;
-	const char *p = s;
-	size_t k = n;
-	if (p[0] == '+' || p[0] == '-') {
-		neg = p[0] == '-';
-		p++, k--;
-	}
-	uint64_t u;
-	if (!parse_uint0(a, p, k, &u))
-		return false;
-	if (!neg) {
-		if (u > (uint64_t)INT64_MAX)
-			return false;
-		*out = (int64_t)u;
-	} else {
-		if (u > (uint64_t)INT64_MAX + 1)
-			return false;
-		*out = u == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)u;
-	}
-	return true;
-}
-
-static bool parse_float(struct arena *a, const char *s, size_t n, double *out)
-{
-	size_t m;
-	char *c = strip_underscores(a, s, n, &m);
-	if (!c)
-		return false;
-	/* underscores are only allowed in a number with a base prefix or between digits; strconv
-	 * also refuses a decimal float with underscores unless they sit between digits, which
-	 * underscore_ok checked. */
-	return go_parse_float(c, m, out);
-}
+/* ---- numbers (strconv's syntax through str.h's go_parse_*) ---- */
 
 static bool has_any(const char *s, size_t n, const char *set)
 {
@@ -354,7 +248,7 @@ static void simplify_complex(struct gt_number *v)
 }
 
 /* fmt.Sscan of a complex128 written as a+bi (the lexer's itemComplex). */
-static bool parse_complex(struct arena *a, const char *s, size_t n, double *re, double *im)
+static bool parse_complex(const char *s, size_t n, double *re, double *im)
 {
 	if (n < 2 || s[n - 1] != 'i')
 		return false;
@@ -367,13 +261,12 @@ static bool parse_complex(struct arena *a, const char *s, size_t n, double *re, 
 	}
 	if (k == 0)
 		return false;
-	return parse_float(a, s, k, re) && parse_float(a, s + k, n - 1 - k, im);
+	return go_parse_float(s, k, re) && go_parse_float(s + k, n - 1 - k, im);
 }
 
 static struct gt_node *new_number(struct tparse *tp, uint32_t pos, const char *p, size_t n,
 	enum gt_item_type typ)
 {
-	struct arena *a = tp->g->a;
 	struct gt_node *nd = new_node(tp, GN_NUMBER, pos);
 	nd->num.p = p;
 	nd->num.n = n;
@@ -381,7 +274,7 @@ static struct gt_node *new_number(struct tparse *tp, uint32_t pos, const char *p
 	if (typ == GT_ITEM_CHAR_CONSTANT) {
 		uint32_t r;
 		bool mb;
-		size_t used = n >= 2 ? gt_unquote_char(p + 1, n - 1, p[0], &r, &mb) : 0;
+		size_t used = n >= 2 ? go_unquote_char(p + 1, n - 1, p[0], &r, &mb) : 0;
 		if (!used)
 			perrorf(tp, "invalid syntax");
 		if (used + 1 != n - 1 || p[n - 1] != '\'')
@@ -395,7 +288,7 @@ static struct gt_node *new_number(struct tparse *tp, uint32_t pos, const char *p
 		return nd;
 	}
 	if (typ == GT_ITEM_COMPLEX) {
-		if (!parse_complex(a, p, n, &v->re, &v->im))
+		if (!parse_complex(p, n, &v->re, &v->im))
 			perrorf(tp, "expected integer");
 		v->is_complex = true;
 		simplify_complex(v);
@@ -403,7 +296,7 @@ static struct gt_node *new_number(struct tparse *tp, uint32_t pos, const char *p
 	}
 	if (n > 0 && p[n - 1] == 'i') {
 		double f;
-		if (parse_float(a, p, n - 1, &f)) {
+		if (go_parse_float(p, n - 1, &f)) {
 			v->is_complex = true;
 			v->re = 0;
 			v->im = f;
@@ -412,12 +305,12 @@ static struct gt_node *new_number(struct tparse *tp, uint32_t pos, const char *p
 		}
 	}
 	uint64_t u = 0;
-	if (parse_uint0(a, p, n, &u)) {
+	if (go_parse_uint(p, n, 0, &u)) {
 		v->is_uint = true;
 		v->u = u;
 	}
 	int64_t i;
-	if (parse_int0(a, p, n, &i)) {
+	if (go_parse_int(p, n, 0, &i)) {
 		v->is_int = true;
 		v->i = i;
 		if (i == 0) {
@@ -433,7 +326,7 @@ static struct gt_node *new_number(struct tparse *tp, uint32_t pos, const char *p
 		v->f = (double)v->u;
 	} else {
 		double f;
-		if (parse_float(a, p, n, &f)) {
+		if (go_parse_float(p, n, &f)) {
 			if (!has_any(p, n, ".eEpP"))
 				perrorf(tp, "integer overflow: %s", quote_str(tp, p, n));
 			v->is_float = true;
@@ -543,7 +436,7 @@ static struct gt_node *term(struct tparse *tp)
 	case GT_ITEM_RAW_STRING: {
 		const char *s;
 		size_t n;
-		if (!gt_unquote(tp->g->a, tok.p, tok.n, &s, &n))
+		if (!go_unquote(tp->g->a, tok.p, tok.n, &s, &n))
 			perrorf(tp, "invalid syntax");
 		struct gt_node *nd = new_node(tp, GN_STRING, tok.pos);
 		nd->str.quoted = tok.p;
@@ -758,7 +651,7 @@ static const struct str *template_name(struct tparse *tp, const struct gt_item *
 		unexpected(tp, tok, context);
 	const char *s;
 	size_t n;
-	if (!gt_unquote(tp->g->a, tok->p, tok->n, &s, &n))
+	if (!go_unquote(tp->g->a, tok->p, tok->n, &s, &n))
 		perrorf(tp, "invalid syntax");
 	return intern(tp, s, n);
 }
@@ -926,7 +819,7 @@ static void parse_definition(struct tparse *tp)
 	struct gt_item name = expect_one_of(tp, GT_ITEM_STRING, GT_ITEM_RAW_STRING, context);
 	const char *s;
 	size_t n;
-	if (!gt_unquote(tp->g->a, name.p, name.n, &s, &n))
+	if (!go_unquote(tp->g->a, name.p, name.n, &s, &n))
 		perrorf(tp, "invalid syntax");
 	tp->t->name = intern(tp, s, n);
 	expect(tp, GT_ITEM_RIGHT_DELIM, context);
@@ -1055,7 +948,7 @@ void gt_node_string(struct sbuf *out, const struct gt_node *n)
 		break;
 	case GN_TEMPLATE:
 		sbuf_adds(out, "{{template ");
-		gt_quote(out, n->tmpl.name->s, n->tmpl.name->len, '"', false, false);
+		go_quote(out, n->tmpl.name->s, n->tmpl.name->len, '"', false, false);
 		if (n->tmpl.pipe) {
 			sbuf_addc(out, ' ');
 			gt_node_string(out, n->tmpl.pipe);
@@ -1173,7 +1066,7 @@ static bool space_only(const char *p, size_t n)
 	while (i < n) {
 		uint32_t r;
 		i += utf8_decode(p + i, n - i, &r);
-		if (!gt_is_space(r))
+		if (!go_is_space(r))
 			return false;
 	}
 	return true;

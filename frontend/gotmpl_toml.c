@@ -410,7 +410,7 @@ static bool basic_string(struct tdec *d, bool multi, struct sbuf *sb)
 				uint32_t v = 0;
 				for (size_t j = 0; j < k; j++) {
 					char h = d->s[d->i + j];
-					int x = h >= '0' && h <= '9' ? h - '0' : (h | 0x20) >= 'a' && (h | 0x20) <= 'f' ? (h | 0x20) - 'a' + 10 : -1;
+					int x = hex_digit((unsigned char)h);
 					if (x < 0)
 						return terrf(d, "invalid escape");
 					v = v * 16 + (uint32_t)x;
@@ -636,7 +636,7 @@ static bool number(struct tdec *d, struct gt_value *out)
 	if (!prefixed && ql > 1 && q[0] == '0')
 		return terrf(d, "invalid integer %.*s (leading zero)", (int)len, p);
 	int64_t v;
-	if (!sp_parse_int0(buf, k, &v))
+	if (!go_parse_int(buf, k, 0, &v))
 		return terrf(d, "invalid integer %.*s", (int)len, p);
 	*out = gt_int64(v);
 	return true;

@@ -92,7 +92,7 @@ int helm_parse_kube_version(struct arena *a, const char *s, struct helm_kube_ver
 	if (*p == 'v')
 		p++;
 	if (!digit(*p)) {
-		*err = arena_printf(a, "could not parse %s as version", helm_quote_a(a, s));
+		*err = arena_printf(a, "could not parse %s as version", go_quote_a(a, s));
 		return -1;
 	}
 	unsigned long long comp[64];
@@ -103,15 +103,15 @@ int helm_parse_kube_version(struct arena *a, const char *s, struct helm_kube_ver
 			p++;
 		if (st[0] == '0' && p - st > 1 && n == 0) {
 			*err = arena_printf(a, "illegal zero-prefixed version component %s in %s",
-				helm_quote_a(a, arena_strndup(a, st, (size_t)(p - st))), helm_quote_a(a, s));
+				go_quote_a(a, arena_strndup(a, st, (size_t)(p - st))), go_quote_a(a, s));
 			return -1;
 		}
 		unsigned long long v = 0;
 		for (const char *q = st; q < p; q++) {
 			if (v > (~0ULL - 9) / 10) {
 				*err = arena_printf(a, "illegal non-numeric version component %s in %s: strconv.ParseUint: parsing %s: value out of range",
-					helm_quote_a(a, arena_strndup(a, st, (size_t)(p - st))), helm_quote_a(a, s),
-					helm_quote_a(a, arena_strndup(a, st, (size_t)(p - st))));
+					go_quote_a(a, arena_strndup(a, st, (size_t)(p - st))), go_quote_a(a, s),
+					go_quote_a(a, arena_strndup(a, st, (size_t)(p - st))));
 				return -1;
 			}
 			v = v * 10 + (unsigned)(*q - '0');
@@ -125,7 +125,7 @@ int helm_parse_kube_version(struct arena *a, const char *s, struct helm_kube_ver
 		break;
 	}
 	if (n < 2) {
-		*err = arena_printf(a, "illegal version string %s", helm_quote_a(a, s));
+		*err = arena_printf(a, "illegal version string %s", go_quote_a(a, s));
 		return -1;
 	}
 	struct sbuf sb = SBUF_INIT;

@@ -37,54 +37,13 @@ struct decoder {
 	int errors;
 };
 
-static const char *json_kind(const struct ir_node *n)
-{
-	switch (n->type) {
-	case IR_STR: return "string";
-	case IR_BOOL: return "bool";
-	case IR_INT:
-	case IR_FLOAT: return "number";
-	case IR_MAP: return "object";
-	case IR_SEQ: return "array";
-	default: return "null";
-	}
-}
-
 static int type_error(struct decoder *d, const struct ir_node *n, const char *st,
 	const char *field, const char *gotype)
 {
 	d->errors++;
 	return diag_error(&d->ctx->diag, &n->pos,
 		"cannot load %s: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal %s into Go struct field %s.%s of type %s",
-		d->what, json_kind(n), st, field, gotype);
-}
-
-/* A scalar where Go wants a string: sigs.k8s.io/yaml turns numbers and
- * booleans into their text (floats at float32 precision).  NULL for null. */
-static const char *as_string(struct mc_ctx *ctx, const struct ir_node *n)
-{
-	struct sbuf sb = SBUF_INIT;
-	const char *r = NULL;
-	switch (n->type) {
-	case IR_STR:
-		return n->s.text->s;
-	case IR_BOOL:
-		return n->s.v.b ? "true" : "false";
-	case IR_INT:
-		if (n->flags & IR_F_UINT)
-			sbuf_printf(&sb, "%llu", (unsigned long long)n->s.v.u);
-		else
-			sbuf_printf(&sb, "%lld", (long long)n->s.v.i);
-		break;
-	case IR_FLOAT:
-		go_ftoa(&sb, n->s.v.f, 'g', -1, 32);
-		break;
-	default:
-		return NULL;
-	}
-	r = arena_strndup(&ctx->arena, sb.buf, sb.len);
-	sbuf_release(&sb);
-	return r;
+		d->what, ir_json_kind(n), st, field, gotype);
 }
 
 static int cmp_pairs(const void *a, const void *b)
@@ -120,7 +79,7 @@ static const char *decode_str(struct decoder *d, const struct ir_node *v, const 
 		type_error(d, v, st, field, "string");
 		return cur;
 	}
-	return as_string(d->ctx, v);
+	return yaml_string_field(d->ctx, v);
 }
 
 static const char **decode_strlist(struct decoder *d, const struct ir_node *v, const char *st,
@@ -325,7 +284,7 @@ static const char *sanitize(struct arena *a, const char *s)
 	for (size_t i = 0; i < n;) {
 		uint32_t r;
 		size_t l = utf8_decode(s + i, n - i, &r);
-		if (helm_is_space(r))
+		if (go_is_space(r))
 			sbuf_addc(&sb, ' ');
 		else if (!go_unprintable(r)) {
 			char buf[4];
@@ -357,7 +316,7 @@ static int invalid(struct mc_ctx *ctx, const struct srcpos *pos, const char *wha
 	if (!arg)
 		return diag_error(&ctx->diag, pos, "validation: %s", what);
 	return diag_error(&ctx->diag, pos, "validation: %s%s%s", what,
-		helm_quote_a(&ctx->arena, arg), after);
+		go_quote_a(&ctx->arena, arg), after);
 }
 
 static int validate(struct mc_ctx *ctx, struct helm_meta *md, const struct srcpos *pos)
@@ -451,7 +410,7 @@ static int decode_meta(struct mc_ctx *ctx, struct helm_chart *c, struct helm_fil
 	if (!ir_is_map(doc))
 		return diag_error(&ctx->diag, &doc->pos,
 			"cannot load %s: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal %s into Go value of type chart.Metadata",
-			f->name, json_kind(doc));
+			f->name, ir_json_kind(doc));
 	struct decoder d = { ctx, f->name, 0 };
 	decode_struct(&d, doc, meta_fields, COUNT(meta_fields), &c->meta, "Metadata");
 	return d.errors;
@@ -515,7 +474,7 @@ struct helm_chart *helm_chart_from_files(struct mc_ctx *ctx, struct helm_files *
 			if (doc && !ir_is_map(doc) && !ir_is_null(doc)) {
 				diag_error(&ctx->diag, &doc->pos,
 					"cannot load values.yaml: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal %s into Go value of type map[string]interface {}",
-					json_kind(doc));
+					ir_json_kind(doc));
 				return NULL;
 			}
 			c->values = ir_is_map(doc) ? doc : ir_map(ctx, &(struct srcpos){ helm_file_src(ctx, c, f), 1, 1 });

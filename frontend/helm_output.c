@@ -35,80 +35,60 @@ struct piece {
 
 typedef VEC(struct piece) pieces_t;
 
-/* Regexp.Split(s, -1) of (?:^|\s*\n)---\s* */
-static void split_v3(struct arena *a, const char *s, size_t n, pieces_t *out)
+/* Helm 3's separator, (?:^|\s*\n)---\s*: the leftmost match at or after
+ * p, [*ms, *me). */
+static bool sep_v3(const char *s, size_t n, size_t p, size_t *ms, size_t *me)
 {
-	size_t beg = 0, end = 0, p = 0;
-	bool any = false;
-	for (;;) {
-		size_t ms, me;
-		if (p == 0 && n >= 3 && !memcmp(s, "---", 3)) {
-			ms = 0;
-			me = 3;
-		} else {
-			size_t k = p;
-			while (k + 3 < n && !(s[k] == '\n' && s[k + 1] == '-' && s[k + 2] == '-' && s[k + 3] == '-'))
-				k++;
-			if (k + 3 >= n)
-				break;
-			ms = k;
-			while (ms > p && re_space(s[ms - 1]))
-				ms--;
-			me = k + 4;
-		}
-		while (me < n && re_space(s[me]))
-			me++;
-		any = true;
-		end = ms;
-		if (me != 0) {
-			struct piece pc = { s + beg, end - beg };
-			VEC_PUSH(a, out, pc);
-		}
-		beg = me;
-		p = me;
-		if (p >= n)
-			break;
+	if (p == 0 && n >= 3 && !memcmp(s, "---", 3)) {
+		*ms = 0;
+		*me = 3;
+	} else {
+		size_t k = p;
+		while (k + 3 < n && !(s[k] == '\n' && s[k + 1] == '-' && s[k + 2] == '-' && s[k + 3] == '-'))
+			k++;
+		if (k + 3 >= n)
+			return false;
+		*ms = k;
+		while (*ms > p && re_space(s[*ms - 1]))
+			(*ms)--;
+		*me = k + 4;
 	}
-	if (!any) {
-		struct piece pc = { s, n };
-		VEC_PUSH(a, out, pc);
-		return;
-	}
-	if (end != n) {
-		struct piece pc = { s + beg, n - beg };
-		VEC_PUSH(a, out, pc);
-	}
+	while (*me < n && re_space(s[*me]))
+		(*me)++;
+	return true;
 }
 
-/* Regexp.Split(s, -1) of (?m)^---[ \t]* */
-static void split_v4(struct arena *a, const char *s, size_t n, pieces_t *out)
+/* Helm 4's separator, (?m)^---[ \t]*. */
+static bool sep_v4(const char *s, size_t n, size_t p, size_t *ms, size_t *me)
 {
-	size_t beg = 0, end = 0, p = 0;
-	bool any = false;
-	for (;;) {
-		size_t k = p;
-		while (k + 2 < n && !((k == 0 || s[k - 1] == '\n') && !memcmp(s + k, "---", 3)))
-			k++;
-		if (k + 2 >= n)
-			break;
-		size_t me = k + 3;
-		while (me < n && (s[me] == ' ' || s[me] == '\t'))
-			me++;
-		any = true;
-		end = k;
-		if (me != 0) {
-			struct piece pc = { s + beg, end - beg };
-			VEC_PUSH(a, out, pc);
-		}
-		beg = me;
-		p = me;
-		if (p >= n)
-			break;
-	}
-	if (!any) {
-		struct piece pc = { s, n };
+	size_t k = p;
+	while (k + 2 < n && !((k == 0 || s[k - 1] == '\n') && !memcmp(s + k, "---", 3)))
+		k++;
+	if (k + 2 >= n)
+		return false;
+	*ms = k;
+	*me = k + 3;
+	while (*me < n && (s[*me] == ' ' || s[*me] == '\t'))
+		(*me)++;
+	return true;
+}
+
+/* Regexp.Split(s, -1) on a separator that never matches empty (matched by
+ * hand: these run over every rendered file). */
+static void split(struct arena *a, const char *s, size_t n,
+	bool (*sep)(const char *, size_t, size_t, size_t *, size_t *), pieces_t *out)
+{
+	size_t beg = 0, end = 0, ms, me;
+	if (n == 0) { /* Go's Split gives one empty piece */
+		struct piece pc = { s, 0 };
 		VEC_PUSH(a, out, pc);
 		return;
+	}
+	for (size_t p = 0; p < n && sep(s, n, p, &ms, &me); p = me) {
+		end = ms;
+		struct piece pc = { s + beg, end - beg };
+		VEC_PUSH(a, out, pc);
+		beg = me;
 	}
 	if (end != n) {
 		struct piece pc = { s + beg, n - beg };
@@ -121,40 +101,28 @@ static void split_manifests(struct arena *a, const char *s, size_t n, int major,
 {
 	pieces_t raw = { 0 };
 	if (major >= 4) {
-		helm_trim_left_space(&s, &n);
-		split_v4(a, s, n, &raw);
+		go_trim_left_space(&s, &n);
+		split(a, s, n, sep_v4, &raw);
 	} else {
-		helm_trim_space(&s, &n);
-		split_v3(a, s, n, &raw);
+		go_trim_space(&s, &n);
+		split(a, s, n, sep_v3, &raw);
 	}
 	for (size_t i = 0; i < raw.len; i++) {
 		struct piece d = raw.items[i];
 		if (major >= 4) {
-			if (helm_is_blank(d.p, d.n))
+			if (go_is_blank(d.p, d.n))
 				continue;
-			helm_trim_left_space(&d.p, &d.n);
+			go_trim_left_space(&d.p, &d.n);
 		} else {
 			if (d.n == 0)
 				continue;
-			helm_trim_space(&d.p, &d.n);
+			go_trim_space(&d.p, &d.n);
 		}
 		VEC_PUSH(a, docs, d);
 	}
 }
 
 /* ---------------------------------------------------------- the head */
-
-static const char *json_kind(const struct ir_node *n)
-{
-	switch (n->type) {
-	case IR_STR: return "string";
-	case IR_BOOL: return "bool";
-	case IR_INT:
-	case IR_FLOAT: return "number";
-	case IR_MAP: return "object";
-	default: return "array";
-	}
-}
 
 /* The value of the key matching name as encoding/json matches struct
  * fields: exact, else ASCII case-insensitive; with several, the last in
@@ -180,30 +148,10 @@ static struct ir_node *json_field(const struct ir_node *m, const char *name)
 /* A scalar where SimpleHead has a string; NULL with *bad on a collection. */
 static const char *head_str(struct mc_ctx *ctx, const struct ir_node *n, bool *bad)
 {
-	if (ir_is_null(n))
-		return NULL;
-	struct sbuf sb = SBUF_INIT;
-	switch (n->type) {
-	case IR_STR:
-		return n->s.text->s;
-	case IR_BOOL:
-		return n->s.v.b ? "true" : "false";
-	case IR_INT:
-		if (n->flags & IR_F_UINT)
-			sbuf_printf(&sb, "%llu", (unsigned long long)n->s.v.u);
-		else
-			sbuf_printf(&sb, "%lld", (long long)n->s.v.i);
-		break;
-	case IR_FLOAT:
-		go_ftoa(&sb, n->s.v.f, 'g', -1, 32);
-		break;
-	default:
+	const char *s = yaml_string_field(ctx, n);
+	if (!s && !ir_is_null(n))
 		*bad = true;
-		return NULL;
-	}
-	const char *r = arena_strndup(&ctx->arena, sb.buf, sb.len);
-	sbuf_release(&sb);
-	return r;
+	return s;
 }
 
 static bool has_nan(const struct ir_node *n)
@@ -262,7 +210,7 @@ static int decode_head(struct mc_ctx *ctx, const struct ir_node *doc, struct hel
 	if (!ir_is_map(doc)) {
 		*why = arena_printf(&ctx->arena,
 			"error unmarshaling JSON: while decoding JSON: json: cannot unmarshal %s into Go value of type releaseutil.SimpleHead",
-			json_kind(doc));
+			ir_json_kind(doc));
 		return 1;
 	}
 	bool bad = false;
@@ -324,7 +272,7 @@ static int decode_head(struct mc_ctx *ctx, const struct ir_node *doc, struct hel
 	if (bad) {
 		*why = arena_printf(&ctx->arena,
 			"error unmarshaling JSON: while decoding JSON: json: cannot unmarshal %s into Go struct field SimpleHead.%s of type %s",
-			json_kind(bad_node), field, type);
+			ir_json_kind(bad_node), field, type);
 		return 1;
 	}
 	return 0;
@@ -420,7 +368,7 @@ static bool hook_events(const char *v, bool *test)
 		const char *e = comma ? comma : p + strlen(p);
 		const char *s = p;
 		size_t n = (size_t)(e - s);
-		helm_trim_space(&s, &n);
+		go_trim_space(&s, &n);
 		bool ok = false;
 		for (size_t i = 0; i < sizeof known / sizeof *known && !ok; i++)
 			if (strlen(known[i]) == n && !strncasecmp(s, known[i], n)) {
@@ -450,7 +398,7 @@ int helm_sort_manifests(struct mc_ctx *ctx, struct helm_rendered *files, size_t 
 	VEC(struct piece_of) pcs = { 0 };
 	for (size_t i = 0; i < n; i++) {
 		struct helm_rendered *f = &files[i];
-		if (base_name(f->name)[0] == '_' || helm_is_blank(f->text, f->len))
+		if (base_name(f->name)[0] == '_' || go_is_blank(f->text, f->len))
 			continue;
 		pieces_t docs = { 0 };
 		split_manifests(a, f->text, f->len, major, &docs);
@@ -485,7 +433,7 @@ int helm_sort_manifests(struct mc_ctx *ctx, struct helm_rendered *files, size_t 
 		}
 		bool test;
 		if (!hook_events(h.hook, &test)) {
-			diag_note(&ctx->diag, NULL, "info: skipping unknown hook: %s", helm_quote_a(a, h.hook));
+			diag_note(&ctx->diag, NULL, "info: skipping unknown hook: %s", go_quote_a(a, h.hook));
 			continue;
 		}
 		d->hook = true;
@@ -631,7 +579,7 @@ int helm_print(struct mc_ctx *ctx, const struct helm_chart *chart, const struct 
 	struct sbuf all = SBUF_INIT;
 	const char *m = manifest.buf;
 	size_t mn = manifest.len;
-	helm_trim_space(&m, &mn);
+	go_trim_space(&m, &mn);
 	sbuf_add(&all, m, mn);
 	sbuf_addc(&all, '\n');
 	sbuf_release(&manifest);
@@ -688,7 +636,7 @@ int helm_show_only(struct mc_ctx *ctx, const char *text, size_t len, const struc
 				continue;
 			const char *nl = memchr(src, '\n', (size_t)(e - src));
 			char *path = arena_strndup(a, src, nl ? (size_t)(nl - src) : (size_t)(e - src));
-			if (helm_path_match(pat, path) != 1)
+			if (path_match(pat, path) != 1)
 				continue;
 			sbuf_adds(&shown, "---\n");
 			sbuf_add(&shown, d, docs.items[i].n);

@@ -102,7 +102,7 @@ static int fn_tpl(struct gt_call *c, struct gt_value *a, size_t n, struct gt_val
 	struct gt_src src = { .name = "gotpl", .text = text, .len = a[0].s.n };
 	struct gt_error err;
 	struct sbuf quoted = SBUF_INIT;
-	helm_quote(&quoted, text, a[0].s.n);
+	go_quote(&quoted, text, a[0].s.n, '"', false, false);
 	if (gt_parse(clone, &src, &err)) {
 		int e = gt_call_error(c, arena_printf(r->a, "cannot parse template %s: %s", quoted.buf, err.msg));
 		sbuf_release(&quoted);
@@ -532,7 +532,7 @@ static int values_table_m(struct gt_call *c, struct gt_value *a, size_t n, struc
 	struct gt_map *t = table_of(gt_call_self(c), a[0].s.p, a[0].s.n, &miss, &missn);
 	if (!t) {
 		struct sbuf q = SBUF_INIT;
-		helm_quote(&q, miss, missn);
+		go_quote(&q, miss, missn, '"', false, false);
 		int e = gt_call_error(c, arena_printf(gt_call_arena(c), "%s is not a table", q.buf));
 		sbuf_release(&q);
 		return e;
@@ -559,7 +559,7 @@ static int values_path(struct gt_call *c, struct gt_value *a, size_t n, struct g
 	struct gt_value *v = t ? gt_map_get(t, key, kn) : NULL;
 	if (!v || gt_kind(*v) == GT_MAP) {
 		struct sbuf q = SBUF_INIT;
-		helm_quote(&q, key, kn);
+		go_quote(&q, key, kn, '"', false, false);
 		int e = gt_call_error(c, arena_printf(gt_call_arena(c), "%s is not a value", q.buf));
 		sbuf_release(&q);
 		return e;

@@ -16,13 +16,12 @@
  * Messages are v6's leaf messages ("- at '/replicas': got string, want
  * integer"), which Helm prints under the chart's name.
  */
-#define PCRE2_CODE_UNIT_WIDTH 8
 #include <math.h>
-#include <pcre2.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "mc/helm.h"
+#include "mc/re2.h"
 
 #define MAX_DEPTH 256
 
@@ -126,17 +125,6 @@ static const char *child_path(struct validator *v, const char *path, const char 
 
 /* ---- references ---- */
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Resolve a JSON pointer (after '#') in the schema document. */
 static const struct ir_node *pointer(struct validator *v, const char *ptr)
 {
@@ -154,8 +142,8 @@ static const struct ir_node *pointer(struct validator *v, const char *ptr)
 			} else if (*p == '~' && p[1] == '1') {
 				sbuf_addc(&tok, '/');
 				p++;
-			} else if (*p == '%' && hexval(p[1]) >= 0 && hexval(p[2]) >= 0) {
-				sbuf_addc(&tok, (char)(hexval(p[1]) * 16 + hexval(p[2])));
+			} else if (*p == '%' && hex_digit((unsigned char)p[1]) >= 0 && hex_digit((unsigned char)p[2]) >= 0) {
+				sbuf_addc(&tok, (char)(hex_digit((unsigned char)p[1]) * 16 + hex_digit((unsigned char)p[2])));
 				p += 2;
 			} else {
 				sbuf_addc(&tok, *p);
@@ -313,7 +301,7 @@ static bool fmt_ok(const char *f, const char *s)
 		if (strlen(s) != 36)
 			return false;
 		for (int i = 0; i < 36; i++)
-			if ((i == 8 || i == 13 || i == 18 || i == 23) ? s[i] != '-' : hexval(s[i]) < 0)
+			if ((i == 8 || i == 13 || i == 18 || i == 23) ? s[i] != '-' : hex_digit((unsigned char)s[i]) < 0)
 				return false;
 		return true;
 	}
@@ -346,30 +334,18 @@ static bool type_matches(const char *want, const struct ir_node *x)
 	return !strcmp(want, "number") && !strcmp(got, "integer");
 }
 
+/* pattern and patternProperties: Go regexps (jsonschema v6's default
+ * engine, which Helm keeps). */
 static bool regex_match(struct validator *v, const char *pat, const char *s, size_t n)
 {
-	int ec;
-	PCRE2_SIZE eo;
-	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_UCP,
-		&ec, &eo, NULL);
+	struct re2 *re = re2_compile(pat, strlen(pat), NULL);
 	if (!re) {
 		v->unsupported = arena_printf(&v->ctx->arena, "pattern %s", pat);
 		return true;
 	}
-	pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
-	int rc = pcre2_match(re, (PCRE2_SPTR)s, n, 0, 0, md, NULL);
-	pcre2_match_data_free(md);
-	pcre2_code_free(re);
-	return rc >= 0;
-}
-
-static size_t runes(const char *s, size_t n)
-{
-	size_t c = 0;
-	for (size_t i = 0; i < n; i++)
-		if (((unsigned char)s[i] & 0xC0) != 0x80)
-			c++;
-	return c;
+	bool m = re2_match(re, s, n);
+	re2_free(re);
+	return m;
 }
 
 static const char *fmt_num(struct validator *v, double d)
@@ -418,10 +394,10 @@ static void check_string(struct validator *v, const struct ir_node *s, const str
 	const char *str = x->s.text->s;
 	size_t n = x->s.text->len;
 	const struct ir_node *k;
-	if ((k = ir_map_getc(s, "minLength")) && is_num(k) && runes(str, n) < (size_t)num(k))
-		add_err(v, path, "minLength: got %zu, want %s", runes(str, n), fmt_num(v, num(k)));
-	if ((k = ir_map_getc(s, "maxLength")) && is_num(k) && runes(str, n) > (size_t)num(k))
-		add_err(v, path, "maxLength: got %zu, want %s", runes(str, n), fmt_num(v, num(k)));
+	if ((k = ir_map_getc(s, "minLength")) && is_num(k) && utf8_count(str, n) < (size_t)num(k))
+		add_err(v, path, "minLength: got %zu, want %s", utf8_count(str, n), fmt_num(v, num(k)));
+	if ((k = ir_map_getc(s, "maxLength")) && is_num(k) && utf8_count(str, n) > (size_t)num(k))
+		add_err(v, path, "maxLength: got %zu, want %s", utf8_count(str, n), fmt_num(v, num(k)));
 	if ((k = ir_map_getc(s, "pattern")) && ir_is_str(k) && !regex_match(v, k->s.text->s, str, n))
 		add_err(v, path, "'%s' does not match pattern '%s'", str, k->s.text->s);
 	if ((k = ir_map_getc(s, "format")) && ir_is_str(k) && v->draft < 2019 && !fmt_ok(k->s.text->s, str))

@@ -172,7 +172,7 @@ static bool empty_val(struct parser *t)
 			t->pos += l;
 			return true;
 		}
-		if (!helm_is_space(r))
+		if (!go_is_space(r))
 			return false;
 		t->pos += l;
 	}
@@ -257,7 +257,7 @@ static int key_index(struct parser *t, int64_t *i)
 			why = "value out of range";
 		rc = fail(t, arena_printf(&t->ctx->arena,
 			"error parsing index: strconv.Atoi: parsing %s: %s",
-			helm_quote_a(&t->ctx->arena, v.buf), why));
+			go_quote_a(&t->ctx->arena, v.buf), why));
 		sbuf_release(&v);
 		return rc;
 	}
@@ -311,7 +311,7 @@ static int list_item(struct parser *t, struct ir_node *list, int64_t i, int leve
 	int rc = until(t, "[.=", t->kind != HELM_SET_LITERAL, &k, &last);
 	if (k.len > 0) {
 		rc = fail(t, arena_printf(&t->ctx->arena, "unexpected data at end of array index: %s",
-			helm_quote_a(&t->ctx->arena, k.buf)));
+			go_quote_a(&t->ctx->arena, k.buf)));
 		sbuf_release(&k);
 		return rc;
 	}
@@ -366,7 +366,7 @@ static int key(struct parser *t, struct ir_node *data, int level)
 	int rc = until(t, lit ? "=[." : "=[,.", !lit, &k, &last);
 	if (rc == END) {
 		rc = k.len == 0 ? END : fail(t, arena_printf(&ctx->arena, "key %s has no value",
-			helm_quote_a(&ctx->arena, k.buf)));
+			go_quote_a(&ctx->arena, k.buf)));
 		sbuf_release(&k);
 		return rc;
 	}
@@ -399,7 +399,7 @@ static int key(struct parser *t, struct ir_node *data, int level)
 	case ',':
 		set(ctx, data, kk, klen, ir_str(ctx, "", 0, NULL));
 		return fail(t, arena_printf(&ctx->arena, "key %s has no value (cannot end with ,)",
-			helm_quote_a(&ctx->arena, kk)));
+			go_quote_a(&ctx->arena, kk)));
 	case '.': {
 		if (++level > MAX_NESTED)
 			return fail(t, arena_printf(&ctx->arena,
@@ -415,7 +415,7 @@ static int key(struct parser *t, struct ir_node *data, int level)
 		rc = key(t, inner, level);
 		if (rc == OK && inner->map.len == 0)
 			return fail(t, arena_printf(&ctx->arena, "key map %s has no value",
-				helm_quote_a(&ctx->arena, kk)));
+				go_quote_a(&ctx->arena, kk)));
 		if (inner->map.len)
 			set(ctx, data, kk, klen, inner);
 		return rc;

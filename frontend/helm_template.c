@@ -67,7 +67,7 @@ static struct ir_node *merge_values(struct mc_ctx *ctx, const struct helm_templa
 		const struct srcfile *f = NULL;
 		const char *trimmed = path;
 		size_t tn = strlen(path);
-		helm_trim_space(&trimmed, &tn);
+		go_trim_space(&trimmed, &tn);
 		if (tn == 1 && trimmed[0] == '-') {
 			read_stdin(ctx, &f);
 		} else if (strstr(path, "://")) {
@@ -130,7 +130,7 @@ static bool locate_chart(struct mc_ctx *ctx, const char *name, const char **path
 {
 	size_t n = strlen(name);
 	const char *s = name;
-	helm_trim_space(&s, &n);
+	go_trim_space(&s, &n);
 	char *p = arena_strndup(&ctx->arena, s, n);
 	enum vfs_kind kind;
 	if (vfs_stat(ctx->fs, p, &kind) == 0) {
@@ -138,11 +138,11 @@ static bool locate_chart(struct mc_ctx *ctx, const char *name, const char **path
 		return true;
 	}
 	if (p[0] == '/' || p[0] == '.')
-		diag_error(&ctx->diag, NULL, "path %s not found", helm_quote_a(&ctx->arena, p));
+		diag_error(&ctx->diag, NULL, "path %s not found", go_quote_a(&ctx->arena, p));
 	else
 		diag_error(&ctx->diag, NULL,
 			"chart %s not found: manifestc renders local charts (a directory or a .tgz); pull repository charts first",
-			helm_quote_a(&ctx->arena, p));
+			go_quote_a(&ctx->arena, p));
 	return false;
 }
 
@@ -169,7 +169,7 @@ static void debug_dump(struct mc_ctx *ctx, const struct helm_template_opts *o,
 	struct sbuf b = SBUF_INIT, all = SBUF_INIT;
 	for (size_t i = 0; files && i < files->len; i++) {
 		const struct helm_rendered *f = &files->items[i];
-		if (helm_is_blank(f->text, f->len))
+		if (go_is_blank(f->text, f->len))
 			continue;
 		sbuf_adds(&b, "---\n# Source: ");
 		sbuf_adds(&b, f->name);
@@ -179,7 +179,7 @@ static void debug_dump(struct mc_ctx *ctx, const struct helm_template_opts *o,
 	}
 	const char *m = b.buf;
 	size_t mn = b.len;
-	helm_trim_space(&m, &mn);
+	go_trim_space(&m, &mn);
 	sbuf_add(&all, m, mn);
 	sbuf_addc(&all, '\n');
 	for (size_t i = 0; s && i < s->hooks.len; i++) {
@@ -249,7 +249,7 @@ int helm_template(struct mc_ctx *ctx, const struct helm_template_opts *o, struct
 	if (!valid_release_name(rel.name))
 		return diag_error(&ctx->diag, NULL,
 			"release name %s: invalid release name, must match regex ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$ and the length must not be longer than 53",
-			helm_quote_a(a, rel.name));
+			go_quote_a(a, rel.name));
 	if (helm_process_dependencies(ctx, chart, vals, true, major))
 		return 1;
 	/* Capabilities: the default set plus --api-versions */

@@ -258,7 +258,7 @@ static void coalesce_globals(struct mc_ctx *ctx, struct ir_node *dest, struct ir
 			} else if (!is_table(dp->value)) {
 				diag_warn(&ctx->diag, &val->pos,
 					"Conflict: cannot merge map onto non-map for %s. Skipping.",
-					helm_quote_a(&ctx->arena, key->s));
+					go_quote_a(&ctx->arena, key->s));
 			} else {
 				helm_coalesce_tables(ctx, vv, dp->value, prefixed(ctx, prefix, key->s), true);
 				ir_map_set(ctx, dg, key, vv);
@@ -445,7 +445,7 @@ static void dependency_conditions(struct mc_ctx *ctx, struct helm_meta *md, stru
 		/* strings.Split(strings.TrimSpace(r.Condition), ",") */
 		const char *cond = r->condition;
 		size_t n = strlen(cond);
-		helm_trim_space(&cond, &n);
+		go_trim_space(&cond, &n);
 		char *all = xstrndup(cond, n);
 		char *p = all;
 		for (;;) {
@@ -619,7 +619,7 @@ static int import_values(struct mc_ctx *ctx, struct helm_chart *c, bool merge, i
 				diag_warn(&ctx->diag, &iv->pos, is_table(iv)
 					? "Warning: ImportValues missing table from chart %s: %s"
 					: "Warning: ImportValues missing table: %s%s",
-					is_table(iv) ? r->name : "", helm_quote_a(&ctx->arena, tname));
+					is_table(iv) ? r->name : "", go_quote_a(&ctx->arena, tname));
 				continue;
 			}
 			struct ir_node *src = is_table(iv) ? path_to_map(ctx, parent, vv) : vv;

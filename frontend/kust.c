@@ -732,6 +732,10 @@ static int accumulate(struct mc_ctx *ctx, struct kust *k, struct kust *parent,
 		int errors = run_passes(&m, k, accumulate_passes, COUNT(accumulate_passes));
 		out->res = m.res;
 		kust_acc_touched(parent);
+		if (!errors) {
+			struct ir_module pm = { ctx, out->res, parent };
+			errors += kust_acc_check_unique(&pm, parent, from);
+		}
 		/* kustomize then merges that accumulator into an empty one, which
 		 * re-deduplicates the transformer config in its sorted order. */
 		if (!errors) {

@@ -1,7 +1,6 @@
 /*
- * repo_glob.c - the four glob dialects Argo CD uses on repository paths.
+ * repo_glob.c - the glob dialects Argo CD uses on repository paths.
  *
- *   glob_path_match  Go's path.Match: git directory generator patterns.
  *   glob_pathspec    git pathspecs without magic (`git ls-files -- P`): the
  *                    default git files generator globbing.  wildmatch runs
  *                    without WM_PATHNAME, so * and ? also match '/', and a
@@ -10,8 +9,9 @@
  *   glob_gobwas      gobwas/glob without separators: directory sources'
  *                    include and exclude.
  *
- * All are byte-oriented except where the Go originals decode UTF-8 (path.Match
- * and doublestar classes, ? in path.Match), which is reproduced.  Matching is
+ * (Go's path.Match, for git directory generator patterns, is path_match of
+ * frontend/path.c.)  All are byte-oriented except where the Go originals
+ * decode UTF-8 (doublestar classes), which is reproduced.  Matching is
  * recursive with backtracking; inputs are repository paths and short
  * patterns, and each matcher caps its work so a hostile pattern cannot make
  * it exponential.
@@ -19,170 +19,6 @@
 #include <string.h>
 
 #include "argocd.h"
-
-/* ------------------------------------------------------- path.Match */
-
-/* Scan the next chunk: leading stars, then up to an unescaped '*' outside
- * a class. */
-static const char *scan_chunk(const char *p, const char *pe, bool *star, const char **ce)
-{
-	*star = false;
-	while (p < pe && *p == '*') {
-		p++;
-		*star = true;
-	}
-	bool inrange = false;
-	const char *q = p;
-	for (; q < pe; q++) {
-		if (*q == '\\') {
-			if (q + 1 < pe)
-				q++;
-		} else if (*q == '[') {
-			inrange = true;
-		} else if (*q == ']') {
-			inrange = false;
-		} else if (*q == '*' && !inrange) {
-			break;
-		}
-	}
-	*ce = q;
-	return p;
-}
-
-/* getEsc: one possibly escaped character of a class; -1 on a bad pattern. */
-static int get_esc(const char **pp, const char *pe, uint32_t *r)
-{
-	const char *p = *pp;
-	if (p >= pe || *p == '-' || *p == ']')
-		return -1;
-	if (*p == '\\') {
-		p++;
-		if (p >= pe)
-			return -1;
-	}
-	size_t n = utf8_decode(p, (size_t)(pe - p), r);
-	int bad = (*r == 0xFFFD && n == 1) ? -1 : 0;
-	p += n;
-	if (p >= pe)
-		bad = -1;
-	*pp = p;
-	return bad;
-}
-
-/* matchChunk: 1 and *rest on a match, 0 no match, -1 bad pattern. */
-static int match_chunk(const char *c, const char *ce, const char *s, const char *se,
-	const char **rest)
-{
-	bool failed = false;
-	while (c < ce) {
-		if (!failed && s >= se)
-			failed = true;
-		if (*c == '[') {
-			uint32_t r = 0;
-			if (!failed)
-				s += utf8_decode(s, (size_t)(se - s), &r);
-			c++;
-			bool negated = false;
-			if (c < ce && *c == '^') {
-				negated = true;
-				c++;
-			}
-			bool match = false;
-			int nrange = 0;
-			for (;;) {
-				if (c < ce && *c == ']' && nrange > 0) {
-					c++;
-					break;
-				}
-				uint32_t lo, hi;
-				if (get_esc(&c, ce, &lo))
-					return -1;
-				hi = lo;
-				if (*c == '-') {
-					c++;
-					if (get_esc(&c, ce, &hi))
-						return -1;
-				}
-				if (lo <= r && r <= hi)
-					match = true;
-				nrange++;
-			}
-			if (match == negated)
-				failed = true;
-		} else if (*c == '?') {
-			if (!failed) {
-				if (*s == '/')
-					failed = true;
-				uint32_t r;
-				s += utf8_decode(s, (size_t)(se - s), &r);
-			}
-			c++;
-		} else {
-			if (*c == '\\') {
-				c++;
-				if (c >= ce)
-					return -1;
-			}
-			if (!failed) {
-				if (*c != *s)
-					failed = true;
-				s++;
-			}
-			c++;
-		}
-	}
-	if (failed)
-		return 0;
-	*rest = s;
-	return 1;
-}
-
-int glob_path_match(const char *pattern, const char *name)
-{
-	const char *p = pattern, *pe = pattern + strlen(pattern);
-	const char *s = name, *se = name + strlen(name);
-	while (p < pe) {
-		bool star;
-		const char *ce;
-		const char *c = scan_chunk(p, pe, &star, &ce);
-		p = ce;
-		if (star && c == ce)
-			return memchr(s, '/', (size_t)(se - s)) == NULL;
-		const char *t;
-		int m = match_chunk(c, ce, s, se, &t);
-		if (m == 1 && (t == se || p < pe)) {
-			s = t;
-			continue;
-		}
-		if (m < 0)
-			return -1;
-		bool advanced = false;
-		if (star) {
-			for (const char *i = s; i < se && *i != '/'; i++) {
-				m = match_chunk(c, ce, i + 1, se, &t);
-				if (m == 1) {
-					if (p == pe && t < se)
-						continue;
-					s = t;
-					advanced = true;
-					break;
-				}
-				if (m < 0)
-					return -1;
-			}
-		}
-		if (advanced)
-			continue;
-		while (p < pe) {
-			c = scan_chunk(p, pe, &star, &ce);
-			p = ce;
-			if (match_chunk(c, ce, "", "", &t) < 0)
-				return -1;
-		}
-		return 0;
-	}
-	return s == se;
-}
 
 /* ---------------------------------------------------------- wildmatch */
 

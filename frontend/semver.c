@@ -3,19 +3,17 @@
  *
  * Versions are parsed by hand (the "loose" grammar NewVersion uses is
  * deterministic).  Constraints are matched with the library's own four
- * regular expressions, compiled once with PCRE2: Go's regexp and PCRE2 give
- * the same leftmost-first matches for them, provided `\s` is spelled as
- * RE2's ASCII class and `$` only matches at the very end.  Keeping the
- * expressions verbatim keeps the odd corners (an empty operator, '|' inside
- * the version character class, "a - b" ranges rewritten in place) exact.
+ * regular expressions, compiled once by the project's Go regexp module
+ * (mc/re2.h).  Keeping the expressions verbatim keeps the odd corners (an
+ * empty operator, '|' inside the version character class, "a - b" ranges
+ * rewritten in place) exact.
  */
-#define PCRE2_CODE_UNIT_WIDTH 8
 #include <errno.h>
-#include <pcre2.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "mc/re2.h"
 #include "mc/semver.h"
 
 /* ------------------------------------------------------------ versions */
@@ -232,7 +230,7 @@ void semver_format(struct sbuf *out, const struct semver *v)
 
 /* --------------------------------------------------------- constraints */
 
-#define WS "[\\t\\n\\f\\r ]"
+#define WS "\\s"
 #define OPS "=||!=|>|<|>=|=>|<=|=<|~|~>|\\^"
 #define CV "v?([0-9|x|X|\\*]+)(\\.[0-9|x|X|\\*]+)?(\\.[0-9|x|X|\\*]+)?" \
 	"(-([0-9A-Za-z\\-]+(\\.[0-9A-Za-z\\-]+)*))?" \
@@ -247,27 +245,16 @@ static const char *const re_src[RE_COUNT] = {
 	"^(" WS "*(" OPS ")" WS "*(" CV ")" WS "*)((?:" WS "+|," WS "*)(" OPS ")" WS "*(" CV ")" WS "*)*$",
 };
 
-static pcre2_code *re_code[RE_COUNT];
+static struct re2 *re_code[RE_COUNT];
 static pthread_once_t re_once = PTHREAD_ONCE_INIT;
 
 static void re_init(void)
 {
 	for (int i = 0; i < RE_COUNT; i++) {
-		int ec;
-		PCRE2_SIZE eo;
-		re_code[i] = pcre2_compile((PCRE2_SPTR)re_src[i], PCRE2_ZERO_TERMINATED,
-			PCRE2_DOLLAR_ENDONLY, &ec, &eo, NULL);
+		re_code[i] = re2_compile(re_src[i], strlen(re_src[i]), NULL);
 		if (!re_code[i])
 			abort(); /* the patterns are constants */
 	}
-}
-
-/* Match re against s[start..n); fills ov (2 per group) and returns the
- * number of pairs, or 0 when there is no match. */
-static int re_match(int re, const char *s, size_t n, size_t start, pcre2_match_data *md)
-{
-	int rc = pcre2_match(re_code[re], (PCRE2_SPTR)s, n, start, 0, md, NULL);
-	return rc > 0 ? rc : 0;
 }
 
 struct constraint {
@@ -287,11 +274,12 @@ struct semver_constraints {
 	size_t n;
 };
 
-static const char *group_str(struct arena *a, const char *s, PCRE2_SIZE *ov, int rc, int g)
+/* Group g of match m in s, "" when it took no part. */
+static const char *group_str(struct arena *a, const char *s, const size_t *m, int g)
 {
-	if (g >= rc || ov[2 * g] == PCRE2_UNSET)
+	if (m[2 * g] == RE2_UNSET)
 		return "";
-	return arena_strndup(a, s + ov[2 * g], ov[2 * g + 1] - ov[2 * g]);
+	return arena_strndup(a, s + m[2 * g], m[2 * g + 1] - m[2 * g]);
 }
 
 static bool is_x(const char *s)
@@ -301,19 +289,16 @@ static bool is_x(const char *s)
 
 static bool parse_one(struct arena *a, const char *c, struct constraint *out, struct sbuf *err)
 {
-	pcre2_match_data *md = pcre2_match_data_create_from_pattern(re_code[RE_CONSTRAINT], NULL);
-	int rc = re_match(RE_CONSTRAINT, c, strlen(c), 0, md);
-	if (!rc) {
-		pcre2_match_data_free(md);
+	const struct re2 *re = re_code[RE_CONSTRAINT];
+	size_t *m = arena_alloc(a, 2 * (re2_groups(re) + 1) * sizeof *m);
+	if (re2_find(re, c, strlen(c), m) != 1) {
 		if (err)
 			sbuf_printf(err, "improper constraint: \"%s\"", c);
 		return false;
 	}
-	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
-	const char *op = group_str(a, c, ov, rc, 1), *cv = group_str(a, c, ov, rc, 2);
-	const char *m3 = group_str(a, c, ov, rc, 3), *m4 = group_str(a, c, ov, rc, 4);
-	const char *m5 = group_str(a, c, ov, rc, 5), *m6 = group_str(a, c, ov, rc, 6);
-	pcre2_match_data_free(md);
+	const char *op = group_str(a, c, m, 1), *cv = group_str(a, c, m, 2);
+	const char *m3 = group_str(a, c, m, 3), *m4 = group_str(a, c, m, 4);
+	const char *m5 = group_str(a, c, m, 5), *m6 = group_str(a, c, m, 6);
 	memset(out, 0, sizeof *out);
 	out->orig = cv;
 	out->op = op;
@@ -335,31 +320,43 @@ static bool parse_one(struct arena *a, const char *c, struct constraint *out, st
 	return true;
 }
 
+struct range_rewrite {
+	struct arena *a;
+	const char *in;
+	char *o;
+};
+
+/* strings.Replace(o, m[0], ">= m[1], <= m[11] ", 1) */
+static void rewrite_one(void *arg, const size_t *m)
+{
+	struct range_rewrite *r = arg;
+	const char *whole = group_str(r->a, r->in, m, 0);
+	char *at = strstr(r->o, whole);
+	if (at) {
+		char *t = arena_printf(r->a, ">= %s, <= %s ", group_str(r->a, r->in, m, 1),
+			group_str(r->a, r->in, m, 11));
+		r->o = arena_printf(r->a, "%.*s%s%s", (int)(at - r->o), r->o, t, at + strlen(whole));
+	}
+}
+
 /* rewriteRange: every "a - b" becomes ">= a, <= b ". */
 static char *rewrite_range(struct arena *a, const char *in)
 {
-	pcre2_match_data *md = pcre2_match_data_create_from_pattern(re_code[RE_RANGE], NULL);
-	size_t n = strlen(in), pos = 0;
-	char *o = arena_strdup(a, in);
-	for (;;) {
-		int rc = re_match(RE_RANGE, in, n, pos, md);
-		if (!rc)
-			break;
-		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
-		const char *whole = group_str(a, in, ov, rc, 0);
-		const char *v1 = group_str(a, in, ov, rc, 1), *v2 = group_str(a, in, ov, rc, 11);
-		pos = ov[1] > ov[0] ? ov[1] : ov[1] + 1;
-		/* strings.Replace(o, whole, t, 1) */
-		char *at = strstr(o, whole);
-		if (at) {
-			char *t = arena_printf(a, ">= %s, <= %s ", v1, v2);
-			o = arena_printf(a, "%.*s%s%s", (int)(at - o), o, t, at + strlen(whole));
-		}
-		if (pos > n)
-			break;
-	}
-	pcre2_match_data_free(md);
-	return o;
+	struct range_rewrite r = { a, in, arena_strdup(a, in) };
+	re2_find_all(re_code[RE_RANGE], in, strlen(in), -1, rewrite_one, &r);
+	return r.o;
+}
+
+struct parts {
+	struct arena *a;
+	const char *v;
+	VEC(const char *) items;
+};
+
+static void add_part(void *arg, const size_t *m)
+{
+	struct parts *p = arg;
+	VEC_PUSH(p->a, &p->items, group_str(p->a, p->v, m, 0));
 }
 
 struct semver_constraints *semver_constraints_parse(struct arena *a, const char *s,
@@ -373,8 +370,6 @@ struct semver_constraints *semver_constraints_parse(struct arena *a, const char 
 		nors++;
 	cs->groups = arena_calloc(a, nors, sizeof *cs->groups);
 	cs->n = nors;
-	pcre2_match_data *md = pcre2_match_data_create_from_pattern(re_code[RE_VALID], NULL);
-	pcre2_match_data *fmd = pcre2_match_data_create_from_pattern(re_code[RE_FIND], NULL);
 	const char *p = c;
 	bool ok = true;
 	for (size_t k = 0; k < nors && ok; k++) {
@@ -382,34 +377,26 @@ struct semver_constraints *semver_constraints_parse(struct arena *a, const char 
 		size_t len = e ? (size_t)(e - p) : strlen(p);
 		char *v = arena_strndup(a, p, len);
 		p = e ? e + 2 : p + len;
-		if (!re_match(RE_VALID, v, len, 0, md)) {
+		if (!re2_match(re_code[RE_VALID], v, len)) {
 			if (err)
 				sbuf_printf(err, "improper constraint: \"%s\"", v);
 			ok = false;
 			break;
 		}
-		VEC(const char *) parts = { 0 };
-		size_t pos = 0;
-		int rc;
-		while (pos <= len && (rc = re_match(RE_FIND, v, len, pos, fmd))) {
-			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(fmd);
-			VEC_PUSH(a, &parts, group_str(a, v, ov, rc, 0));
-			pos = ov[1] > ov[0] ? ov[1] : ov[1] + 1;
-		}
-		if (parts.len == 0)
-			VEC_PUSH(a, &parts, v);
+		struct parts parts = { a, v, { 0 } };
+		re2_find_all(re_code[RE_FIND], v, len, -1, add_part, &parts);
+		if (parts.items.len == 0)
+			VEC_PUSH(a, &parts.items, v);
 		struct or_group *g = &cs->groups[k];
-		g->items = arena_calloc(a, parts.len, sizeof *g->items);
-		g->n = parts.len;
-		for (size_t i = 0; i < parts.len && ok; i++) {
-			if (!parse_one(a, parts.items[i], &g->items[i], err))
+		g->items = arena_calloc(a, parts.items.len, sizeof *g->items);
+		g->n = parts.items.len;
+		for (size_t i = 0; i < parts.items.len && ok; i++) {
+			if (!parse_one(a, parts.items.items[i], &g->items[i], err))
 				ok = false;
 			else if (*g->items[i].con.pre)
 				g->has_pre = true;
 		}
 	}
-	pcre2_match_data_free(md);
-	pcre2_match_data_free(fmd);
 	return ok ? cs : NULL;
 }
 

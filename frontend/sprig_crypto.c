@@ -161,7 +161,7 @@ SP_FN(c_decrypt_aes)
 	memcpy(key, pw.s.p, pw.s.n < 32 ? pw.s.n : 32);
 	struct sbuf raw = SBUF_INIT;
 	size_t bad;
-	if (!sp_b64_decode_go(&raw, ct.s.p, ct.s.n, &bad)) {
+	if (!b64_decode_at(&raw, ct.s.p, ct.s.n, &bad)) {
 		sbuf_release(&raw);
 		return gt_call_errorf(c, "illegal base64 data at input byte %zu", bad);
 	}
@@ -742,11 +742,11 @@ SP_FN(c_build_custom_cert)
 	(void)n;
 	struct sbuf cert = SBUF_INIT, key = SBUF_INIT;
 	size_t bad;
-	if (!sp_b64_decode_go(&cert, a[0].s.p, a[0].s.n, &bad)) {
+	if (!b64_decode_at(&cert, a[0].s.p, a[0].s.n, &bad)) {
 		sbuf_release(&cert);
 		return gt_call_errorf(c, "unable to decode base64 certificate");
 	}
-	if (!sp_b64_decode_go(&key, a[1].s.p, a[1].s.n, &bad)) {
+	if (!b64_decode_at(&key, a[1].s.p, a[1].s.n, &bad)) {
 		sbuf_release(&cert);
 		sbuf_release(&key);
 		return gt_call_errorf(c, "unable to decode base64 private key");

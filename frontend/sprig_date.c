@@ -720,123 +720,25 @@ static int time_parse(struct arena *a, const char *layout, size_t ln, const char
 
 /* ---- durations ---- */
 
-/* time.ParseDuration: false with Go's error in *err */
-bool sp_parse_duration(struct arena *a, const char *s0, size_t n0, int64_t *out, char **err)
+/* time.ParseDuration with Go's error text in *err. */
+static bool parse_duration(struct arena *a, const char *s, size_t n, int64_t *out, char **err)
 {
-	const char *s = s0;
-	size_t n = n0;
-	uint64_t d = 0;
-	bool neg = false;
-#define BAD() do { \
-		struct sbuf q = SBUF_INIT; \
-		gt_quote(&q, s0, n0, '"', false, false); \
-		*err = arena_printf(a, "time: invalid duration %s", q.buf); \
-		sbuf_release(&q); \
-		return false; \
-	} while (0)
-	if (n && (s[0] == '-' || s[0] == '+')) {
-		neg = s[0] == '-';
-		s++;
-		n--;
-	}
-	if (n == 1 && s[0] == '0') {
-		*out = 0;
+	size_t u, ul;
+	enum go_duration why = go_parse_duration(s, n, out, &u, &ul);
+	if (why == GO_DURATION_OK)
 		return true;
+	struct sbuf q = SBUF_INIT, unit = SBUF_INIT;
+	go_quote(&q, s, n, '"', false, false);
+	if (why == GO_DURATION_BAD_UNIT) {
+		go_quote(&unit, s + u, ul, '"', false, false);
+		*err = arena_printf(a, "time: unknown unit %s in duration %s", unit.buf, q.buf);
+	} else {
+		*err = arena_printf(a, "time: %s duration %s",
+			why == GO_DURATION_NO_UNIT ? "missing unit in" : "invalid", q.buf);
 	}
-	if (n == 0)
-		BAD();
-	while (n > 0) {
-		uint64_t v = 0, f = 0;
-		double scale = 1;
-		if (!(s[0] == '.' || (s[0] >= '0' && s[0] <= '9')))
-			BAD();
-		size_t pl = n;
-		bool overflow = false;
-		while (n > 0 && s[0] >= '0' && s[0] <= '9') {
-			if (v > (UINT64_MAX >> 1) / 10)
-				overflow = true;
-			v = v * 10 + (uint64_t)(s[0] - '0');
-			if (v > (uint64_t)1 << 63)
-				overflow = true;
-			s++;
-			n--;
-		}
-		if (overflow)
-			BAD();
-		bool pre = pl != n;
-		bool post = false;
-		if (n > 0 && s[0] == '.') {
-			s++;
-			n--;
-			size_t pl2 = n;
-			while (n > 0 && s[0] >= '0' && s[0] <= '9') {
-				if (f < (UINT64_MAX >> 1) / 10 && scale < 1e18) {
-					f = f * 10 + (uint64_t)(s[0] - '0');
-					scale *= 10;
-				}
-				s++;
-				n--;
-			}
-			post = pl2 != n;
-		}
-		if (!pre && !post)
-			BAD();
-		size_t i = 0;
-		while (i < n && s[i] != '.' && !(s[i] >= '0' && s[i] <= '9'))
-			i++;
-		if (i == 0) {
-			struct sbuf q = SBUF_INIT;
-			gt_quote(&q, s0, n0, '"', false, false);
-			*err = arena_printf(a, "time: missing unit in duration %s", q.buf);
-			sbuf_release(&q);
-			return false;
-		}
-		uint64_t unit;
-		if (i == 2 && !memcmp(s, "ns", 2)) unit = 1;
-		else if (i == 2 && !memcmp(s, "us", 2)) unit = 1000;
-		else if (i == 3 && !memcmp(s, "\xc2\xb5s", 3)) unit = 1000;
-		else if (i == 3 && !memcmp(s, "\xce\xbcs", 3)) unit = 1000;
-		else if (i == 2 && !memcmp(s, "ms", 2)) unit = 1000000;
-		else if (i == 1 && s[0] == 's') unit = 1000000000ULL;
-		else if (i == 1 && s[0] == 'm') unit = 60000000000ULL;
-		else if (i == 1 && s[0] == 'h') unit = 3600000000000ULL;
-		else {
-			struct sbuf q = SBUF_INIT, u = SBUF_INIT;
-			gt_quote(&q, s0, n0, '"', false, false);
-			gt_quote(&u, s, i, '"', false, false);
-			*err = arena_printf(a, "time: unknown unit %s in duration %s", u.buf, q.buf);
-			sbuf_release(&q);
-			sbuf_release(&u);
-			return false;
-		}
-		s += i;
-		n -= i;
-		if (v > ((uint64_t)1 << 63) / unit)
-			BAD();
-		v *= unit;
-		if (f > 0) {
-			v += (uint64_t)((double)f * ((double)unit / scale));
-			if (v > (uint64_t)1 << 63)
-				BAD();
-		}
-		d += v;
-		if (d > (uint64_t)1 << 63)
-			BAD();
-	}
-#undef BAD
-	if (neg) {
-		*out = -(int64_t)d;
-		return true;
-	}
-	if (d > (uint64_t)INT64_MAX) {
-		struct sbuf q = SBUF_INIT;
-		gt_quote(&q, s0, n0, '"', false, false);
-		*err = arena_printf(a, "time: invalid duration %s", q.buf);
-		sbuf_release(&q);
-		return false;
-	}
-	*out = (int64_t)d;
-	return true;
+	sbuf_release(&q);
+	sbuf_release(&unit);
+	return false;
 }
 
 /* ---- the clock ---- */
@@ -942,7 +844,7 @@ SP_FN(d_date_modify)
 	struct gtime t = *(struct gtime *)a[1].o;
 	int64_t d;
 	char *err;
-	if (!sp_parse_duration(gt_call_arena(c), a[0].s.p, a[0].s.n, &d, &err)) {
+	if (!parse_duration(gt_call_arena(c), a[0].s.p, a[0].s.n, &d, &err)) {
 		*ret = a[1];
 		return 0;
 	}
@@ -956,7 +858,7 @@ SP_FN(d_must_date_modify)
 	struct gtime t = *(struct gtime *)a[1].o;
 	int64_t d;
 	char *err;
-	if (!sp_parse_duration(gt_call_arena(c), a[0].s.p, a[0].s.n, &d, &err))
+	if (!parse_duration(gt_call_arena(c), a[0].s.p, a[0].s.n, &d, &err))
 		return gt_call_errorf(c, "%s", err);
 	*ret = time_value(c, add_duration(t, d));
 	return 0;
@@ -1030,7 +932,7 @@ SP_FN(d_duration_round)
 	int64_t d = 0;
 	if (a[0].t == &gt_t_string) {
 		char *err;
-		if (!sp_parse_duration(gt_call_arena(c), a[0].s.p, a[0].s.n, &d, &err))
+		if (!parse_duration(gt_call_arena(c), a[0].s.p, a[0].s.n, &d, &err))
 			d = 0;
 	} else if (a[0].t == &gt_t_int64) {
 		d = a[0].i;

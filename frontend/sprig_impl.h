@@ -16,9 +16,6 @@ extern const struct gt_func sprig_string_funcs[], sprig_list_funcs[], sprig_math
 extern const size_t sprig_string_nfuncs, sprig_list_nfuncs, sprig_math_nfuncs,
 	sprig_regex_nfuncs, sprig_json_nfuncs, sprig_misc_nfuncs, sprig_semver_nfuncs, sprig_date_nfuncs, sprig_crypto_nfuncs;
 
-/* time.ParseDuration (sprig_date.c) */
-bool sp_parse_duration(struct arena *a, const char *s, size_t n, int64_t *out, char **err);
-
 /* The set's seeded generator (sprig_misc.c). */
 uint64_t sp_rand_u64(struct gt_call *c);
 uint64_t sp_rand_n(struct gt_call *c, uint64_t n);
@@ -27,12 +24,8 @@ void sp_rand_bytes(struct gt_call *c, unsigned char *buf, size_t n);
 int gt_toml_encode(struct mc_ctx *ctx, struct sbuf *out, struct gt_value v, const char **err);
 int gt_toml_decode(struct arena *a, const char *s, size_t n, struct gt_value *out, char **err);
 
-/* path.Clean */
-struct gt_value sp_path_clean(struct arena *ar, struct gt_value p);
-
 /* encoding/json (gotmpl_json.c) */
 enum { GT_JSON_HTML = 1, GT_JSON_INDENT = 2 };
-void gt_json_string(struct sbuf *out, const char *s, size_t n, bool html);
 int gt_json_marshal(struct mc_ctx *ctx, struct sbuf *out, struct gt_value v, unsigned flags,
 	const char **err);
 /* json.Unmarshal into interface{}: numbers are float64. */
@@ -43,8 +36,6 @@ const char *gt_json_kind(struct gt_value v);
 /* spf13/cast: ToInt64 and ToFloat64 (0 and *ok false when not convertible). */
 int64_t sp_to_int64(struct gt_value v, bool *ok);
 double sp_to_float64(struct gt_value v, bool *ok);
-/* strconv.ParseInt(s, 0, 64). */
-bool sp_parse_int0(const char *s, size_t n, int64_t *out);
 /* Go's float64 to int64 conversion (amd64 semantics out of range). */
 int64_t sp_f2i(double f);
 
@@ -52,7 +43,6 @@ int64_t sp_f2i(double f);
 enum { SP_NONDET_RAND, SP_NONDET_CLOCK, SP_NONDET_CRYPTO, SP_NONDET_UUID };
 
 int sp_ret_sbuf(struct gt_call *c, struct gt_value *ret, struct sbuf *sb);
-bool sp_b64_decode_go(struct sbuf *out, const char *src, size_t len, size_t *bad);
 struct gt_value sp_trim_space(struct gt_value s);
 void sp_replace_all(struct sbuf *sb, struct gt_value src, struct gt_value old, struct gt_value nw);
 struct gt_value sp_split(struct arena *ar, struct gt_value s, struct gt_value sep, long nmax);

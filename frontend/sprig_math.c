@@ -40,59 +40,6 @@ static char *trim_zero_decimal(const char *s, size_t n, size_t *outn)
 	return (char *)s;
 }
 
-/* strconv.ParseInt(s, 0, 64) with Go's underscore rules. */
-bool sp_parse_int0(const char *s, size_t n, int64_t *out)
-{
-	char buf[128];
-	if (n == 0 || n >= sizeof buf)
-		return false;
-	size_t k = 0, i = 0;
-	bool neg = false;
-	if (s[0] == '+' || s[0] == '-') {
-		neg = s[0] == '-';
-		i = 1;
-	}
-	bool prefix = n - i >= 2 && s[i] == '0' && strchr("xXoObB", s[i + 1]);
-	bool octal0 = !prefix && n - i >= 2 && s[i] == '0';
-	/* underscores: only with base 0 and between digits / after a prefix */
-	char saw = '^';
-	size_t j = i;
-	if (prefix) {
-		buf[k++] = s[j++];
-		buf[k++] = s[j++];
-		saw = '0';
-	}
-	for (; j < n; j++) {
-		char c = s[j];
-		if (c == '_') {
-			if (saw != '0')
-				return false;
-			saw = '_';
-			continue;
-		}
-		saw = (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f') ? '0' : '!';
-		buf[k++] = c;
-	}
-	if (saw == '_')
-		return false;
-	(void)octal0;
-	if (prefix && k == 2)
-		return false;
-	uint64_t u;
-	if (!go_parse_uint(buf, k, 0, &u))
-		return false;
-	if (!neg) {
-		if (u > (uint64_t)INT64_MAX)
-			return false;
-		*out = (int64_t)u;
-	} else {
-		if (u > (uint64_t)INT64_MAX + 1)
-			return false;
-		*out = u == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)u;
-	}
-	return true;
-}
-
 /* Go's float-to-int conversion on amd64: out of range gives INT64_MIN. */
 int64_t sp_f2i(double f)
 {
@@ -121,7 +68,7 @@ int64_t sp_to_int64(struct gt_value v, bool *ok)
 		size_t n;
 		const char *s = trim_zero_decimal(v.s.p, v.s.n, &n);
 		int64_t r;
-		if (sp_parse_int0(s, n, &r))
+		if (go_parse_int(s, n, 0, &r))
 			return r;
 		break;
 	}
@@ -230,29 +177,13 @@ SP_FN(m_atoi)
 SP_FN(m_todecimal)
 {
 	(void)n;
+	(void)c;
 	struct sbuf sb = SBUF_INIT;
 	gt_sprint(&sb, a, 1);
-	int64_t r = 0;
-	const char *s = sb.buf;
-	size_t len = sb.len, i = 0;
-	bool neg = false, okk = len > 0;
-	if (len && (s[0] == '+' || s[0] == '-')) {
-		neg = s[0] == '-';
-		i = 1;
-		okk = len > 1;
-	}
-	uint64_t u = 0;
-	for (; okk && i < len; i++) {
-		if (s[i] < '0' || s[i] > '7' || u > (UINT64_MAX >> 3)) {
-			okk = false;
-			break;
-		}
-		u = u * 8 + (uint64_t)(s[i] - '0');
-	}
-	if (okk && u <= (uint64_t)INT64_MAX + (neg ? 1 : 0))
-		r = neg ? (int64_t)(0 - u) : (int64_t)u;
+	int64_t r;
+	if (!go_parse_int(sb.buf, sb.len, 8, &r))
+		r = 0;
 	sbuf_release(&sb);
-	(void)c;
 	*ret = gt_int64(r);
 	return 0;
 }
@@ -313,29 +244,29 @@ SP_FN(m_mul)
 	return 0;
 }
 
-SP_FN(m_max)
+/* max (want_max) or min of the arguments as int64s. */
+static int64_t int_extreme(const struct gt_value *a, size_t n, bool want_max)
 {
-	(void)c;
 	int64_t v = sp_to_int64(a[0], NULL);
 	for (size_t i = 1; i < n; i++) {
 		int64_t b = sp_to_int64(a[i], NULL);
-		if (b > v)
+		if (want_max ? b > v : b < v)
 			v = b;
 	}
-	*ret = gt_int64(v);
+	return v;
+}
+
+SP_FN(m_max)
+{
+	(void)c;
+	*ret = gt_int64(int_extreme(a, n, true));
 	return 0;
 }
 
 SP_FN(m_min)
 {
 	(void)c;
-	int64_t v = sp_to_int64(a[0], NULL);
-	for (size_t i = 1; i < n; i++) {
-		int64_t b = sp_to_int64(a[i], NULL);
-		if (b < v)
-			v = b;
-	}
-	*ret = gt_int64(v);
+	*ret = gt_int64(int_extreme(a, n, false));
 	return 0;
 }
 

@@ -12,6 +12,7 @@
  */
 #include <string.h>
 
+#include "mc/frontend.h"
 #include "sprig_impl.h"
 
 #define S (&gt_t_string)
@@ -19,53 +20,17 @@
 
 /* ---- path ---- */
 
-struct gt_value sp_path_clean(struct arena *ar, struct gt_value pv)
+/* path.Clean of a string value, in the arena. */
+static struct gt_value clean(struct arena *ar, struct gt_value p)
 {
-	const char *path = pv.s.p;
-	size_t n = pv.s.n;
-	if (n == 0)
-		return gt_cstring(".");
-	bool rooted = path[0] == '/';
-	char *out = arena_alloc(ar, n + 4);
-	size_t w = 0, r = 0, dotdot = 0;
-	if (rooted) {
-		out[w++] = '/';
-		r = dotdot = 1;
-	}
-	while (r < n) {
-		if (path[r] == '/') {
-			r++;
-		} else if (path[r] == '.' && (r + 1 == n || path[r + 1] == '/')) {
-			r++;
-		} else if (path[r] == '.' && path[r + 1] == '.' && (r + 2 == n || path[r + 2] == '/')) {
-			r += 2;
-			if (w > dotdot) {
-				w--;
-				while (w > dotdot && out[w] != '/')
-					w--;
-			} else if (!rooted) {
-				if (w > 0)
-					out[w++] = '/';
-				out[w++] = '.';
-				out[w++] = '.';
-				dotdot = w;
-			}
-		} else {
-			if ((rooted && w != 1) || (!rooted && w != 0))
-				out[w++] = '/';
-			for (; r < n && path[r] != '/'; r++)
-				out[w++] = path[r];
-		}
-	}
-	if (w == 0)
-		return gt_cstring(".");
-	return gt_string(out, w);
+	char *out = arena_alloc(ar, p.s.n + 1);
+	return gt_string(out, path_clean_into(p.s.p, p.s.n, out));
 }
 
 SP_FN(p_clean)
 {
 	(void)n;
-	*ret = sp_path_clean(gt_call_arena(c), a[0]);
+	*ret = clean(gt_call_arena(c), a[0]);
 	return 0;
 }
 
@@ -101,7 +66,7 @@ SP_FN(p_dir)
 	size_t i = p.s.n;
 	while (i > 0 && p.s.p[i - 1] != '/')
 		i--;
-	*ret = sp_path_clean(gt_call_arena(c), gt_string(p.s.p, i));
+	*ret = clean(gt_call_arena(c), gt_string(p.s.p, i));
 	return 0;
 }
 
@@ -165,14 +130,6 @@ static void url_escape(struct sbuf *out, const char *s, size_t n, enum enc_mode 
 	}
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9') return c - '0';
-	if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-	return -1;
-}
-
 /* url.unescape: false with the error text in *err */
 static bool url_unescape(struct arena *ar, const char *s, size_t n, enum enc_mode mode,
 	struct gt_value *out, const char **err)
@@ -180,13 +137,13 @@ static bool url_unescape(struct arena *ar, const char *s, size_t n, enum enc_mod
 	struct sbuf sb = SBUF_INIT;
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '%') {
-			if (i + 2 >= n || hexval(s[i + 1]) < 0 || hexval(s[i + 2]) < 0) {
+			if (i + 2 >= n || hex_digit((unsigned char)s[i + 1]) < 0 || hex_digit((unsigned char)s[i + 2]) < 0) {
 				size_t k = i + 3 <= n ? 3 : n - i;
 				*err = arena_printf(ar, "invalid URL escape \"%.*s\"", (int)k, s + i);
 				sbuf_release(&sb);
 				return false;
 			}
-			int v = hexval(s[i + 1]) * 16 + hexval(s[i + 2]);
+			int v = hex_digit((unsigned char)s[i + 1]) * 16 + hex_digit((unsigned char)s[i + 2]);
 			if (mode == ENC_HOST && v < 0x80 && !(s[i + 1] == '2' && s[i + 2] == '5')) {
 				*err = arena_printf(ar, "invalid URL escape \"%.*s\"", 3, s + i);
 				sbuf_release(&sb);
@@ -404,7 +361,7 @@ SP_FN(u_parse)
 		struct sbuf q = SBUF_INIT;
 		const char *hash = memchr(a[0].s.p, '#', a[0].s.n);
 		size_t shown = hash && strncmp(err, "invalid URL escape", 18) ? (size_t)(hash - a[0].s.p) : a[0].s.n;
-		gt_quote(&q, a[0].s.p, shown, '"', false, false);
+		go_quote(&q, a[0].s.p, shown, '"', false, false);
 		int r = gt_call_errorf(c, "unable to parse url: parse %s: %s", q.buf, err);
 		sbuf_release(&q);
 		return r;
@@ -473,7 +430,7 @@ SP_FN(u_join)
 		const char *err = NULL;
 		if (!url_parse(ar, tmp.buf, tmp.len, &t, &err)) {
 			struct sbuf q = SBUF_INIT;
-			gt_quote(&q, tmp.buf, tmp.len, '"', false, false);
+			go_quote(&q, tmp.buf, tmp.len, '"', false, false);
 			int r = gt_call_errorf(c, "unable to parse userinfo in dict: parse %s: %s", q.buf, err);
 			sbuf_release(&q);
 			sbuf_release(&tmp);

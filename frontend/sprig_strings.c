@@ -67,7 +67,7 @@ SP_FN(s_upper)
 {
 	(void)n;
 	struct sbuf sb = SBUF_INIT;
-	map_runes(&sb, a[0].s.p, a[0].s.n, gt_to_upper);
+	map_runes(&sb, a[0].s.p, a[0].s.n, go_to_upper);
 	return sp_ret_sbuf(c, ret, &sb);
 }
 
@@ -75,7 +75,7 @@ SP_FN(s_lower)
 {
 	(void)n;
 	struct sbuf sb = SBUF_INIT;
-	map_runes(&sb, a[0].s.p, a[0].s.n, gt_to_lower);
+	map_runes(&sb, a[0].s.p, a[0].s.n, go_to_lower);
 	return sp_ret_sbuf(c, ret, &sb);
 }
 
@@ -84,9 +84,9 @@ static bool title_sep(uint32_t r)
 	if (r <= 0x7f)
 		return !((r >= '0' && r <= '9') || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') ||
 			r == '_');
-	if (gt_is_letter(r) || gt_is_digit(r))
+	if (go_is_letter(r) || go_is_digit(r))
 		return false;
-	return gt_is_space(r);
+	return go_is_space(r);
 }
 
 /* strings.Title */
@@ -98,7 +98,7 @@ SP_FN(s_title)
 	for (size_t i = 0; i < a[0].s.n;) {
 		uint32_t r;
 		i += utf8_decode(a[0].s.p + i, a[0].s.n - i, &r);
-		add_rune(&sb, title_sep(prev) ? gt_to_title(r) : r);
+		add_rune(&sb, title_sep(prev) ? go_to_title(r) : r);
 		prev = r;
 	}
 	return sp_ret_sbuf(c, ret, &sb);
@@ -113,10 +113,10 @@ SP_FN(s_untitle)
 	for (size_t i = 0; i < a[0].s.n;) {
 		uint32_t r;
 		i += utf8_decode(a[0].s.p + i, a[0].s.n - i, &r);
-		if (gt_is_space(r)) {
+		if (go_is_space(r)) {
 			next = true;
 		} else if (next) {
-			r = gt_to_lower(r);
+			r = go_to_lower(r);
 			next = false;
 		}
 		add_rune(&sb, r);
@@ -133,14 +133,14 @@ SP_FN(s_swapcase)
 	for (size_t i = 0; i < a[0].s.n;) {
 		uint32_t r;
 		i += utf8_decode(a[0].s.p + i, a[0].s.n - i, &r);
-		if (gt_is_upper(r) || gt_is_title(r)) {
-			r = gt_to_lower(r);
+		if (go_is_upper(r) || go_is_title(r)) {
+			r = go_to_lower(r);
 			ws = false;
-		} else if (gt_is_lower(r)) {
-			r = ws ? gt_to_title(r) : gt_to_upper(r);
+		} else if (go_is_lower(r)) {
+			r = ws ? go_to_title(r) : go_to_upper(r);
 			ws = false;
 		} else {
-			ws = gt_is_space(r);
+			ws = go_is_space(r);
 		}
 		add_rune(&sb, r);
 	}
@@ -155,7 +155,7 @@ SP_FN(s_initials)
 	bool gap = true;
 	for (size_t i = 0; i < a[0].s.n; i++) {
 		uint32_t ch = (unsigned char)a[0].s.p[i];
-		if (gt_is_space(ch)) {
+		if (go_is_space(ch)) {
 			gap = true;
 		} else if (gap) {
 			add_rune(&sb, ch);
@@ -172,7 +172,7 @@ SP_FN(s_nospace)
 	size_t count = 0;
 	for (size_t i = 0; i < a[0].s.n; i++) {
 		uint32_t ch = (unsigned char)a[0].s.p[i];
-		if (!gt_is_space(ch)) {
+		if (!go_is_space(ch)) {
 			add_rune(&sb, ch);
 			count++;
 		}
@@ -338,18 +338,11 @@ static struct gt_value trim_cutset(struct gt_value s, struct gt_value cut)
 		b += w;
 	}
 	while (e > b) {
-		size_t st = e - 1;
-		while (st > b && ((unsigned char)s.s.p[st] & 0xc0) == 0x80 && e - st < 4)
-			st--;
 		uint32_t r;
-		size_t w = utf8_decode(s.s.p + st, e - st, &r);
-		if (st + w != e) {
-			st = e - 1;
-			r = 0xfffd;
-		}
+		size_t w = utf8_decode_last(s.s.p + b, e - b, &r);
 		if (!in_cutset(r, cut))
 			break;
-		e = st;
+		e -= w;
 	}
 	return substr_v(s, b, e);
 }
@@ -364,29 +357,10 @@ SP_FN(s_trimall)
 /* strings.TrimSpace */
 struct gt_value sp_trim_space(struct gt_value s)
 {
-	size_t b = 0, e = s.s.n;
-	while (b < e) {
-		uint32_t r;
-		size_t w = utf8_decode(s.s.p + b, e - b, &r);
-		if (!gt_is_space(r))
-			break;
-		b += w;
-	}
-	while (e > b) {
-		size_t st = e - 1;
-		while (st > b && ((unsigned char)s.s.p[st] & 0xc0) == 0x80 && e - st < 4)
-			st--;
-		uint32_t r;
-		size_t w = utf8_decode(s.s.p + st, e - st, &r);
-		if (st + w != e) {
-			st = e - 1;
-			r = 0xfffd;
-		}
-		if (!gt_is_space(r))
-			break;
-		e = st;
-	}
-	return substr_v(s, b, e);
+	const char *p = s.s.p;
+	size_t n = s.s.n;
+	go_trim_space(&p, &n);
+	return gt_string(p, n);
 }
 
 SP_FN(s_trim)
@@ -406,22 +380,6 @@ static bool has_suffix(struct gt_value s, struct gt_value p)
 	return s.s.n >= p.s.n && (p.s.n == 0 || !memcmp(s.s.p + s.s.n - p.s.n, p.s.p, p.s.n));
 }
 
-static const char *memmem_(const char *h, size_t hn, const char *nd, size_t nn)
-{
-	if (nn == 0)
-		return h;
-	while (hn >= nn) {
-		const char *p = memchr(h, nd[0], hn - nn + 1);
-		if (!p)
-			return NULL;
-		if (!memcmp(p, nd, nn))
-			return p;
-		hn -= (size_t)(p - h) + 1;
-		h = p + 1;
-	}
-	return NULL;
-}
-
 SP_FN(s_trimsuffix)
 {
 	(void)n, (void)c;
@@ -439,7 +397,7 @@ SP_FN(s_trimprefix)
 SP_FN(s_contains)
 {
 	(void)n, (void)c;
-	*ret = gt_bool(memmem_(a[1].s.p ? a[1].s.p : "", a[1].s.n, a[0].s.p, a[0].s.n) != NULL);
+	*ret = gt_bool(mem_find(a[1].s.p ? a[1].s.p : "", a[1].s.n, a[0].s.p, a[0].s.n) != NULL);
 	return 0;
 }
 
@@ -457,7 +415,10 @@ SP_FN(s_hassuffix)
 	return 0;
 }
 
-SP_FN(s_quote)
+/* quote, squote and cat: the non-nil arguments, space-separated, each as
+ * put writes it. */
+static int join_args(struct gt_call *c, struct gt_value *a, size_t n, struct gt_value *ret,
+	void (*put)(struct gt_call *, struct sbuf *, struct gt_value))
 {
 	struct sbuf sb = SBUF_INIT;
 	bool first = true;
@@ -467,81 +428,79 @@ SP_FN(s_quote)
 		if (!first)
 			sbuf_addc(&sb, ' ');
 		first = false;
-		struct gt_value s = sp_strval(gt_call_arena(c), a[i]);
-		gt_quote(&sb, s.s.p, s.s.n, '"', false, false);
+		put(c, &sb, a[i]);
 	}
 	return sp_ret_sbuf(c, ret, &sb);
+}
+
+static void put_quoted(struct gt_call *c, struct sbuf *sb, struct gt_value v)
+{
+	struct gt_value s = sp_strval(gt_call_arena(c), v);
+	go_quote(sb, s.s.p, s.s.n, '"', false, false);
+}
+
+static void put_squoted(struct gt_call *c, struct sbuf *sb, struct gt_value v)
+{
+	(void)c;
+	sbuf_addc(sb, '\'');
+	gt_fmt_v(sb, v);
+	sbuf_addc(sb, '\'');
+}
+
+static void put_v(struct gt_call *c, struct sbuf *sb, struct gt_value v)
+{
+	(void)c;
+	gt_fmt_v(sb, v);
+}
+
+SP_FN(s_quote)
+{
+	return join_args(c, a, n, ret, put_quoted);
 }
 
 SP_FN(s_squote)
 {
-	struct sbuf sb = SBUF_INIT;
-	bool first = true;
-	for (size_t i = 0; i < n; i++) {
-		if (!a[i].t || a[i].t->kind == GT_NIL)
-			continue;
-		if (!first)
-			sbuf_addc(&sb, ' ');
-		first = false;
-		sbuf_addc(&sb, '\'');
-		gt_fmt_v(&sb, a[i]);
-		sbuf_addc(&sb, '\'');
-	}
-	return sp_ret_sbuf(c, ret, &sb);
+	return join_args(c, a, n, ret, put_squoted);
 }
 
 SP_FN(s_cat)
 {
-	struct sbuf sb = SBUF_INIT;
-	bool first = true;
-	for (size_t i = 0; i < n; i++) {
-		if (!a[i].t || a[i].t->kind == GT_NIL)
-			continue;
-		if (!first)
-			sbuf_addc(&sb, ' ');
-		first = false;
-		gt_fmt_v(&sb, a[i]);
-	}
-	return sp_ret_sbuf(c, ret, &sb);
+	return join_args(c, a, n, ret, put_v);
 }
 
-static void indent_into(struct sbuf *sb, int64_t spaces, struct gt_value v)
+/* indent and nindent: every line of v after spaces spaces (Sprig builds
+ * the padding with strings.Repeat, hence its errors). */
+static int indent(struct gt_call *c, int64_t spaces, struct gt_value v, bool newline,
+	struct gt_value *ret)
 {
 	if (spaces < 0)
-		spaces = 0;
+		return gt_call_errorf(c, "strings: negative Repeat count");
+	if ((uint64_t)spaces > MAX_STRING)
+		return gt_call_errorf(c, "strings: Repeat output length overflow");
+	struct sbuf sb = SBUF_INIT;
+	if (newline)
+		sbuf_addc(&sb, '\n');
 	for (int64_t k = 0; k < spaces; k++)
-		sbuf_addc(sb, ' ');
+		sbuf_addc(&sb, ' ');
 	for (size_t i = 0; i < v.s.n; i++) {
-		sbuf_addc(sb, v.s.p[i]);
+		sbuf_addc(&sb, v.s.p[i]);
 		if (v.s.p[i] == '\n')
 			for (int64_t k = 0; k < spaces; k++)
-				sbuf_addc(sb, ' ');
+				sbuf_addc(&sb, ' ');
 	}
+	return sp_ret_sbuf(c, ret, &sb);
 }
 
 SP_FN(s_indent)
 {
 	(void)n;
-	if (a[0].i < 0)
-		return gt_call_errorf(c, "strings: negative Repeat count");
-	if ((uint64_t)a[0].i > MAX_STRING)
-		return gt_call_errorf(c, "strings: Repeat output length overflow");
-	struct sbuf sb = SBUF_INIT;
-	indent_into(&sb, a[0].i, a[1]);
-	return sp_ret_sbuf(c, ret, &sb);
+	return indent(c, a[0].i, a[1], false, ret);
 }
 
 SP_FN(s_nindent)
 {
 	(void)n;
-	if (a[0].i < 0)
-		return gt_call_errorf(c, "strings: negative Repeat count");
-	if ((uint64_t)a[0].i > MAX_STRING)
-		return gt_call_errorf(c, "strings: Repeat output length overflow");
-	struct sbuf sb = SBUF_INIT;
-	sbuf_addc(&sb, '\n');
-	indent_into(&sb, a[0].i, a[1]);
-	return sp_ret_sbuf(c, ret, &sb);
+	return indent(c, a[0].i, a[1], true, ret);
 }
 
 /* strings.Replace(src, old, new, -1) */
@@ -562,7 +521,7 @@ void sp_replace_all(struct sbuf *sb, struct gt_value src, struct gt_value old, s
 	}
 	size_t i = 0;
 	while (i < src.s.n) {
-		const char *p = memmem_(src.s.p + i, src.s.n - i, old.s.p, old.s.n);
+		const char *p = mem_find(src.s.p + i, src.s.n - i, old.s.p, old.s.n);
 		if (!p) {
 			sbuf_add(sb, src.s.p + i, src.s.n - i);
 			return;
@@ -623,7 +582,7 @@ struct gt_value sp_split(struct arena *ar, struct gt_value s, struct gt_value se
 	for (;;) {
 		if (nmax > 0 && k == nmax - 1)
 			break;
-		const char *p = memmem_(s.s.p + i, s.s.n - i, sep.s.p, sep.s.n);
+		const char *p = mem_find(s.s.p + i, s.s.n - i, sep.s.p, sep.s.n);
 		if (!p || i > s.s.n)
 			break;
 		size_t at = (size_t)(p - s.s.p);
@@ -778,12 +737,12 @@ SP_FN(s_wrapwith)
 
 static bool is_connector(uint32_t r)
 {
-	return r == '-' || r == '_' || gt_is_space(r);
+	return r == '-' || r == '_' || go_is_space(r);
 }
 
 static bool is_alphabet(uint32_t r)
 {
-	if (!gt_is_letter(r))
+	if (!go_is_letter(r))
 		return false;
 	if (r < 0x3400)
 		return true;
@@ -798,7 +757,7 @@ static bool is_alphabet(uint32_t r)
 
 static bool is_number(uint32_t r)
 {
-	return gt_is_digit(r) || (r >= 0xb2 && r <= 0xb3) || r == 0xb9 || (r >= 0xbc && r <= 0xbe) ||
+	return go_is_digit(r) || (r >= 0xb2 && r <= 0xb3) || r == 0xb9 || (r >= 0xbc && r <= 0xbe) ||
 		(r >= 0x2150 && r <= 0x218b) || (r >= 0x2460 && r <= 0x249b) ||
 		(r >= 0x2070 && r <= 0x2079 && r != 0x2071 && r != 0x2072 && r != 0x2073) ||
 		(r >= 0x2080 && r <= 0x2089);
@@ -822,6 +781,35 @@ static void next_valid_rune(struct wstr s, uint32_t prev, uint32_t *r, size_t *s
 	*r = prev;
 }
 
+static bool is_lower_alpha(uint32_t r)
+{
+	return is_alphabet(r) && !go_is_upper(r);
+}
+
+static bool is_other(uint32_t r)
+{
+	return !(is_connector(r) || is_alphabet(r) || is_number(r) || go_is_punct(r));
+}
+
+/* Move the runes of rem that satisfy pred into the word (off bytes so
+ * far); *r ends as the rune that stopped it, *last the size of the last
+ * rune taken.  xstrings writes this loop out for every kind of word. */
+static void take_while(struct wstr *rem, uint32_t *r, size_t *off, size_t *last,
+	bool (*pred)(uint32_t))
+{
+	while (rem->n > 0) {
+		size_t size;
+		next_valid_rune(*rem, *r, r, &size);
+		if (!pred(*r))
+			break;
+		*last = size;
+		*off += size;
+		rem->p += size;
+		rem->n -= size;
+	}
+}
+
+/* xstrings' nextWord: the next word of str and its kind, rem the rest. */
 static enum wtype next_word(struct wstr str, struct wstr *word, struct wstr *rem)
 {
 	word->p = str.p;
@@ -829,104 +817,44 @@ static enum wtype next_word(struct wstr str, struct wstr *word, struct wstr *rem
 	*rem = str;
 	if (str.n == 0)
 		return W_INVALID;
-	size_t off = 0, size;
+	size_t off = 0, size, last = 0;
 	uint32_t r;
 	next_valid_rune(*rem, 0xfffd, &r, &size);
 	off += size;
-	if (r == 0xfffd) {
-		word->n = off;
-		rem->p = str.p + off;
-		rem->n = str.n - off;
-		return W_INVALID;
-	}
+	rem->p += size;
+	rem->n -= size;
 	enum wtype wt;
-#define ADV(k) (rem->p += (k), rem->n -= (k))
-	if (is_connector(r)) {
+	if (r == 0xfffd) {
+		wt = W_INVALID;
+	} else if (is_connector(r)) {
 		wt = W_CONNECTOR;
-		ADV(size);
-		while (rem->n > 0) {
-			next_valid_rune(*rem, r, &r, &size);
-			if (!is_connector(r))
-				break;
-			off += size;
-			ADV(size);
-		}
-	} else if (gt_is_punct(r)) {
+		take_while(rem, &r, &off, &last, is_connector);
+	} else if (go_is_punct(r)) {
 		wt = W_PUNCT;
-		ADV(size);
-		while (rem->n > 0) {
-			next_valid_rune(*rem, r, &r, &size);
-			if (!gt_is_punct(r))
-				break;
-			off += size;
-			ADV(size);
-		}
-	} else if (gt_is_upper(r)) {
+		take_while(rem, &r, &off, &last, go_is_punct);
+	} else if (go_is_upper(r)) {
+		/* "ABCd": an upper-case run gives its last letter to the word
+		 * that follows; "Abc": one capitalised word */
 		wt = W_UPPER;
-		ADV(size);
-		if (rem->n > 0) {
-			next_valid_rune(*rem, r, &r, &size);
-			if (gt_is_upper(r)) {
-				size_t prev = size;
-				off += size;
-				ADV(size);
-				while (rem->n > 0) {
-					next_valid_rune(*rem, r, &r, &size);
-					if (!gt_is_upper(r))
-						break;
-					prev = size;
-					off += size;
-					ADV(size);
-				}
-				if (rem->n > 0 && is_alphabet(r)) {
-					off -= prev;
-					rem->p = str.p + off;
-					rem->n = str.n - off;
-				}
-			} else if (is_alphabet(r)) {
-				off += size;
-				ADV(size);
-				while (rem->n > 0) {
-					next_valid_rune(*rem, r, &r, &size);
-					if (!is_alphabet(r) || gt_is_upper(r))
-						break;
-					off += size;
-					ADV(size);
-				}
-			}
+		size_t before = off;
+		take_while(rem, &r, &off, &last, go_is_upper);
+		if (off > before && rem->n > 0 && is_alphabet(r)) {
+			off -= last;
+			rem->p = str.p + off;
+			rem->n = str.n - off;
+		} else if (off == before) {
+			take_while(rem, &r, &off, &last, is_lower_alpha);
 		}
 	} else if (is_alphabet(r)) {
 		wt = W_ALPHA;
-		ADV(size);
-		while (rem->n > 0) {
-			next_valid_rune(*rem, r, &r, &size);
-			if (!is_alphabet(r) || gt_is_upper(r))
-				break;
-			off += size;
-			ADV(size);
-		}
+		take_while(rem, &r, &off, &last, is_lower_alpha);
 	} else if (is_number(r)) {
 		wt = W_NUMBER;
-		ADV(size);
-		while (rem->n > 0) {
-			next_valid_rune(*rem, r, &r, &size);
-			if (!is_number(r))
-				break;
-			off += size;
-			ADV(size);
-		}
+		take_while(rem, &r, &off, &last, is_number);
 	} else {
 		wt = W_OTHER;
-		ADV(size);
-		while (rem->n > 0) {
-			next_valid_rune(*rem, r, &r, &size);
-			if (size == 0 || is_connector(r) || is_alphabet(r) || is_number(r) || gt_is_punct(r))
-				break;
-			off += size;
-			ADV(size);
-		}
+		take_while(rem, &r, &off, &last, is_other);
 	}
-#undef ADV
 	word->n = off;
 	return wt;
 }
@@ -942,8 +870,8 @@ static void to_lower_word(struct sbuf *sb, enum wtype wt, struct wstr s, char co
 		i += utf8_decode(s.p + i, s.n - i, &r);
 		if (is_connector(r))
 			sbuf_addc(sb, conn);
-		else if (gt_is_upper(r))
-			add_rune(sb, gt_to_lower(r));
+		else if (go_is_upper(r))
+			add_rune(sb, go_to_lower(r));
 		else
 			add_rune(sb, r);
 	}
@@ -1036,8 +964,8 @@ SP_FN(s_camelcase)
 		size = utf8_decode(p + i, len - i, &r0);
 		i += size;
 		if (!is_connector(r0)) {
-			first_upper = gt_is_upper(r0);
-			r0 = gt_to_upper(r0);
+			first_upper = go_is_upper(r0);
+			r0 = go_to_upper(r0);
 			break;
 		}
 		add_rune(&sb, r0);
@@ -1056,12 +984,12 @@ SP_FN(s_camelcase)
 			continue;
 		}
 		if (is_connector(r1)) {
-			first_upper = gt_is_upper(r0);
-			r0 = gt_to_upper(r0);
+			first_upper = go_is_upper(r0);
+			r0 = go_to_upper(r0);
 		} else {
 			if (first_upper) {
-				if (gt_is_upper(r0))
-					r0 = gt_to_lower(r0);
+				if (go_is_upper(r0))
+					r0 = go_to_lower(r0);
 				else
 					first_upper = false;
 			}
@@ -1073,90 +1001,6 @@ SP_FN(s_camelcase)
 }
 
 /* ---- base64 / base32 ---- */
-
-static int b64val(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z') return c - 'A';
-	if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-	if (c >= '0' && c <= '9') return c - '0' + 52;
-	if (c == '+') return 62;
-	if (c == '/') return 63;
-	return -1;
-}
-
-/* base64.StdEncoding.DecodeString: false with the error offset in *bad
- * (the bytes decoded before the error stay in out, as Go returns them). */
-bool sp_b64_decode_go(struct sbuf *out, const char *src, size_t len, size_t *bad)
-{
-	size_t si = 0;
-	for (;;) {
-		int dbuf[4] = { 0, 0, 0, 0 };
-		size_t dlen = 4;
-		bool err = false;
-		size_t erroff = 0;
-		for (size_t j = 0; j < 4; j++) {
-			if (si == len) {
-				if (j == 0)
-					return true;
-				*bad = si - j;
-				return false;
-			}
-			unsigned char in = (unsigned char)src[si++];
-			int v = b64val(in);
-			if (v >= 0) {
-				dbuf[j] = v;
-				continue;
-			}
-			if (in == '\n' || in == '\r') {
-				j--;
-				continue;
-			}
-			if (in != '=') {
-				*bad = si - 1;
-				return false;
-			}
-			if (j < 2) {
-				*bad = si - 1;
-				return false;
-			}
-			if (j == 2) {
-				while (si < len && (src[si] == '\n' || src[si] == '\r'))
-					si++;
-				if (si == len) {
-					*bad = len;
-					return false;
-				}
-				if (src[si] != '=') {
-					*bad = si - 1;
-					return false;
-				}
-				si++;
-			}
-			while (si < len && (src[si] == '\n' || src[si] == '\r'))
-				si++;
-			if (si < len) {
-				err = true;
-				erroff = si;
-			}
-			dlen = j;
-			break;
-		}
-		unsigned val = (unsigned)dbuf[0] << 18 | (unsigned)dbuf[1] << 12 |
-			(unsigned)dbuf[2] << 6 | (unsigned)dbuf[3];
-		if (dlen >= 2)
-			sbuf_addc(out, (char)(val >> 16));
-		if (dlen >= 3)
-			sbuf_addc(out, (char)(val >> 8));
-		if (dlen >= 4)
-			sbuf_addc(out, (char)val);
-		if (err) {
-			*bad = erroff;
-			return false;
-		}
-		if (dlen < 4)
-			return true;
-	}
-}
 
 SP_FN(s_b64enc)
 {
@@ -1171,7 +1015,7 @@ SP_FN(s_b64dec)
 	(void)n;
 	struct sbuf sb = SBUF_INIT;
 	size_t bad;
-	if (!sp_b64_decode_go(&sb, a[0].s.p, a[0].s.n, &bad)) {
+	if (!b64_decode_at(&sb, a[0].s.p, a[0].s.n, &bad)) {
 		sbuf_reset(&sb);
 		sbuf_printf(&sb, "illegal base64 data at input byte %zu", bad);
 	}
@@ -1257,6 +1101,12 @@ SP_FN(s_b32dec)
 
 /* ---- reflection and defaults ---- */
 
+/* Is the Go type or kind name the string s? */
+static bool name_is(const char *name, struct gt_value s)
+{
+	return strlen(name) == s.s.n && (s.s.n == 0 || !memcmp(name, s.s.p, s.s.n));
+}
+
 SP_FN(s_typeof)
 {
 	(void)n, (void)c;
@@ -1267,8 +1117,7 @@ SP_FN(s_typeof)
 SP_FN(s_typeis)
 {
 	(void)n, (void)c;
-	*ret = gt_bool(strlen(gt_type_name(a[1])) == a[0].s.n &&
-		!memcmp(gt_type_name(a[1]), a[0].s.p, a[0].s.n));
+	*ret = gt_bool(name_is(gt_type_name(a[1]), a[0]));
 	return 0;
 }
 
@@ -1276,10 +1125,7 @@ SP_FN(s_typeislike)
 {
 	(void)n, (void)c;
 	const char *t = gt_type_name(a[1]);
-	size_t tl = strlen(t);
-	bool eq = tl == a[0].s.n && !memcmp(t, a[0].s.p, tl);
-	bool ptr = tl == a[0].s.n + 1 && t[0] == '*' && !memcmp(t + 1, a[0].s.p, a[0].s.n);
-	*ret = gt_bool(eq || ptr);
+	*ret = gt_bool(name_is(t, a[0]) || (t[0] == '*' && name_is(t + 1, a[0])));
 	return 0;
 }
 
@@ -1293,8 +1139,7 @@ SP_FN(s_kindof)
 SP_FN(s_kindis)
 {
 	(void)n, (void)c;
-	const char *k = gt_kind_name(a[1]);
-	*ret = gt_bool(strlen(k) == a[0].s.n && !memcmp(k, a[0].s.p, a[0].s.n));
+	*ret = gt_bool(name_is(gt_kind_name(a[1]), a[0]));
 	return 0;
 }
 
@@ -1359,27 +1204,26 @@ SP_FN(s_coalesce)
 	return 0;
 }
 
+/* Is some argument empty (empty true) or non-empty (false)? */
+static bool some(const struct gt_value *a, size_t n, bool empty)
+{
+	for (size_t i = 0; i < n; i++)
+		if (sp_empty(a[i]) == empty)
+			return true;
+	return false;
+}
+
 SP_FN(s_all)
 {
 	(void)c;
-	for (size_t i = 0; i < n; i++)
-		if (sp_empty(a[i])) {
-			*ret = gt_bool(false);
-			return 0;
-		}
-	*ret = gt_bool(true);
+	*ret = gt_bool(!some(a, n, true));
 	return 0;
 }
 
 SP_FN(s_any)
 {
 	(void)c;
-	for (size_t i = 0; i < n; i++)
-		if (!sp_empty(a[i])) {
-			*ret = gt_bool(true);
-			return 0;
-		}
-	*ret = gt_bool(false);
+	*ret = gt_bool(some(a, n, false));
 	return 0;
 }
 

@@ -37,87 +37,6 @@ struct vfs {
 	size_t cap, len;
 };
 
-/* ---- paths ---- */
-
-char *path_clean(const char *base, const char *path)
-{
-	struct sbuf in = SBUF_INIT;
-	if (base && path[0] != '/') {
-		sbuf_adds(&in, base);
-		sbuf_addc(&in, '/');
-	}
-	sbuf_adds(&in, path);
-	const char *p = in.buf;
-	bool rooted = p[0] == '/';
-	/* Split into segments, resolving "." and ".." lexically. */
-	size_t n = in.len;
-	char *out = xmalloc(n + 2);
-	size_t w = 0, dotdot = 0; /* dotdot: prefix of out that is "../.." */
-	if (rooted) {
-		out[w++] = '/';
-		dotdot = 1;
-	}
-	size_t r = 0;
-	while (r < n) {
-		if (p[r] == '/') {
-			r++;
-		} else if (p[r] == '.' && (r + 1 == n || p[r + 1] == '/')) {
-			r++;
-		} else if (p[r] == '.' && p[r + 1] == '.' && (r + 2 == n || p[r + 2] == '/')) {
-			r += 2;
-			if (w > dotdot) {
-				w--;
-				while (w > dotdot && out[w] != '/')
-					w--;
-			} else if (!rooted) {
-				if (w > 0)
-					out[w++] = '/';
-				out[w++] = '.';
-				out[w++] = '.';
-				dotdot = w;
-			}
-		} else {
-			if ((rooted && w != 1) || (!rooted && w != 0))
-				out[w++] = '/';
-			while (r < n && p[r] != '/')
-				out[w++] = p[r++];
-		}
-	}
-	if (w == 0)
-		out[w++] = '.';
-	out[w] = '\0';
-	sbuf_release(&in);
-	return out;
-}
-
-char *path_dir(const char *path)
-{
-	const char *s = strrchr(path, '/');
-	if (!s)
-		return xstrdup(".");
-	if (s == path)
-		return xstrdup("/");
-	return xstrndup(path, (size_t)(s - path));
-}
-
-bool path_within(const char *path, const char *dir)
-{
-	size_t n = strlen(dir);
-	if (n == 1 && dir[0] == '/')
-		return path[0] == '/';
-	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
-}
-
-const char *path_rel(const char *base, const char *path)
-{
-	if (!base || !path_within(path, base))
-		return path;
-	size_t n = strlen(base);
-	if (path[n] == '\0')
-		return ".";
-	return path + n + 1;
-}
-
 /* ---- the disk ---- */
 
 static int disk_stat(struct vfs *fs, const char *path, enum vfs_kind *kind)
@@ -259,6 +178,9 @@ void vfs_destroy(struct vfs *fs)
 	if (!fs)
 		return;
 	fs->ops->destroy(fs);
+	for (size_t i = 0; i < fs->cap; i++)
+		if (fs->slots[i].file)
+			free((char *)fs->slots[i].file->data);
 	free(fs->slots);
 	arena_release(&fs->arena);
 	pthread_mutex_destroy(&fs->lock);
@@ -409,11 +331,10 @@ static const struct srcfile *load(struct vfs *fs, const char *abs, const char *p
 		struct srcfile *f = arena_calloc(&fs->arena, 1, sizeof *f);
 		f->abspath = e->key;
 		f->path = arena_strdup(&fs->arena, display ? display : path);
-		f->data = arena_strndup(&fs->arena, data, len);
+		f->data = data; /* adopted: read() gives a NUL-terminated malloc'd buffer */
 		f->len = len;
 		srcfile_index(f, &fs->arena);
 		e->file = f;
-		free(data);
 	}
 	if (++fs->len * 2 > fs->cap)
 		cache_grow(fs);

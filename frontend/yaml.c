@@ -202,6 +202,15 @@ static const struct word *lookup_word(const struct word *tab, const char *s, siz
 	return NULL;
 }
 
+/* The number of digits at s[*i], which moves past them. */
+static size_t digits(const char *s, size_t n, size_t *i)
+{
+	size_t d = *i;
+	while (*i < n && is_digit(s[*i]))
+		(*i)++;
+	return *i - d;
+}
+
 /* go-yaml's yamlStyleFloat: ^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$ */
 static bool yaml_style_float(const char *s, size_t n)
 {
@@ -210,31 +219,21 @@ static bool yaml_style_float(const char *s, size_t n)
 		i++;
 	if (i < n && s[i] == '.') {
 		i++;
-		size_t d = i;
-		while (i < n && is_digit(s[i]))
-			i++;
-		if (i == d)
+		if (!digits(s, n, &i))
 			return false;
 	} else {
-		size_t d = i;
-		while (i < n && is_digit(s[i]))
-			i++;
-		if (i == d)
+		if (!digits(s, n, &i))
 			return false;
 		if (i < n && s[i] == '.') {
 			i++;
-			while (i < n && is_digit(s[i]))
-				i++;
+			digits(s, n, &i);
 		}
 	}
 	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
 		i++;
 		if (i < n && (s[i] == '+' || s[i] == '-'))
 			i++;
-		size_t d = i;
-		while (i < n && is_digit(s[i]))
-			i++;
-		if (i == d)
+		if (!digits(s, n, &i))
 			return false;
 	}
 	return i == n;
@@ -1329,4 +1328,29 @@ int yaml_load_one(struct mc_ctx *ctx, const struct srcfile *f, const struct yaml
 	struct ir_node **out)
 {
 	return load(ctx, f, opts, NULL, true, out);
+}
+
+const char *yaml_string_field(struct mc_ctx *ctx, const struct ir_node *n)
+{
+	struct sbuf sb = SBUF_INIT;
+	switch (n ? n->type : IR_NULL) {
+	case IR_STR:
+		return n->s.text->s;
+	case IR_BOOL:
+		return n->s.v.b ? "true" : "false";
+	case IR_INT:
+		if (n->flags & IR_F_UINT)
+			sbuf_printf(&sb, "%llu", (unsigned long long)n->s.v.u);
+		else
+			sbuf_printf(&sb, "%lld", (long long)n->s.v.i);
+		break;
+	case IR_FLOAT:
+		go_ftoa(&sb, n->s.v.f, 'g', -1, 32);
+		break;
+	default:
+		return NULL;
+	}
+	const char *r = arena_strndup(&ctx->arena, sb.buf, sb.len);
+	sbuf_release(&sb);
+	return r;
 }

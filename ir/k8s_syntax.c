@@ -275,41 +275,14 @@ const char *k8s_object_name(const char *group, const char *kind, const char *s, 
 /* time.ParseDuration */
 const char *go_duration(const char *s, size_t n)
 {
-	static const char bad[] = "invalid duration (Go syntax, e.g. 300ms, 1.5h, 2h45m)";
-	size_t i = 0;
-	if (i < n && (s[i] == '-' || s[i] == '+'))
-		i++;
-	if (n - i == 1 && s[i] == '0')
-		return NULL;
-	if (i == n)
-		return bad;
-	while (i < n) {
-		size_t d = i;
-		while (i < n && digit(s[i]))
-			i++;
-		bool pre = i > d, post = false;
-		if (i < n && s[i] == '.') {
-			i++;
-			size_t f = i;
-			while (i < n && digit(s[i]))
-				i++;
-			post = i > f;
-		}
-		if (!pre && !post)
-			return bad;
-		size_t u = i;
-		while (i < n && !digit(s[i]) && s[i] != '.')
-			i++;
-		size_t ul = i - u;
-		const char *unit = s + u;
-		static const char *const units[] = { "ns", "us", "\xc2\xb5s", "\xce\xbcs", "ms", "s", "m", "h" };
-		bool ok = false;
-		for (size_t k = 0; k < sizeof units / sizeof units[0] && !ok; k++)
-			ok = strlen(units[k]) == ul && !memcmp(units[k], unit, ul);
-		if (!ok)
-			return ul ? "unknown unit in duration" : "missing unit in duration";
+	int64_t d;
+	size_t u, ul;
+	switch (go_parse_duration(s, n, &d, &u, &ul)) {
+	case GO_DURATION_OK: return NULL;
+	case GO_DURATION_NO_UNIT: return "missing unit in duration";
+	case GO_DURATION_BAD_UNIT: return "unknown unit in duration";
+	default: return "invalid duration (Go syntax, e.g. 300ms, 1.5h, 2h45m)";
 	}
-	return NULL;
 }
 
 /* ISO 8601 durations as santhosh-tekuri/jsonschema's "duration" format. */
@@ -396,21 +369,6 @@ const char *rfc3339_date_time(const char *s, size_t n)
 	return NULL;
 }
 
-static int b64v(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
 /* encoding/base64.StdEncoding.DecodeString (not Strict): \r and \n are
  * skipped, quanta of 4, '=' only to complete the last quantum. */
 const char *go_base64(const char *s, size_t n)
@@ -427,7 +385,7 @@ const char *go_base64(const char *s, size_t n)
 			q++;
 			continue;
 		}
-		if (pad || b64v(c) < 0)
+		if (pad || b64_digit(c) < 0)
 			return "illegal base64 data";
 		q++;
 	}

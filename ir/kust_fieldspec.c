@@ -148,6 +148,17 @@ int kust_fs_apply(struct kust_fs_visit *v, const struct kust_fs *fs, struct ir_n
 {
 	if (v->res && !kust_fs_matches(fs, &v->res->id))
 		return 0;
+	/* A spec into metadata/annotations finds kustomize's build
+	 * annotations there: without create, the map exists for it anyway. */
+	if (v->res && !fs->create && body == &v->res->body && fs->nparts >= 2 &&
+	    str_eqc(fs->parts[0], "metadata") && str_eqc(fs->parts[1], "annotations") &&
+	    kust_buildann_any(v->res)) {
+		struct kust_shown shown;
+		kust_buildann_show(v->ctx, v->res, &shown);
+		int e = walk(v, fs, 0, body, 0);
+		kust_buildann_absorb(v->ctx, v->res, &shown);
+		return e;
+	}
 	return walk(v, fs, 0, body, 0);
 }
 

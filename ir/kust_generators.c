@@ -426,8 +426,10 @@ static void copy_merge_meta(struct mc_ctx *ctx, struct ir_resource *res, struct 
 	struct kust_res *ox = kust_res_of(ctx, old);
 	kust_res_copy(ctx, res, old);
 	struct kust_res *x = kust_res_of(ctx, res);
+	/* The build annotations come from the old resource
+	 * (mergeStringMapsWithBuildAnnotations): a plain resource replaced by
+	 * a generator has no generatorBehavior. */
 	x->needs_hash = needs && ox->needs_hash;
-	x->generated = true;
 	ir_resource_sync(ctx, res);
 }
 
@@ -465,6 +467,15 @@ int kust_absorb(struct ir_module *m, struct kust *k, struct ir_resource *res,
 		return diag_error(&ctx->diag, at, "id %s exists; behavior must be merge or replace",
 			kust_id_str(ctx, &res->id));
 	}
+	/* ResMap.Replace finds the place by the merged resource's current id,
+	 * which is the old one's only if a patch did not change its kind. */
+	struct ir_resource *here[2];
+	size_t nhere = kust_acc_find_cur(m, k, &res->id, here, 2);
+	if (!nhere)
+		return diag_error(&ctx->diag, at, "cannot find resource with id %s to replace",
+			kust_id_str(ctx, &res->id));
+	if (here[0] != old)
+		return diag_error(&ctx->diag, at, "unexpected target index in replacement");
 	for (size_t i = 0; i < m->res.len; i++)
 		if (m->res.items[i] == old)
 			m->res.items[i] = res;
@@ -480,7 +491,8 @@ static const char *generator_origin(struct mc_ctx *ctx, struct kust *k, const ch
 	const char *in = *k->origin_path ? arena_printf(&ctx->arena, "%s/%s", k->origin_path, base)
 		: base;
 	return arena_printf(&ctx->arena,
-		"configuredIn: %s\nconfiguredBy:\n  apiVersion: builtin\n  kind: %s\n", in, kind);
+		"configuredIn: %s\nconfiguredBy:\n  apiVersion: builtin\n  kind: %s\n",
+		kust_origin_quote(ctx, in), kind);
 }
 
 /* Generate and absorb one entry (also used for builtin generator plugin

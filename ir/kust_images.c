@@ -11,15 +11,14 @@
  * (newTag alone drops a digest, digest alone drops the tag).
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
 #include <string.h>
 
 #include "mc/passes.h"
+#include "mc/re2.h"
 
 struct image {
 	const char *name, *new_name, *new_tag, *digest, *tag_suffix;
-	pcre2_code *re;
-	pcre2_match_data *md;
+	struct re2 *re; /* Go's regexp: `name: "*"` is valid there and matches any image */
 };
 
 static const char *opt(const struct ir_node *map, const char *key)
@@ -32,7 +31,7 @@ static bool matched(const struct image *im, const char *s, size_t n)
 {
 	if (!im->re)
 		return false;
-	return pcre2_match(im->re, (PCRE2_SPTR)s, n, 0, 0, im->md, NULL) >= 0;
+	return re2_match(im->re, s, n);
 }
 
 /* image.Split: name, tag and digest of an image reference. */
@@ -116,7 +115,7 @@ static int update(struct mc_ctx *ctx, const struct image *im, struct ir_node **s
 		sbuf_addc(&out, '@');
 		sbuf_add(&out, d.buf, d.len);
 	}
-	*slot = ir_str(ctx, out.buf, out.len, at);
+	kust_set_scalar(ctx, slot, mc_intern(ctx, out.buf, out.len), IR_NULL, at); /* SetScalar */
 	sbuf_release(&out);
 	sbuf_release(&t);
 	sbuf_release(&d);
@@ -190,10 +189,7 @@ static bool compile(struct mc_ctx *ctx, struct image *im, const struct srcpos *a
 {
 	struct sbuf re = SBUF_INIT;
 	sbuf_printf(&re, "^%s(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$", im->name);
-	int err;
-	PCRE2_SIZE off;
-	im->re = pcre2_compile((PCRE2_SPTR)re.buf, re.len, PCRE2_UTF | PCRE2_DOLLAR_ENDONLY, &err,
-		&off, NULL);
+	im->re = re2_compile(re.buf, re.len, NULL);
 	sbuf_release(&re);
 	if (!im->re) {
 		/* kustomize ignores the compile error and then fails on the
@@ -202,7 +198,6 @@ static bool compile(struct mc_ctx *ctx, struct image *im, const struct srcpos *a
 			im->name);
 		return false;
 	}
-	im->md = pcre2_match_data_create_from_pattern(im->re, NULL);
 	return true;
 }
 
@@ -212,7 +207,7 @@ int kust_image_apply(struct ir_module *m, struct kust *k, const struct ir_node *
 	(void)k;
 	struct mc_ctx *ctx = m->ctx;
 	struct image im = { opt(entry, "name"), opt(entry, "newName"), opt(entry, "newTag"),
-		opt(entry, "digest"), opt(entry, "tagSuffix"), NULL, NULL };
+		opt(entry, "digest"), opt(entry, "tagSuffix"), NULL };
 	if (!compile(ctx, &im, at))
 		return 1;
 	int errors = 0;
@@ -231,8 +226,7 @@ int kust_image_apply(struct ir_module *m, struct kust *k, const struct ir_node *
 		for (size_t j = 0; j < specs->len && !errors; j++)
 			errors += kust_fs_apply(&v, &specs->items[j], &r->body);
 	}
-	pcre2_match_data_free(im.md);
-	pcre2_code_free(im.re);
+	re2_free(im.re);
 	return errors;
 }
 

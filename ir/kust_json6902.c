@@ -524,21 +524,52 @@ static void json_roundtrip(struct mc_ctx *ctx, struct ir_node *n, struct sbuf *t
 	if (!n || depth > YAML_MAX_DEPTH)
 		return;
 	switch (n->type) {
-	case IR_INT: {
-		double f = (n->flags & IR_F_UINT) ? (double)n->s.v.u : (double)n->s.v.i;
+	case IR_INT:
+	case IR_FLOAT: {
+		/* float64, and its text as go-yaml writes it back. */
+		double f = n->type == IR_FLOAT ? n->s.v.f
+			: (n->flags & IR_F_UINT) ? (double)n->s.v.u : (double)n->s.v.i;
 		n->type = IR_FLOAT;
 		n->flags &= (uint16_t)~IR_F_UINT;
 		n->s.v.f = f;
+		sbuf_reset(tmp);
+		go_ftoa(tmp, f, 'g', -1, 64);
+		n->s.text = mc_intern(ctx, tmp->buf, tmp->len);
+		n->tag = NULL;
+		n->style = IR_STYLE_ANY;
 		break;
 	}
-	case IR_STR:
+	case IR_BOOL:
+		n->s.text = mc_intern0(ctx, n->s.v.b ? "true" : "false");
+		n->tag = NULL;
+		n->style = IR_STYLE_ANY;
+		break;
+	case IR_NULL:
+		n->s.text = mc_intern0(ctx, "null");
+		n->tag = NULL;
+		n->style = IR_STYLE_ANY;
+		break;
+	case IR_STR: {
 		if (n->flags & IR_F_TIMESTAMP) {
 			sbuf_reset(tmp);
 			if (yaml_timestamp(n->s.text->s, n->s.text->len, tmp))
 				n->s.text = mc_intern(ctx, tmp->buf, tmp->len);
 			n->flags &= (uint16_t)~IR_F_TIMESTAMP;
 		}
+		/* go-yaml writes the Go string back: no tag, quoted when it
+		 * would read as something else, a block when multi-line. */
+		struct ir_node r;
+		memset(&r, 0, sizeof r);
+		n->tag = NULL;
+		if (memchr(n->s.text->s, '\n', n->s.text->len))
+			n->style = IR_STYLE_LITERAL;
+		else if (yaml_resolve(YAML_V3, n->s.text->s, n->s.text->len, &r) != IR_STR ||
+			 (r.flags & IR_F_TIMESTAMP) || !n->s.text->len)
+			n->style = IR_STYLE_DQUOTED;
+		else
+			n->style = IR_STYLE_ANY;
 		break;
+	}
 	case IR_MAP:
 		for (uint32_t i = 0; i < n->map.len; i++)
 			json_roundtrip(ctx, n->map.items[i].value, tmp, depth + 1);
@@ -552,11 +583,45 @@ static void json_roundtrip(struct mc_ctx *ctx, struct ir_node *n, struct sbuf *t
 	}
 }
 
+/* encoding/json refuses infinities and NaN (the resource cannot be
+ * marshalled for the patch). */
+static const struct ir_node *unsupported_float(const struct ir_node *n, int depth)
+{
+	if (!n || depth > YAML_MAX_DEPTH)
+		return NULL;
+	if (n->type == IR_FLOAT && (n->s.v.f != n->s.v.f || n->s.v.f - n->s.v.f != 0))
+		return n;
+	if (n->type == IR_MAP)
+		for (uint32_t i = 0; i < n->map.len; i++) {
+			const struct ir_node *b = unsupported_float(n->map.items[i].value, depth + 1);
+			if (b)
+				return b;
+		}
+	if (n->type == IR_SEQ)
+		for (uint32_t i = 0; i < n->seq.len; i++) {
+			const struct ir_node *b = unsupported_float(n->seq.items[i], depth + 1);
+			if (b)
+				return b;
+		}
+	return NULL;
+}
+
 int kust_jpatch_apply(struct mc_ctx *ctx, const struct kust_jpatch *p, struct ir_node **body,
 	struct sbuf *err)
 {
 	struct jp J = { ctx, err, SBUF_INIT, p->raw_json, { 0 } };
 	int rc = 0;
+	const struct ir_node *undec = kust_undecodable(*body, 0);
+	if (undec) {
+		kust_undecodable_msg(undec, err);
+		return -1;
+	}
+	const struct ir_node *bad = unsupported_float(*body, 0);
+	if (bad) {
+		double f = bad->s.v.f;
+		sbuf_printf(err, "json: unsupported value: %s", f != f ? "NaN" : f > 0 ? "+Inf" : "-Inf");
+		return -1;
+	}
 	for (uint32_t i = 0; i < p->ops->seq.len && !rc; i++) {
 		const struct ir_node *op = p->ops->seq.items[i];
 		if (ir_is_null(op)) {

@@ -16,7 +16,20 @@
 
 struct pairs {
 	const struct ir_node *map; /* string values */
+	struct ir_node **shared;   /* per key: the node this resource's new entries share */
 };
+
+void kust_set_entry(struct ir_node *map, struct ir_pair *existing, struct mc_ctx *ctx,
+	const struct str *key, struct ir_node *shared)
+{
+	if (existing) {
+		/* FieldSetter on an existing field: the node is overwritten in
+		 * place (every alias of it sees the new value). */
+		*existing->value = *shared;
+		return;
+	}
+	ir_map_append(ctx, map, ir_strs(ctx, key, &shared->pos), shared);
+}
 
 static int set_pairs(struct kust_fs_visit *v, struct ir_node **slot)
 {
@@ -32,9 +45,16 @@ static int set_pairs(struct kust_fs_visit *v, struct ir_node **slot)
 			kust_id_str(v->ctx, &v->res->id));
 	for (uint32_t i = 0; i < p->map->map.len; i++) {
 		const struct ir_pair *kv = &p->map->map.items[i];
-		ir_map_set(v->ctx, n, kv->key->s.text,
-			ir_strs(v->ctx, ir_text(kv->value) ? ir_text(kv->value) : v->ctx->s_empty,
-				&kv->value->pos));
+		/* kustomize's SetEntry makes one node per resource and key and
+		 * puts that same node into every field it creates: the label in
+		 * metadata, selectors and templates is one node, and a later
+		 * in-place change of one (a patch, a replacement, another label
+		 * transformer) shows in all of them. */
+		if (!p->shared[i])
+			p->shared[i] = ir_strs(v->ctx, ir_text(kv->value) ? ir_text(kv->value)
+				: v->ctx->s_empty, &kv->value->pos);
+		kust_set_entry(n, ir_map_find(n, kv->key->s.text), v->ctx, kv->key->s.text,
+			p->shared[i]);
 	}
 	return 0;
 }
@@ -46,10 +66,11 @@ int kust_pairs_apply(struct ir_module *m, struct kust *k, const struct ir_node *
 	(void)k;
 	if (!ir_is_map(pairs) || !pairs->map.len)
 		return 0;
-	struct pairs p = { pairs };
+	struct pairs p = { pairs, arena_calloc(&m->ctx->arena, pairs->map.len, sizeof *p.shared) };
 	int errors = 0;
 	for (size_t i = 0; i < m->res.len && !errors; i++) {
 		struct ir_resource *r = m->res.items[i];
+		memset(p.shared, 0, pairs->map.len * sizeof *p.shared);
 		struct kust_fs_visit v = { m->ctx, set_pairs, IR_MAP, &p, at, r };
 		for (size_t j = 0; j < specs->len && !errors; j++)
 			errors += kust_fs_apply(&v, &specs->items[j], &r->body);

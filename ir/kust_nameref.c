@@ -335,7 +335,7 @@ static int set_scalar(struct nr *n, struct ir_node **slot)
 	if (e || !ref)
 		return e;
 	if (!str_eq(ref->id.name, node->s.text))
-		*slot = ir_strs(n->ctx, ref->id.name, &node->pos);
+		kust_set_scalar(n->ctx, slot, ref->id.name, IR_NULL, &node->pos); /* untagged */
 	return 0;
 }
 
@@ -356,13 +356,18 @@ static int set_mapping(struct nr *n, struct ir_node *node)
 		return e;
 	if (str_eq(ref->id.name, old) && !ref->id.ns->len)
 		return 0;
-	np->value = ir_strs(ctx, ref->id.name, np->value ? &np->value->pos : &node->pos);
+	/* FieldSetter{StringValue}: untagged nodes, set in place. */
+	kust_set_scalar(ctx, &np->value, ref->id.name, IR_NULL, np->value ? &np->value->pos : &node->pos);
 	if (!ref->id.ns->len)
 		return 0;
-	if (nsp)
-		nsp->value = ir_strs(ctx, ref->id.ns, nsp->value ? &nsp->value->pos : &node->pos);
-	else
-		ir_map_set(ctx, node, ctx->s_namespace, ir_strs(ctx, ref->id.ns, &node->pos));
+	if (nsp) {
+		kust_set_scalar(ctx, &nsp->value, ref->id.ns, IR_NULL,
+			nsp->value ? &nsp->value->pos : &node->pos);
+	} else {
+		struct ir_node *v = NULL;
+		kust_set_scalar(ctx, &v, ref->id.ns, IR_NULL, &node->pos);
+		ir_map_set(ctx, node, ctx->s_namespace, v);
+	}
 	return 0;
 }
 

@@ -28,7 +28,8 @@ static int set_affix(struct kust_fs_visit *v, struct ir_node **slot)
 	const struct str *old = ir_is_null(n) ? v->ctx->s_empty : n->s.text;
 	const struct str *s = a->suffix ? str_printf(&v->ctx->strs, "%s%s", old->s, a->value->s)
 		: str_printf(&v->ctx->strs, "%s%s", a->value->s, old->s);
-	*slot = ir_strs(v->ctx, s, n ? &n->pos : v->at);
+	/* SetScalar: in place, untagged. */
+	kust_set_scalar(v->ctx, slot, s, IR_NULL, n ? &n->pos : v->at);
 	return 0;
 }
 

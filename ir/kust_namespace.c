@@ -39,7 +39,7 @@ static int set_ns(struct kust_fs_visit *v, struct ir_node **slot)
 			kust_id_str(v->ctx, &v->res->id));
 	if (a->unset_only && has_value(n))
 		return 0;
-	*slot = ir_strs(v->ctx, a->ns, n ? &n->pos : v->at);
+	kust_set_scalar(v->ctx, slot, a->ns, IR_STR, n ? &n->pos : v->at); /* SetEntry(!!str) */
 	return 0;
 }
 

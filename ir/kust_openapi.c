@@ -28,6 +28,11 @@ struct kust_openapi {
 	struct kust_schemas ss;
 	struct schema_set *custom; /* NULL: the builtin schemas */
 	bool set;                  /* a kustomization chose (version or path) */
+	/* kustomize's global schema had loaded (or flagged for loading) the
+	 * builtin definitions before a custom document came: it then holds
+	 * both, and kinds the document does not declare keep their schema. */
+	bool builtin_touched;
+	bool with_builtin;
 	/* The kinds the custom document declares: only they have a schema. */
 	VEC(const struct str *) gvks; /* "group/version/kind" */
 };
@@ -54,6 +59,72 @@ static const char *const successors[][3] = {
 	{ "node.k8s.io", "v1beta1", "v1" },
 };
 
+/* The (apiVersion, kind) pairs whose scope kyaml knows without loading a
+ * schema (its precomputed table, from Kubernetes v1.21.2): asking about
+ * any other kind flags the builtin schema for loading. */
+static const char *const kyaml_known_types[] = {
+	"admissionregistration.k8s.io/v1 MutatingWebhookConfiguration "
+		"ValidatingWebhookConfiguration",
+	"admissionregistration.k8s.io/v1beta1 MutatingWebhookConfiguration "
+		"ValidatingWebhookConfiguration",
+	"apiextensions.k8s.io/v1 CustomResourceDefinition",
+	"apiextensions.k8s.io/v1beta1 CustomResourceDefinition",
+	"apiregistration.k8s.io/v1 APIService",
+	"apiregistration.k8s.io/v1beta1 APIService",
+	"apps/v1 ControllerRevision DaemonSet Deployment ReplicaSet StatefulSet",
+	"autoscaling/v1 HorizontalPodAutoscaler Scale",
+	"autoscaling/v2beta1 HorizontalPodAutoscaler",
+	"autoscaling/v2beta2 HorizontalPodAutoscaler",
+	"batch/v1 CronJob Job",
+	"batch/v1beta1 CronJob",
+	"certificates.k8s.io/v1 CertificateSigningRequest",
+	"certificates.k8s.io/v1beta1 CertificateSigningRequest",
+	"coordination.k8s.io/v1 Lease",
+	"coordination.k8s.io/v1beta1 Lease",
+	"discovery.k8s.io/v1 EndpointSlice",
+	"discovery.k8s.io/v1beta1 EndpointSlice",
+	"events.k8s.io/v1 Event",
+	"events.k8s.io/v1beta1 Event",
+	"extensions/v1beta1 Ingress",
+	"flowcontrol.apiserver.k8s.io/v1beta1 FlowSchema PriorityLevelConfiguration",
+	"networking.k8s.io/v1 Ingress IngressClass NetworkPolicy",
+	"networking.k8s.io/v1beta1 Ingress IngressClass",
+	"node.k8s.io/v1 RuntimeClass",
+	"node.k8s.io/v1beta1 RuntimeClass",
+	"policy/v1 PodDisruptionBudget",
+	"policy/v1beta1 PodDisruptionBudget PodSecurityPolicy",
+	"rbac.authorization.k8s.io/v1 ClusterRole ClusterRoleBinding Role RoleBinding",
+	"rbac.authorization.k8s.io/v1beta1 ClusterRole ClusterRoleBinding Role RoleBinding",
+	"scheduling.k8s.io/v1 PriorityClass",
+	"scheduling.k8s.io/v1beta1 PriorityClass",
+	"storage.k8s.io/v1 CSIDriver CSINode StorageClass VolumeAttachment",
+	"storage.k8s.io/v1beta1 CSIDriver CSINode CSIStorageCapacity StorageClass VolumeAttachment",
+	"v1 ComponentStatus ConfigMap Endpoints Event LimitRange Namespace Node "
+		"NodeProxyOptions PersistentVolume PersistentVolumeClaim Pod PodAttachOptions "
+		"PodExecOptions PodPortForwardOptions PodProxyOptions PodTemplate "
+		"ReplicationController ResourceQuota Secret Service ServiceAccount "
+		"ServiceProxyOptions",
+};
+
+static bool kyaml_known(const struct str *api, const struct str *kind)
+{
+	for (size_t i = 0; i < sizeof kyaml_known_types / sizeof *kyaml_known_types; i++) {
+		const char *row = kyaml_known_types[i];
+		const char *sp = strchr(row, ' ');
+		if ((size_t)(sp - row) != api->len || memcmp(row, api->s, api->len))
+			continue;
+		for (const char *k = sp + 1; *k;) {
+			const char *e = strchr(k, ' ');
+			size_t kl = e ? (size_t)(e - k) : strlen(k);
+			if (kl == kind->len && !memcmp(k, kind->s, kl))
+				return true;
+			k += kl + (e ? 1 : 0);
+		}
+		return false;
+	}
+	return false;
+}
+
 static const struct kust_schema *type_of(const struct kust_schemas *ss, const struct str *av,
 	const struct str *kind)
 {
@@ -70,7 +141,7 @@ static const struct kust_schema *type_of(const struct kust_schemas *ss, const st
 	memcpy(version, v, vl);
 	version[vl] = 0;
 	const struct schema_set *set = o->custom ? o->custom : schema_builtin();
-	if (o->custom) {
+	if (o->custom && !o->with_builtin) {
 		bool declared = false;
 		for (size_t i = 0; i < o->gvks.len && !declared; i++) {
 			const struct str *g = o->gvks.items[i];
@@ -82,7 +153,7 @@ static const struct kust_schema *type_of(const struct kust_schemas *ss, const st
 			return NULL;
 	}
 	const struct schema *s = schema_lookup(set, group, version, kind->s);
-	if (!s && !o->custom) {
+	if (!s && (!o->custom || o->with_builtin)) {
 		for (size_t i = 0; i < sizeof successors / sizeof *successors; i++) {
 			if (strcmp(group, successors[i][0]) || strcmp(version, successors[i][1]))
 				continue;
@@ -134,15 +205,45 @@ static bool merge_of(const struct kust_schemas *ss, const struct kust_schema *s,
 }
 
 static struct kust_openapi builtin_state = {
-	{ type_of, field_of, items_of, merge_of, &builtin_state }, NULL, false, { 0 },
+	.ss = { type_of, field_of, items_of, merge_of, &builtin_state },
 };
+
+static struct kust_openapi *state_of(struct mc_ctx *ctx, struct kust *k)
+{
+	struct kust *top = k->top ? k->top : k;
+	if (!top->openapi) {
+		struct kust_openapi *o = arena_calloc(&ctx->arena, 1, sizeof *o);
+		o->ss = builtin_state.ss;
+		o->ss.data = o;
+		top->openapi = o;
+	}
+	return top->openapi;
+}
 
 const struct kust_schemas *kust_schemas_current(struct mc_ctx *ctx, struct kust *k)
 {
-	(void)ctx;
-	if (k && k->top && k->top->openapi)
-		return &k->top->openapi->ss;
-	return &builtin_state.ss;
+	if (!k)
+		return &builtin_state.ss;
+	struct kust_openapi *o = state_of(ctx, k);
+	/* A strategic merge with the builtin schema loads it for good. */
+	if (!o->custom)
+		o->builtin_touched = true;
+	return &o->ss;
+}
+
+void kust_openapi_note_id(struct mc_ctx *ctx, struct kust *k, const struct ir_resid *id)
+{
+	/* kyaml asks whether a kind is cluster-scoped for every id it makes;
+	 * a kind its builtin table does not list flags the builtin schema for
+	 * loading with whatever schema comes next. */
+	struct kust *top = k->top ? k->top : k;
+	if (top->openapi && (top->openapi->builtin_touched || top->openapi->custom))
+		return;
+	const struct str *api = id->group->len
+		? str_printf(&ctx->strs, "%s/%s", id->group->s, id->version->s) : id->version;
+	if (kyaml_known(api, id->kind))
+		return;
+	state_of(ctx, k)->builtin_touched = true;
 }
 
 /* The `openapi:` field: the first kustomization that sets it wins. */
@@ -165,13 +266,7 @@ int kust_pass_openapi(struct ir_module *m)
 		if (!file)
 			return 1;
 	}
-	struct kust_openapi *o = top->openapi;
-	if (!o) {
-		o = arena_calloc(&ctx->arena, 1, sizeof *o);
-		o->ss = builtin_state.ss;
-		o->ss.data = o;
-		top->openapi = o;
-	}
+	struct kust_openapi *o = state_of(ctx, k);
 	if (file) {
 		if (version)
 			return diag_error(&ctx->diag, &version->key->pos,
@@ -188,6 +283,9 @@ int kust_pass_openapi(struct ir_module *m)
 		 * builtin one has been loaded). */
 		o->custom = schema_set_new(schema_builtin());
 		o->set = true;
+		/* The top sets its schema before anything is read; a base or a
+		 * component sets it in the middle of the build. */
+		o->with_builtin = k != top && o->builtin_touched;
 		const struct ir_node *defs = ir_map_getc(doc, "definitions");
 		for (uint32_t i = 0; ir_is_map(defs) && i < defs->map.len; i++) {
 			const struct ir_node *gvk = ir_map_getc(defs->map.items[i].value,

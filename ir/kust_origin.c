@@ -12,9 +12,24 @@
  */
 #include <string.h>
 
+#include "mc/backend.h"
 #include "mc/passes.h"
 
 static const char *const origin_key = "config.kubernetes.io/origin";
+
+const char *kust_origin_quote(struct mc_ctx *ctx, const char *s)
+{
+	/* Origin.String() marshals with go-yaml: a value that would read as
+	 * something else (n, yes, 1.5, "a: b") is double-quoted. */
+	size_t n = strlen(s);
+	if (n && emit_plain_ok(s, n))
+		return s;
+	struct sbuf b = SBUF_INIT;
+	emit_json_string(&b, s, n);
+	const char *r = arena_strndup(&ctx->arena, b.buf, b.len);
+	sbuf_release(&b);
+	return r;
+}
 static const char *const transformations_key = "alpha.config.kubernetes.io/transformations";
 
 static void drop_empties(struct ir_module *m, struct kust *k)
@@ -54,8 +69,12 @@ static void annotate(struct ir_module *m, const char *origin)
 	for (size_t i = 0; i < m->res.len; i++) {
 		struct ir_node *body = m->res.items[i]->body;
 		struct ir_node *ann = ir_path(body, "metadata/annotations");
+		/* SetOrigin / AddTransformation write every annotation back as a
+		 * string (SetAnnotations): `n: +12` is the string "+12" from now
+		 * on, whatever a later JSON patch does. */
 		if (!ir_map_getc(ann, origin_key)) {
 			kust_set_annotation(ctx, body, origin_key, origin);
+			kust_set_annotations_strings(ctx, body, NULL);
 			continue;
 		}
 		struct sbuf sb = SBUF_INIT;
@@ -64,6 +83,7 @@ static void annotate(struct ir_module *m, const char *origin)
 			sbuf_adds(&sb, old);
 		as_item(&sb, origin);
 		kust_set_annotation(ctx, body, transformations_key, sb.buf);
+		kust_set_annotations_strings(ctx, body, NULL);
 		sbuf_release(&sb);
 	}
 }
@@ -84,8 +104,8 @@ void kust_after_transformer(struct ir_module *m, struct kust *k, const char *plu
 		const char *in = *k->origin_path
 			? arena_printf(&m->ctx->arena, "%s/%s", k->origin_path, kf) : kf;
 		origin = arena_printf(&m->ctx->arena,
-			"configuredIn: %s\nconfiguredBy:\n  apiVersion: builtin\n  kind: %s\n", in,
-			plugin_kind);
+			"configuredIn: %s\nconfiguredBy:\n  apiVersion: builtin\n  kind: %s\n",
+			kust_origin_quote(m->ctx, in), plugin_kind);
 	}
 	kust_after_plugin(m, k, origin);
 }

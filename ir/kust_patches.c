@@ -90,10 +90,11 @@ static void inline_text(struct mc_ctx *ctx, const struct ir_node *n, const char 
 	t->f = srcfile_mem(ctx, arena_printf(&ctx->arena, "%s (%s)",
 		n->pos.file ? n->pos.file->path : "kustomization", what), t->data, t->len);
 	if (n->pos.file && (n->style == IR_STYLE_LITERAL) && n->pos.line) {
-		/* A block scalar: line i of the text is line pos.line + 1 + i of the
-		 * file, indented as its first line. */
+		/* A block scalar: its position is the line after the indicator
+		 * (where the loader's mark puts it), so line i of the text is line
+		 * pos.line + i of the file, indented as its first line. */
 		size_t len = 0;
-		uint32_t first = n->pos.line + 1 + lines;
+		uint32_t first = n->pos.line + lines;
 		const char *l = srcfile_line(n->pos.file, first, &len);
 		uint32_t ind = 0;
 		while (l && ind < len && l[ind] == ' ')
@@ -121,7 +122,7 @@ static int parse_sm(struct mc_ctx *ctx, const struct text *t, struct ir_reslist 
 	quiet_begin(ctx, &q);
 	struct yaml_opts yo = t->yo;
 	yo.schema = YAML_V3;
-	int e = kust_parse_resources(ctx, t->f, &yo, out);
+	int e = kust_parse_patches(ctx, t->f, &yo, out);
 	int n = quiet_end(ctx, &q, msg);
 	return e || n ? -1 : 0;
 }
@@ -178,7 +179,15 @@ static void set_meta(struct mc_ctx *ctx, struct ir_node *body, const struct str 
 		ir_map_del(md, key);
 		return;
 	}
-	ir_map_set(ctx, md, key, ir_strs(ctx, val, &body->pos));
+	/* SetName / SetNamespace: an untagged node, in place. */
+	struct ir_pair *p = ir_map_find(md, key);
+	if (p) {
+		kust_set_scalar(ctx, &p->value, val, IR_NULL, &p->value->pos);
+		return;
+	}
+	struct ir_node *v = NULL;
+	kust_set_scalar(ctx, &v, val, IR_NULL, &body->pos);
+	ir_map_append(ctx, md, ir_strs(ctx, key, &body->pos), v);
 }
 
 /* The copy of a patch that ResMap.ApplySmPatch merges into one target. */
@@ -215,6 +224,22 @@ static int apply_sm(struct ir_module *m, struct ir_resource *r, struct ir_node *
 	const struct str *k = top_str(ctx, r->body, ctx->s_kind);
 	if (allow_name || allow_kind)
 		kust_store_prev_id(ctx, r);
+	/* The merge sees (and may clear) the build annotations, and the
+	 * patch's own (allowNameChange, allowKindChange) merge in. */
+	struct kust_shown shown;
+	kust_buildann_show(ctx, r, &shown);
+	if ((allow_name || allow_kind) && ir_is_map(patch)) {
+		/* AllowNameChange/AllowKindChange rewrite the patch's annotations
+		 * (SetAnnotations: strings; a null map becomes a map). */
+		struct ir_node *flags = ir_map(ctx, &patch->pos);
+		if (allow_name)
+			ir_map_setc(ctx, flags, "internal.config.kubernetes.io/allowNameChange",
+				ir_str0(ctx, "enabled", &patch->pos));
+		if (allow_kind)
+			ir_map_setc(ctx, flags, "internal.config.kubernetes.io/allowKindChange",
+				ir_str0(ctx, "enabled", &patch->pos));
+		kust_set_annotations_strings(ctx, patch, flags);
+	}
 	struct sbuf err = SBUF_INIT;
 	struct ir_node *out;
 	if (kust_smp_merge(ctx, kust_schemas_current(ctx, m->unit), r->body, patch, &out, &err)) {
@@ -228,11 +253,17 @@ static int apply_sm(struct ir_module *m, struct ir_resource *r, struct ir_node *
 		return 0;
 	}
 	r->body = out;
-	if (!allow_kind)
-		ir_map_set(ctx, r->body, ctx->s_kind, ir_strs(ctx, k, &r->body->pos));
+	if (!allow_kind) {
+		struct ir_pair *kp = ir_map_find(r->body, ctx->s_kind);
+		if (kp)
+			kust_set_scalar(ctx, &kp->value, k, IR_NULL, &kp->value->pos);
+		else
+			ir_map_set(ctx, r->body, ctx->s_kind, ir_strs(ctx, k, &r->body->pos));
+	}
 	if (!allow_name)
 		set_meta(ctx, r->body, ctx->s_name, n);
 	set_meta(ctx, r->body, ctx->s_namespace, ns);
+	kust_buildann_absorb(ctx, r, &shown);
 	ir_resource_sync(ctx, r);
 	return 0;
 }
@@ -295,8 +326,16 @@ static int apply_json_set(struct ir_module *m, struct kust *k, struct ir_reslist
 		struct ir_resource *r = sel->items[i];
 		if (store_prev)
 			kust_store_prev_id(ctx, r);
+		/* The patch sees the build annotations; afterwards the internal
+		 * ones it had are put back and every annotation is rewritten as
+		 * a string (the transformers' GetAnnotations/SetAnnotations). */
+		struct kust_shown shown;
+		kust_buildann_show(ctx, r, &shown);
+		struct ir_node *internal = kust_buildann_internal(ctx, r);
 		struct sbuf err = SBUF_INIT;
-		struct ir_node *body = r->body;
+		/* The patch works on the resource as JSON: what comes back shares
+		 * no node (labels that shared one no longer do). */
+		struct ir_node *body = ir_clone(ctx, r->body);
 		if (kust_jpatch_apply(ctx, jp, &body, &err)) {
 			int e = diag_error(&ctx->diag, at, "%s", err.buf);
 			sbuf_release(&err);
@@ -304,6 +343,8 @@ static int apply_json_set(struct ir_module *m, struct kust *k, struct ir_reslist
 		}
 		sbuf_release(&err);
 		r->body = body;
+		kust_set_annotations_strings(ctx, r->body, internal);
+		kust_buildann_absorb(ctx, r, &shown);
 		ir_resource_sync(ctx, r);
 	}
 	kust_acc_touched(k);
@@ -542,7 +583,7 @@ static int psmt_load(struct ir_module *m, struct kust *k, const struct ir_node *
 		return 1;
 	struct yaml_opts yo = { .schema = YAML_V3 };
 	got.len = 0;
-	int errors = kust_parse_resources(ctx, f, &yo, &got);
+	int errors = kust_parse_patches(ctx, f, &yo, &got);
 	for (size_t i = 0; i < got.len; i++)
 		ir_reslist_push(ctx, out, got.items[i]);
 	return errors;

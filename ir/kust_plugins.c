@@ -73,15 +73,17 @@ static const char *plugin_origin(struct mc_ctx *ctx, struct ir_resource *r)
 			: strlen(origin + 6));
 	}
 	struct sbuf sb = SBUF_INIT;
-	sbuf_printf(&sb, "configuredIn: %s\nconfiguredBy:\n", path);
+	/* (the path was quoted already when it needed quotes) */
+	sbuf_printf(&sb, "configuredIn: %s\nconfiguredBy:\n",
+		*path == '"' ? path : kust_origin_quote(ctx, path));
 	const char *api = ir_cstr(ir_map_get(r->body, ctx->s_apiVersion));
 	if (api && *api)
-		sbuf_printf(&sb, "  apiVersion: %s\n", api);
-	sbuf_printf(&sb, "  kind: %s\n", r->id.kind->s);
+		sbuf_printf(&sb, "  apiVersion: %s\n", kust_origin_quote(ctx, api));
+	sbuf_printf(&sb, "  kind: %s\n", kust_origin_quote(ctx, r->id.kind->s));
 	if (r->id.name->len)
-		sbuf_printf(&sb, "  name: %s\n", r->id.name->s);
+		sbuf_printf(&sb, "  name: %s\n", kust_origin_quote(ctx, r->id.name->s));
 	if (r->id.ns->len)
-		sbuf_printf(&sb, "  namespace: %s\n", r->id.ns->s);
+		sbuf_printf(&sb, "  namespace: %s\n", kust_origin_quote(ctx, r->id.ns->s));
 	const char *s = arena_strdup(&ctx->arena, sb.buf);
 	sbuf_release(&sb);
 	return s;
@@ -100,6 +102,16 @@ static bool parse_inline(struct mc_ctx *ctx, struct kust *k, const struct ir_nod
 		s->s, s->len);
 	struct yaml_opts yo = { .schema = YAML_V3, .pos_file = k->file,
 		.line_offset = e->pos.line, .col_offset = e->pos.col + 1 };
+	if (e->style == IR_STYLE_LITERAL && k->file && e->pos.line) {
+		/* A block scalar's position is its first content line. */
+		size_t len = 0;
+		const char *l = srcfile_line(k->file, e->pos.line, &len);
+		uint32_t ind = 0;
+		while (l && ind < len && l[ind] == ' ')
+			ind++;
+		yo.line_offset = e->pos.line - 1;
+		yo.col_offset = ind;
+	}
 	struct ir_reslist got = { 0 };
 	bool ok = kust_parse_resources(ctx, f, &yo, &got) == 0 && !diag_errors(&ctx->diag);
 	diag_release(&ctx->diag);
@@ -136,7 +148,7 @@ static int load_configs(struct ir_module *m, struct kust *k, const struct ir_nod
 				const char *p = *k->origin_path
 					? arena_printf(&ctx->arena, "%s/%s", k->origin_path, kf) : kf;
 				kust_set_annotation(ctx, got.items[j]->body, "config.kubernetes.io/origin",
-					arena_printf(&ctx->arena, "path: %s\n", p));
+					arena_printf(&ctx->arena, "path: %s\n", kust_origin_quote(ctx, p)));
 			}
 			errors += kust_acc_append(out, &tmp, got.items[j], &e->pos);
 		}
@@ -202,6 +214,7 @@ int kust_hash_apply(struct ir_module *m, struct kust *k);
 static int run_transformer(struct ir_module *m, struct kust *k, struct ir_resource *p)
 {
 	struct mc_ctx *ctx = m->ctx;
+	kust_plugin_canon(ctx, p->body, p->id.kind);
 	struct ir_node *c = p->body;
 	const struct str *kind = p->id.kind;
 	const struct srcpos *at = &p->origin;
@@ -265,6 +278,7 @@ static int run_transformer(struct ir_module *m, struct kust *k, struct ir_resour
 static int run_generator(struct ir_module *m, struct kust *k, struct ir_resource *p)
 {
 	struct mc_ctx *ctx = m->ctx;
+	kust_plugin_canon(ctx, p->body, p->id.kind);
 	struct ir_node *c = p->body;
 	const struct str *kind = p->id.kind;
 	const char *po = plugin_origin(ctx, p);

@@ -773,27 +773,27 @@ static const struct str *value_text(struct mc_ctx *ctx, const struct ir_node *n)
 	return ir_is_scalar(n) ? n->s.text : ctx->s_empty;
 }
 
-static const char *tag_name(const struct ir_node *n)
-{
-	switch (n->type) {
-	case IR_NULL: return "!!null";
-	case IR_BOOL: return "!!bool";
-	case IR_INT: return "!!int";
-	case IR_FLOAT: return "!!float";
-	default: return (n->flags & IR_F_TIMESTAMP) ? "!!timestamp" : "!!str";
-	}
-}
-
 /* Set a scalar target's text, keeping its type as kustomize's
- * serialisation does; -1 when the text cannot be of that type. */
+ * serialisation does (a text that cannot be of that type marks the node
+ * KUST_F_UNDECODABLE). */
 static int set_scalar(struct ir_node *t, const struct str *text, struct sbuf *err)
 {
+	t->flags &= (uint16_t)~KUST_F_UNDECODABLE;
 	struct ir_node r;
 	memset(&r, 0, sizeof r);
 	enum ir_type got = yaml_resolve(YAML_V3, text->s, text->len, &r);
+	if (t->tag && !t->tag->len && (t->style == IR_STYLE_SQUOTED || t->style == IR_STYLE_DQUOTED ||
+		t->style == IR_STYLE_LITERAL || t->style == IR_STYLE_FOLDED)) {
+		/* untagged but quoted: the quotes keep it a string */
+		t->type = IR_STR;
+		t->flags = 0;
+		t->s.text = text;
+		return 0;
+	}
 	if (t->tag && !t->tag->len) {
-		/* created by a path: untagged, it reads as its text reads */
-		t->tag = NULL;
+		/* created by a path or set by a transformer (SetScalar,
+		 * SetName): untagged, it reads as its text reads, now and after
+		 * the next write (the empty tag stays) */
 		t->type = (uint8_t)got;
 		t->flags = r.flags;
 		t->s.v = r.s.v;
@@ -836,10 +836,14 @@ static int set_scalar(struct ir_node *t, const struct str *text, struct sbuf *er
 	t->s.text = text;
 	return 0;
 bad:
-	sbuf_printf(err, "yaml: cannot decode %s `%s` as a %s",
-		got == IR_INT ? "!!int" : got == IR_FLOAT ? "!!float" : got == IR_BOOL ? "!!bool"
-		: got == IR_NULL ? "!!null" : "!!str", text->s, tag_name(t));
-	return -1;
+	/* kyaml only sets the Value and keeps the tag: nothing fails until the
+	 * resource is decoded (written out, or JSON-patched), and a later patch
+	 * that replaces the node clears it.  The node remembers the text it
+	 * cannot be (kust_undecodable reports it then). */
+	(void)err;
+	t->s.text = text;
+	t->flags |= KUST_F_UNDECODABLE;
+	return 0;
 }
 
 static int set_field_value(struct mc_ctx *ctx, const struct ropts *o, struct ir_node *t,
@@ -1051,6 +1055,13 @@ static void release_all(repl_vec *rs)
 static int run_all(struct ir_module *m, struct kust *k, repl_vec *rs)
 {
 	int e = 0;
+	/* Sources and targets see the build annotations (a source
+	 * `metadata.annotations` copies them; a target there replaces them). */
+	struct kust_shown *shown = rs->len ? arena_calloc(&m->ctx->arena, m->res.len ? m->res.len : 1,
+		sizeof *shown) : NULL;
+	size_t nshown = rs->len ? m->res.len : 0;
+	for (size_t i = 0; i < nshown; i++)
+		kust_buildann_show(m->ctx, m->res.items[i], &shown[i]);
 	for (size_t i = 0; i < rs->len && !e; i++) {
 		struct repl *r = &rs->items[i];
 		if (!r->has_src || !r->has_targets)
@@ -1058,6 +1069,10 @@ static int run_all(struct ir_module *m, struct kust *k, repl_vec *rs)
 				"replacements must specify a source and at least one target");
 		else
 			e = apply_one(m, r);
+	}
+	for (size_t i = 0; i < nshown; i++) {
+		kust_buildann_absorb(m->ctx, m->res.items[i], &shown[i]);
+		ir_resource_sync(m->ctx, m->res.items[i]);
 	}
 	release_all(rs);
 	kust_acc_touched(k);

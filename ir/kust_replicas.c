@@ -58,7 +58,10 @@ static int set_count(struct kust_fs_visit *v, struct ir_node **slot)
 	if (n && !ir_is_scalar(n))
 		return diag_error(&v->ctx->diag, v->at, "wrong node kind: replicas of %s must be a scalar",
 			kust_id_str(v->ctx, &v->res->id));
-	*slot = ir_int(v->ctx, c->n, n ? &n->pos : v->at);
+	/* SetEntry("", count, !!int): quotes on the old value keep it a
+	 * string. */
+	kust_set_scalar(v->ctx, slot, str_printf(&v->ctx->strs, "%lld", (long long)c->n), IR_INT,
+		n ? &n->pos : v->at);
 	return 0;
 }
 

@@ -170,6 +170,13 @@ void kust_res_copy(struct mc_ctx *ctx, struct ir_resource *dst, struct ir_resour
 
 void kust_store_prev_id(struct mc_ctx *ctx, struct ir_resource *r)
 {
+	/* kustomize writes the ids with SetAnnotation, which first clears an
+	 * annotations field that is empty or not a map (ClearEmptyAnnotations). */
+	struct ir_node *md = ir_map_get(r->body, ctx->s_metadata);
+	struct ir_node *ann = ir_map_get(md, ctx->s_annotations);
+	if (ir_map_find(md, ctx->s_annotations) && (!ir_is_map(ann) || !ann->map.len) &&
+	    !(ir_is_seq(ann) && ann->seq.len))
+		ir_map_del(md, ctx->s_annotations);
 	struct kust_res *x = kust_res_of(ctx, r);
 	struct kust_previd p = { kust_effective_ns(ctx, &r->id), r->id.name, r->id.kind };
 	/* kustomize appends to comma-separated annotations and skips empty
@@ -182,8 +189,14 @@ void kust_rename(struct mc_ctx *ctx, struct ir_resource *r, const struct str *na
 {
 	kust_store_prev_id(ctx, r);
 	struct ir_node *md = ir_map_child(ctx, r->body, "metadata");
-	struct ir_node *old = ir_map_get(md, ctx->s_name);
-	ir_map_set(ctx, md, ctx->s_name, ir_strs(ctx, name, old ? &old->pos : &md->pos));
+	struct ir_pair *p = ir_map_find(md, ctx->s_name);
+	if (p) {
+		kust_set_scalar(ctx, &p->value, name, IR_NULL, &p->value->pos); /* SetName */
+	} else {
+		struct ir_node *v = NULL;
+		kust_set_scalar(ctx, &v, name, IR_NULL, &md->pos);
+		ir_map_set(ctx, md, ctx->s_name, v);
+	}
 	ir_resource_sync(ctx, r);
 }
 
@@ -389,6 +402,7 @@ size_t kust_acc_find_any(struct ir_module *m, struct kust *k, const struct ir_re
 int kust_acc_append(struct ir_module *m, struct kust *k, struct ir_resource *r,
 	const struct srcpos *at)
 {
+	kust_openapi_note_id(m->ctx, k, &r->id);
 	struct ir_resource *found[1];
 	if (kust_acc_find_cur(m, k, &r->id, found, 1))
 		return diag_error(&m->ctx->diag, at,
@@ -400,5 +414,23 @@ int kust_acc_append(struct ir_module *m, struct kust *k, struct ir_resource *r,
 	if (ix->any_built)
 		index_prev(m->ctx, ix, r);
 	ix->indexed = m->res.len;
+	return 0;
+}
+
+int kust_acc_check_unique(struct ir_module *m, struct kust *k, const struct srcpos *at)
+{
+	kust_acc_touched(k);
+	for (size_t i = 0; i < m->res.len; i++) {
+		struct ir_resource *found[2];
+		if (kust_acc_find_cur(m, k, &m->res.items[i]->id, found, 2) > 1 &&
+		    found[1] == m->res.items[i]) {
+			/* Without an entry to blame, the name (a patch that renamed
+			 * it left its position there). */
+			const struct ir_node *name = ir_path(m->res.items[i]->body, "metadata/name");
+			return diag_error(&m->ctx->diag, at ? at : name ? &name->pos : &m->res.items[i]->origin,
+				"may not add resource with an already registered id: %s",
+				kust_id_str(m->ctx, &m->res.items[i]->id));
+		}
+	}
 	return 0;
 }

@@ -83,11 +83,28 @@ static void drop_empty_annotations(struct mc_ctx *ctx, struct ir_node *doc)
 		ir_map_del(md, ctx->s_annotations);
 }
 
+static int parse_docs(struct mc_ctx *ctx, const struct srcfile *f, const struct yaml_opts *yo,
+	struct ir_reslist *out, bool patches);
+
 int kust_parse_resources(struct mc_ctx *ctx, const struct srcfile *f, const struct yaml_opts *yo,
 	struct ir_reslist *out)
 {
+	return parse_docs(ctx, f, yo, out, false);
+}
+
+/* Patches keep their annotations field as written: `annotations: null`
+ * in a strategic merge patch clears the target's. */
+int kust_parse_patches(struct mc_ctx *ctx, const struct srcfile *f, const struct yaml_opts *yo,
+	struct ir_reslist *out)
+{
+	return parse_docs(ctx, f, yo, out, true);
+}
+
+static int parse_docs(struct mc_ctx *ctx, const struct srcfile *f, const struct yaml_opts *yo,
+	struct ir_reslist *out, bool patches)
+{
 	struct ir_docs docs = { 0 };
-	if (yaml_load(ctx, f, yo, &docs))
+	if (kust_read_docs(ctx, f, yo, &docs))
 		return 1;
 	int errors = 0;
 	size_t kept = 0;
@@ -128,7 +145,8 @@ int kust_parse_resources(struct mc_ctx *ctx, const struct srcfile *f, const stru
 			}
 			continue;
 		}
-		drop_empty_annotations(ctx, d);
+		if (!patches)
+			drop_empty_annotations(ctx, d);
 		ir_reslist_push(ctx, out, ir_resource_new(ctx, d, &d->pos));
 	}
 	return 0;
@@ -210,7 +228,7 @@ static int resources_of(struct mc_ctx *ctx, struct kust *k, const struct srcfile
 /* The origin annotation value kustomize writes (YAML of resource.Origin). */
 static const char *origin_yaml(struct mc_ctx *ctx, const char *path)
 {
-	return arena_printf(&ctx->arena, "path: %s\n", path);
+	return arena_printf(&ctx->arena, "path: %s\n", kust_origin_quote(ctx, path));
 }
 
 void kust_set_annotation(struct mc_ctx *ctx, struct ir_node *body, const char *key,

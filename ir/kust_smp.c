@@ -339,6 +339,23 @@ static int visit_map(struct smp *W, struct ir_node *dest, struct ir_node *origin
 	return 0;
 }
 
+/* FieldSetter on an existing scalar: the node is overwritten in place
+ * (every alias follows) and keeps the target's style, so a value written
+ * over a quoted scalar without an explicit tag comes out as a string. */
+static void set_in_place(struct ir_node *old, const struct ir_node *val)
+{
+	uint8_t style = old->style;
+	bool tagged = old->tag && old->tag->len && !(old->tag->len == 1 && old->tag->s[0] == '!');
+	bool was_quoted = !tagged && (style == IR_STYLE_SQUOTED || style == IR_STYLE_DQUOTED ||
+		style == IR_STYLE_LITERAL || style == IR_STYLE_FOLDED);
+	*old = *val;
+	old->style = style;
+	if (was_quoted && old->type != IR_STR) {
+		old->type = IR_STR;
+		old->flags = 0;
+	}
+}
+
 static int cmp_str(const void *a, const void *b)
 {
 	return str_cmp(*(const struct str *const *)a, *(const struct str *const *)b);
@@ -381,7 +398,9 @@ static int walk_map(struct smp *W, struct ir_node *dest, struct ir_node *origin,
 			continue;
 		}
 		struct ir_pair *p = ir_map_find(d, key);
-		if (p)
+		if (p && p->value != val.n && ir_is_scalar(p->value) && ir_is_scalar(val.n))
+			set_in_place(p->value, val.n);
+		else if (p)
 			p->value = val.n;
 		else
 			ir_map_append(W->ctx, d, ir_strs(W->ctx, key, &val.n->pos), val.n);

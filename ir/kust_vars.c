@@ -317,9 +317,26 @@ static int replace(struct mc_ctx *ctx, struct subst *s, struct ir_node **slot)
 	return 0;
 }
 
+/* IsYNodeString: tagged !!str, or untagged (a field a replacement created,
+ * a name a transformer set) whatever its text reads as. */
+static bool untagged(const struct ir_node *n)
+{
+	return ir_is_scalar(n) && n->tag && !n->tag->len;
+}
+
 static bool is_string(const struct ir_node *n)
 {
-	return ir_is_str(n) && !(n->flags & IR_F_TIMESTAMP);
+	return (ir_is_str(n) && !(n->flags & IR_F_TIMESTAMP)) || untagged(n);
+}
+
+/* updateNodeValue: an untagged scalar becomes a string even when it holds
+ * no reference. */
+static int replace_string(struct mc_ctx *ctx, struct subst *s, struct ir_node **slot)
+{
+	struct ir_node *n = *slot;
+	if (untagged(n) && n->type != IR_STR)
+		*slot = ir_strs(ctx, n->s.text, &n->pos);
+	return replace(ctx, s, slot);
 }
 
 static int set_var(struct kust_fs_visit *v, struct ir_node **slot)
@@ -329,12 +346,12 @@ static int set_var(struct kust_fs_visit *v, struct ir_node **slot)
 	if (ir_is_null(n))
 		return 0;
 	if (ir_is_scalar(n))
-		return is_string(n) ? replace(v->ctx, s, slot) : 0;
+		return is_string(n) ? replace_string(v->ctx, s, slot) : 0;
 	if (ir_is_map(n)) {
 		for (uint32_t i = 0; i < n->map.len; i++) {
 			if (!is_string(n->map.items[i].value))
 				continue;
-			int e = replace(v->ctx, s, &n->map.items[i].value);
+			int e = replace_string(v->ctx, s, &n->map.items[i].value);
 			if (e)
 				return e;
 		}
@@ -343,7 +360,7 @@ static int set_var(struct kust_fs_visit *v, struct ir_node **slot)
 	for (uint32_t i = 0; i < n->seq.len; i++) {
 		if (!is_string(n->seq.items[i]))
 			return diag_error(&v->ctx->diag, v->at, "invalid value type expect a string");
-		int e = replace(v->ctx, s, &n->seq.items[i]);
+		int e = replace_string(v->ctx, s, &n->seq.items[i]);
 		if (e)
 			return e;
 	}

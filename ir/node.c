@@ -418,6 +418,19 @@ static bool num_equal(const struct ir_node *a, const struct ir_node *b)
 	return x == y;
 }
 
+const char *ir_json_kind(const struct ir_node *n)
+{
+	switch (n ? n->type : IR_NULL) {
+	case IR_STR: return "string";
+	case IR_BOOL: return "bool";
+	case IR_INT:
+	case IR_FLOAT: return "number";
+	case IR_MAP: return "object";
+	case IR_SEQ: return "array";
+	default: return "null";
+	}
+}
+
 bool ir_equal(const struct ir_node *a, const struct ir_node *b)
 {
 	if (ir_is_null(a) || ir_is_null(b))

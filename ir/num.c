@@ -197,7 +197,73 @@ static int digit_val(char c)
 	return 99;
 }
 
+/* strconv's underscoreOK: '_' only between digits, or between a base
+ * prefix and a digit. */
+static bool underscore_ok(const char *s, size_t n)
+{
+	char saw = '^'; /* beginning, '0' digit or prefix, '_', '!' other */
+	size_t i = 0;
+	if (n >= 1 && (s[0] == '-' || s[0] == '+'))
+		s++, n--;
+	bool hex = false;
+	if (n >= 2 && s[0] == '0') {
+		char c = (char)(s[1] | 0x20);
+		if (c == 'b' || c == 'o' || c == 'x') {
+			i = 2;
+			saw = '0';
+			hex = c == 'x';
+		}
+	}
+	for (; i < n; i++) {
+		char c = s[i];
+		if ((c >= '0' && c <= '9') || (hex && (c | 0x20) >= 'a' && (c | 0x20) <= 'f')) {
+			saw = '0';
+			continue;
+		}
+		if (c == '_') {
+			if (saw != '0')
+				return false;
+			saw = '_';
+			continue;
+		}
+		if (saw == '_')
+			return false;
+		saw = '!';
+	}
+	return saw != '_';
+}
+
+/* s without its underscores in buf (n + 1 bytes, or a malloc'd copy when
+ * n is too large for it); NULL when strconv rejects their placement. */
+static char *strip_underscores(const char *s, size_t *n, char *buf, size_t size)
+{
+	if (!underscore_ok(s, *n))
+		return NULL;
+	char *o = *n < size ? buf : xmalloc(*n + 1);
+	size_t k = 0;
+	for (size_t i = 0; i < *n; i++)
+		if (s[i] != '_')
+			o[k++] = s[i];
+	o[k] = '\0';
+	*n = k;
+	return o;
+}
+
+static bool parse_uint(const char *s, size_t n, int base, uint64_t *out);
+
 bool go_parse_uint(const char *s, size_t n, int base, uint64_t *out)
+{
+	if (base != 0 || !memchr(s, '_', n))
+		return parse_uint(s, n, base, out);
+	char small[64];
+	char *c = strip_underscores(s, &n, small, sizeof small);
+	bool ok = c && parse_uint(c, n, 0, out);
+	if (c != small)
+		free(c);
+	return ok;
+}
+
+static bool parse_uint(const char *s, size_t n, int base, uint64_t *out)
 {
 	size_t i = 0;
 	if (n == 0)
@@ -269,6 +335,8 @@ static bool word_ci(const char *s, size_t n, const char *w)
 	return true;
 }
 
+static bool parse_float(const char *s, size_t n, double *out);
+
 bool go_parse_float(const char *s, size_t n, double *out)
 {
 	if (n == 0)
@@ -287,8 +355,20 @@ bool go_parse_float(const char *s, size_t n, double *out)
 		*out = NAN;
 		return true;
 	}
-	/* Validate the syntax Go accepts (no underscores: callers strip them
-	 * where the source language allows them). */
+	if (!memchr(s, '_', n))
+		return parse_float(s, n, out);
+	char small[128];
+	char *c = strip_underscores(s, &n, small, sizeof small);
+	bool ok = c && parse_float(c, n, out);
+	if (c != small)
+		free(c);
+	return ok;
+}
+
+/* A decimal or hex float without underscores (after an optional sign). */
+static bool parse_float(const char *s, size_t n, double *out)
+{
+	size_t i = s[0] == '+' || s[0] == '-';
 	size_t j = i;
 	bool hex = n - j > 2 && s[j] == '0' && (s[j + 1] == 'x' || s[j + 1] == 'X');
 	if (hex)
@@ -328,4 +408,96 @@ bool go_parse_float(const char *s, size_t n, double *out)
 		free(buf);
 	*out = v;
 	return ok;
+}
+
+enum go_duration go_parse_duration(const char *s0, size_t n0, int64_t *out, size_t *unit_at,
+	size_t *unit_len)
+{
+	const char *s = s0;
+	size_t n = n0;
+	uint64_t d = 0;
+	bool neg = false;
+	if (n && (s[0] == '-' || s[0] == '+')) {
+		neg = s[0] == '-';
+		s++;
+		n--;
+	}
+	if (n == 1 && s[0] == '0') {
+		*out = 0;
+		return GO_DURATION_OK;
+	}
+	if (n == 0)
+		return GO_DURATION_INVALID;
+	while (n > 0) {
+		uint64_t v = 0, f = 0; /* value = v + f / scale */
+		double scale = 1;
+		if (!(s[0] == '.' || (s[0] >= '0' && s[0] <= '9')))
+			return GO_DURATION_INVALID;
+		size_t pl = n;
+		bool overflow = false;
+		while (n > 0 && s[0] >= '0' && s[0] <= '9') { /* leadingInt */
+			if (v > (UINT64_MAX >> 1) / 10)
+				overflow = true;
+			v = v * 10 + (uint64_t)(s[0] - '0');
+			if (v > (uint64_t)1 << 63)
+				overflow = true;
+			s++;
+			n--;
+		}
+		if (overflow)
+			return GO_DURATION_INVALID;
+		bool pre = pl != n, post = false;
+		if (n > 0 && s[0] == '.') { /* leadingFraction */
+			s++;
+			n--;
+			size_t pl2 = n;
+			while (n > 0 && s[0] >= '0' && s[0] <= '9') {
+				if (f < (UINT64_MAX >> 1) / 10 && scale < 1e18) {
+					f = f * 10 + (uint64_t)(s[0] - '0');
+					scale *= 10;
+				}
+				s++;
+				n--;
+			}
+			post = pl2 != n;
+		}
+		if (!pre && !post)
+			return GO_DURATION_INVALID;
+		size_t i = 0;
+		while (i < n && s[i] != '.' && !(s[i] >= '0' && s[i] <= '9'))
+			i++;
+		if (i == 0)
+			return GO_DURATION_NO_UNIT;
+		uint64_t unit;
+		if (i == 2 && !memcmp(s, "ns", 2)) unit = 1;
+		else if (i == 2 && !memcmp(s, "us", 2)) unit = 1000;
+		else if (i == 3 && !memcmp(s, "\xc2\xb5s", 3)) unit = 1000; /* U+00B5 */
+		else if (i == 3 && !memcmp(s, "\xce\xbcs", 3)) unit = 1000; /* U+03BC */
+		else if (i == 2 && !memcmp(s, "ms", 2)) unit = 1000000;
+		else if (i == 1 && s[0] == 's') unit = 1000000000ULL;
+		else if (i == 1 && s[0] == 'm') unit = 60000000000ULL;
+		else if (i == 1 && s[0] == 'h') unit = 3600000000000ULL;
+		else {
+			*unit_at = (size_t)(s - s0);
+			*unit_len = i;
+			return GO_DURATION_BAD_UNIT;
+		}
+		s += i;
+		n -= i;
+		if (v > ((uint64_t)1 << 63) / unit)
+			return GO_DURATION_INVALID;
+		v *= unit;
+		if (f > 0) {
+			v += (uint64_t)((double)f * ((double)unit / scale));
+			if (v > (uint64_t)1 << 63)
+				return GO_DURATION_INVALID;
+		}
+		d += v;
+		if (d > (uint64_t)1 << 63)
+			return GO_DURATION_INVALID;
+	}
+	if (!neg && d > (uint64_t)INT64_MAX)
+		return GO_DURATION_INVALID;
+	*out = neg ? (int64_t)(0 - d) : (int64_t)d;
+	return GO_DURATION_OK;
 }

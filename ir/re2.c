@@ -5,14 +5,19 @@
  * regexp/syntax parser does (same acceptance, same error codes) and writes
  * an equivalent PCRE2 pattern in which every construct whose meaning
  * differs between the two engines is spelled out explicitly: literals as
- * \x{...}, Perl classes as ASCII ranges, `{` that is not a repetition as
- * \{, named groups as plain groups, quantified assertions wrapped in (?:).
+ * \x{...}, Perl and POSIX classes as ASCII ranges, `{` that is not a
+ * repetition as \{, named groups as plain groups (names are kept aside),
+ * quantified assertions wrapped in (?:), Go's empty class \P{Any} as (?!).
  * The translation needs no tree because Go's syntax is local: the only
  * context is the group stack (flags are not needed since PCRE2 inline
  * options have the same scope as Go's).
  *
- * Matching runs pcre2_dfa_match: no backtracking, so a hostile subject
- * cannot make a match take exponential time (RE2's guarantee).
+ * re2_match runs pcre2_dfa_match: no backtracking, so a hostile subject
+ * cannot make a match take exponential time (RE2's guarantee).  The other
+ * functions need Go's leftmost-first match with groups: pcre2_match under
+ * a match limit, then Go's loops over matches (regexp.go's allMatches,
+ * replaceAll, Split, expand) on top.  Capture groups keep Go's numbers
+ * because the translation writes "(" only for Go's captures.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -25,16 +30,22 @@
 
 #define MAX_NEST 1000
 #define MAX_REPEAT 1000
+#define MATCH_LIMIT 10000000 /* pcre2_match's backtracking steps */
+#define DEPTH_LIMIT 100000
 
 struct re2 {
 	pcre2_code *code;
+	pcre2_match_context *limits; /* bounds the backtracking of re2_find & co */
+	size_t ngroups;
+	char **names;                /* [ngroups]: group i + 1's name, or NULL */
+	size_t len;                  /* the pattern's length (Split looks at it) */
 };
 
 struct level {
 	size_t atom;        /* output offset of the last repeatable item */
 	bool have_atom;     /* is there one? */
-	bool atom_assert;   /* it is an assertion (needs (?:) to repeat) */
-	bool last_repeat;   /* the previous token was a repetition operator */
+	bool atom_wrap;     /* repeating it needs (?:): an assertion or a repetition */
+	const char *last_repeat; /* the previous token, when a repetition operator */
 	size_t flags_at;    /* offset of a flag group written after the atom */
 	bool flags_after;   /* there is one */
 	uint64_t atom_w;    /* product of counted repetitions inside the atom */
@@ -47,8 +58,10 @@ struct tr {
 	const char *p, *s, *e; /* cursor, start, end */
 	struct sbuf *out;
 	struct sbuf *err;
-	struct level st[MAX_NEST + 1];
-	size_t depth;
+	struct level *st;    /* the group stack, st[depth] on top */
+	size_t depth, cap;
+	char **names;        /* capture groups in order: name, or NULL */
+	size_t ngroups, names_cap;
 };
 
 static bool fail(struct tr *t, const char *code, const char *expr, size_t n)
@@ -58,6 +71,31 @@ static bool fail(struct tr *t, const char *code, const char *expr, size_t n)
 		sbuf_printf(t->err, "error parsing regexp: %s: `%.*s`", code, (int)n, expr);
 	}
 	return false;
+}
+
+/* A capture group opens: Go numbers them in the order of their "(". */
+static void add_group(struct tr *t, char *name)
+{
+	if (t->ngroups == t->names_cap) {
+		t->names_cap = t->names_cap ? 2 * t->names_cap : 8;
+		t->names = xrealloc(t->names, t->names_cap * sizeof *t->names);
+	}
+	t->names[t->ngroups++] = name;
+}
+
+static struct level *top(struct tr *t)
+{
+	return &t->st[t->depth];
+}
+
+static void push_level(struct tr *t, size_t open)
+{
+	struct level l = { .open = open, .w = 1, .multiline = top(t)->multiline };
+	if (++t->depth == t->cap) {
+		t->cap *= 2;
+		t->st = xrealloc(t->st, t->cap * sizeof *t->st);
+	}
+	t->st[t->depth] = l;
 }
 
 static bool is_alnum(uint32_t c)
@@ -83,17 +121,6 @@ static void put_rune(struct sbuf *o, uint32_t c)
 		sbuf_addc(o, '\\'), sbuf_addc(o, (char)c);
 	else
 		sbuf_printf(o, "\\x{%x}", (unsigned)c);
-}
-
-static int unhex(uint32_t c)
-{
-	if (c >= '0' && c <= '9')
-		return (int)(c - '0');
-	if (c >= 'a' && c <= 'f')
-		return (int)(c - 'a' + 10);
-	if (c >= 'A' && c <= 'F')
-		return (int)(c - 'A' + 10);
-	return -1;
 }
 
 /* Go's parseEscape: a single-rune escape at t->p (which is at the '\\').
@@ -139,7 +166,7 @@ static bool parse_escape(struct tr *t, const char **pp, uint32_t *out)
 					return false;
 				if (c == '}')
 					break;
-				int v = unhex(c);
+				int v = hex_digit(c);
 				if (v < 0)
 					goto bad;
 				r = r * 16 + (uint32_t)v;
@@ -153,12 +180,12 @@ static bool parse_escape(struct tr *t, const char **pp, uint32_t *out)
 			*pp = p;
 			return true;
 		}
-		int x = unhex(c);
+		int x = hex_digit(c);
 		if (p >= t->e)
 			goto bad;
 		if (!next_rune(t, &p, &c))
 			return false;
-		int y = unhex(c);
+		int y = hex_digit(c);
 		if (x < 0 || y < 0)
 			goto bad;
 		*out = (uint32_t)(x * 16 + y);
@@ -178,18 +205,73 @@ bad:
 	return fail(t, "invalid escape sequence", start, (size_t)(p - start));
 }
 
-/* Perl class escapes as class contents (ASCII, as Go defines them). */
-static const char *perl_class(char c)
+/* Go's ASCII classes (perl_groups.go): Perl escapes and POSIX names, as
+ * rune ranges.  They are written out as ranges (never as PCRE2's own
+ * classes) so that (?i) folds them the way Go folds a class: (?i)[[:upper:]]
+ * also matches k and the Kelvin sign. */
+struct ascii_class {
+	const char *name;
+	uint8_t n;          /* ranges */
+	uint32_t r[8];      /* lo, hi pairs, ascending */
+};
+
+static const struct ascii_class perl_classes[] = {
+	{ "d", 1, { '0', '9' } },
+	{ "s", 3, { '\t', '\n', '\f', '\r', ' ', ' ' } },
+	{ "w", 4, { '0', '9', 'A', 'Z', '_', '_', 'a', 'z' } },
+};
+
+static const struct ascii_class posix_classes[] = {
+	{ "alnum", 3, { '0', '9', 'A', 'Z', 'a', 'z' } },
+	{ "alpha", 2, { 'A', 'Z', 'a', 'z' } },
+	{ "ascii", 1, { 0, 0x7f } },
+	{ "blank", 2, { '\t', '\t', ' ', ' ' } },
+	{ "cntrl", 2, { 0, 0x1f, 0x7f, 0x7f } },
+	{ "digit", 1, { '0', '9' } },
+	{ "graph", 1, { '!', '~' } },
+	{ "lower", 1, { 'a', 'z' } },
+	{ "print", 1, { ' ', '~' } },
+	{ "punct", 4, { '!', '/', ':', '@', '[', '`', '{', '~' } },
+	{ "space", 2, { '\t', '\r', ' ', ' ' } },
+	{ "upper", 1, { 'A', 'Z' } },
+	{ "word", 4, { '0', '9', 'A', 'Z', '_', '_', 'a', 'z' } },
+	{ "xdigit", 3, { '0', '9', 'A', 'F', 'a', 'f' } },
+};
+
+static void put_range(struct sbuf *o, uint32_t lo, uint32_t hi)
 {
-	switch (c) {
-	case 'd': return "0-9";
-	case 'D': return "\\x{0}-/:-\\x{10ffff}";
-	case 's': return "\\x{9}\\x{a}\\x{c}\\x{d}\\x{20}";
-	case 'S': return "\\x{0}-\\x{8}\\x{b}\\x{e}-\\x{1f}\\x{21}-\\x{10ffff}";
-	case 'w': return "0-9A-Z_a-z";
-	case 'W': return "\\x{0}-/:-@\\[-\\^`\\{-\\x{10ffff}";
-	default: return NULL;
+	put_rune(o, lo);
+	if (hi != lo) {
+		sbuf_addc(o, '-');
+		put_rune(o, hi);
 	}
+}
+
+/* The class's ranges, or (neg) those of its complement, as class contents. */
+static void put_class(struct sbuf *o, const struct ascii_class *c, bool neg)
+{
+	uint32_t next = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		uint32_t lo = c->r[2 * i], hi = c->r[2 * i + 1];
+		if (!neg)
+			put_range(o, lo, hi);
+		else if (lo > next)
+			put_range(o, next, lo - 1);
+		next = hi + 1;
+	}
+	if (neg)
+		put_range(o, next, 0x10ffff);
+}
+
+/* The class of escape \c when c is d, s, w or their negations D, S, W. */
+static const struct ascii_class *perl_class(char c, bool *neg)
+{
+	for (size_t i = 0; i < sizeof perl_classes / sizeof perl_classes[0]; i++)
+		if ((c | 0x20) == perl_classes[i].name[0]) {
+			*neg = c != perl_classes[i].name[0];
+			return &perl_classes[i];
+		}
+	return NULL;
 }
 
 /* \p{Name}, \pN, \P..., at *pp (the backslash).  Writes class contents
@@ -254,10 +336,8 @@ static int unicode_class(struct tr *t, const char **pp, struct sbuf *o)
 	if (!ok_chars)
 		return (fail(t, "invalid character class range", s, (size_t)(p - s)), -1);
 	if (!strcmp(canon, "Any")) {
-		if (!neg)
+		if (!neg) /* \P{Any} is the empty class: nothing to write */
 			sbuf_adds(o, "\\x{0}-\\x{10ffff}");
-		else
-			return (fail(t, "invalid character class range", s, (size_t)(p - s)), -1);
 	} else if (!strcmp(canon, "Ascii")) {
 		sbuf_adds(o, neg ? "\\x{80}-\\x{10ffff}" : "\\x{0}-\\x{7f}");
 	} else if (!strcmp(canon, "Assigned")) {
@@ -270,11 +350,6 @@ static int unicode_class(struct tr *t, const char **pp, struct sbuf *o)
 	*pp = p;
 	return 1;
 }
-
-static const char *const posix_names[] = {
-	"alnum", "alpha", "ascii", "blank", "cntrl", "digit", "graph", "lower",
-	"print", "punct", "space", "upper", "word", "xdigit", NULL,
-};
 
 /* [[:name:]] inside a class: 0 not one, 1 ok, -1 error. */
 static int posix_class(struct tr *t, const char **pp, struct sbuf *o)
@@ -297,9 +372,9 @@ static int posix_class(struct tr *t, const char **pp, struct sbuf *o)
 		name++;
 	}
 	size_t n = (size_t)(end - name);
-	for (const char *const *p = posix_names; *p; p++)
-		if (strlen(*p) == n && !memcmp(*p, name, n)) {
-			sbuf_printf(o, "[:%s%s:]", neg ? "^" : "", *p);
+	for (size_t i = 0; i < sizeof posix_classes / sizeof posix_classes[0]; i++)
+		if (strlen(posix_classes[i].name) == n && !memcmp(posix_classes[i].name, name, n)) {
+			put_class(o, &posix_classes[i], neg);
 			*pp = end + 2;
 			return 1;
 		}
@@ -311,35 +386,31 @@ static bool parse_class(struct tr *t)
 	const char *s = t->p;
 	const char *p = s + 1;
 	struct sbuf *o = t->out;
+	size_t start = o->len;
+	bool neg = p < t->e && *p == '^';
 	sbuf_addc(o, '[');
-	if (p < t->e && *p == '^') {
+	if (neg) {
 		sbuf_addc(o, '^');
 		p++; /* regexp.Compile sets ClassNL: [^a] matches \n, as in PCRE2 */
 	}
+	size_t body = o->len;
 	bool first = true;
-	size_t items = 0;
 	while (p >= t->e || *p != ']' || first) {
 		if (p >= t->e)
 			return fail(t, "missing closing ]", s, (size_t)(t->e - s));
 		first = false;
 		int r = posix_class(t, &p, o);
+		if (r == 0)
+			r = unicode_class(t, &p, o);
 		if (r < 0)
 			return false;
-		if (r > 0) {
-			items++;
+		if (r > 0)
 			continue;
-		}
-		r = unicode_class(t, &p, o);
-		if (r < 0)
-			return false;
-		if (r > 0) {
-			items++;
-			continue;
-		}
-		if (t->e - p >= 2 && p[0] == '\\' && perl_class(p[1])) {
-			sbuf_adds(o, perl_class(p[1]));
+		const struct ascii_class *pc;
+		bool pneg;
+		if (t->e - p >= 2 && p[0] == '\\' && (pc = perl_class(p[1], &pneg))) {
+			put_class(o, pc, pneg);
 			p += 2;
-			items++;
 			continue;
 		}
 		const char *rng = p;
@@ -364,32 +435,16 @@ static bool parse_class(struct tr *t)
 			if (hi < lo)
 				return fail(t, "invalid character class range", rng, (size_t)(p - rng));
 		}
-		put_rune(o, lo);
-		if (hi != lo) {
-			sbuf_addc(o, '-');
-			put_rune(o, hi);
-		}
-		items++;
+		put_range(o, lo, hi);
 	}
-	(void)items;
 	sbuf_addc(o, ']');
+	if (o->len == body + 1) { /* only \P{Any}: PCRE2 has no empty class */
+		sbuf_truncate(o, start);
+		sbuf_adds(o, neg ? "[\\x{0}-\\x{10ffff}]" : "(?!)");
+		top(t)->atom_wrap = !neg;
+	}
 	t->p = p + 1;
 	return true;
-}
-
-static struct level *top(struct tr *t)
-{
-	return &t->st[t->depth];
-}
-
-static void push_level(struct tr *t, size_t open)
-{
-	bool m = top(t)->multiline;
-	t->depth++;
-	memset(top(t), 0, sizeof *top(t));
-	top(t)->open = open;
-	top(t)->w = 1;
-	top(t)->multiline = m;
 }
 
 static void apply_m(struct level *l, const char *on, size_t non, const char *off, size_t noff)
@@ -405,7 +460,7 @@ static void atom_begin(struct tr *t, bool assertion)
 	struct level *l = top(t);
 	l->atom = t->out->len;
 	l->have_atom = true;
-	l->atom_assert = assertion;
+	l->atom_wrap = assertion;
 	l->flags_after = false;
 	l->atom_w = 1;
 }
@@ -415,8 +470,9 @@ static bool repeat(struct tr *t, const char *before, const char *after, const ch
 	int min, int max, bool counted)
 {
 	struct level *l = top(t);
-	if (l->last_repeat)
-		return fail(t, "invalid nested repetition operator", before, (size_t)(after - before));
+	if (l->last_repeat) /* Go quotes both operators: `**`, `{2}{3}` */
+		return fail(t, "invalid nested repetition operator", l->last_repeat,
+			(size_t)(after - l->last_repeat));
 	if (!l->have_atom)
 		return fail(t, "missing argument to repetition operator", before, (size_t)(after - before));
 	uint64_t w = l->atom_w;
@@ -436,24 +492,25 @@ static bool repeat(struct tr *t, const char *before, const char *after, const ch
 		memcpy(flagbuf, t->out->buf + l->flags_at, flaglen);
 		sbuf_truncate(t->out, l->flags_at);
 	}
-	/* Wrap every quantified atom: PCRE2 refuses to repeat assertions and
-	 * reads `a{2}{3}`-like sequences differently. */
-	size_t alen = t->out->len - l->atom;
-	sbuf_grow(t->out, 4);
-	memmove(t->out->buf + l->atom + 3, t->out->buf + l->atom, alen);
-	memcpy(t->out->buf + l->atom, "(?:", 3);
-	t->out->len += 3;
-	t->out->buf[t->out->len] = '\0';
-	sbuf_addc(t->out, ')');
+	/* PCRE2 refuses to repeat an assertion and reads a repeated repetition
+	 * (Go's `a{2}(?i){3}`) differently: those atoms get (?:) around them. */
+	if (l->atom_wrap) {
+		size_t alen = t->out->len - l->atom;
+		sbuf_grow(t->out, 4);
+		memmove(t->out->buf + l->atom + 3, t->out->buf + l->atom, alen);
+		memcpy(t->out->buf + l->atom, "(?:", 3);
+		t->out->len += 3;
+		t->out->buf[t->out->len] = '\0';
+		sbuf_addc(t->out, ')');
+	}
 	sbuf_adds(t->out, q);
 	if (flaglen)
 		sbuf_add(t->out, flagbuf, flaglen);
 	l->flags_after = false;
-	l->atom_assert = false;
+	l->atom_wrap = true;
 	l->atom_w = w;
 	if (w > l->w)
 		l->w = w;
-	l->last_repeat = true;
 	return true;
 }
 
@@ -510,6 +567,19 @@ static bool parse_repeat(const char *s, const char *e, int *min, int *max, const
 	return true;
 }
 
+/* PCRE2's (?on-off) or (?on-off: (end ')' or ':'): the same scope as Go's. */
+static void put_flags(struct sbuf *o, const char *on, size_t non, const char *off, size_t noff,
+	char end)
+{
+	sbuf_adds(o, "(?");
+	sbuf_add(o, on, non);
+	if (noff) {
+		sbuf_addc(o, '-');
+		sbuf_add(o, off, noff);
+	}
+	sbuf_addc(o, end);
+}
+
 static bool perl_flags(struct tr *t)
 {
 	const char *s = t->p;
@@ -543,6 +613,7 @@ static bool perl_flags(struct tr *t)
 		size_t open = t->out->len;
 		sbuf_addc(t->out, '(');
 		push_level(t, open);
+		add_group(t, xstrndup(ns, (size_t)(end - ns)));
 		t->p = end + 1;
 		return true;
 	}
@@ -578,26 +649,14 @@ static bool perl_flags(struct tr *t)
 				if (t->depth >= MAX_NEST)
 					return fail(t, "expression nests too deeply", t->s, (size_t)(t->e - t->s));
 				size_t open = t->out->len;
-				sbuf_adds(t->out, "(?");
-				sbuf_add(t->out, on, non);
-				if (noff) {
-					sbuf_addc(t->out, '-');
-					sbuf_add(t->out, off, noff);
-				}
-				sbuf_addc(t->out, ':');
+				put_flags(t->out, on, non, off, noff, ':');
 				push_level(t, open);
 				apply_m(top(t), on, non, off, noff);
 			} else if (non || noff) {
 				apply_m(top(t), on, non, off, noff);
 				struct level *l = top(t);
 				size_t at = t->out->len;
-				sbuf_adds(t->out, "(?");
-				sbuf_add(t->out, on, non);
-				if (noff) {
-					sbuf_addc(t->out, '-');
-					sbuf_add(t->out, off, noff);
-				}
-				sbuf_addc(t->out, ')');
+				put_flags(t->out, on, non, off, noff, ')');
 				if (l->have_atom && !l->flags_after) {
 					l->flags_after = true;
 					l->flags_at = at;
@@ -613,13 +672,30 @@ bad:
 	return fail(t, "invalid or unsupported Perl syntax", s, (size_t)(p - s));
 }
 
-bool re2_translate(const char *pattern, size_t len, struct sbuf *out, struct sbuf *err)
+static void free_names(char **names, size_t n)
 {
-	struct tr *t = xcalloc(1, sizeof *t);
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+static void tr_release(struct tr *t)
+{
+	free(t->st);
+	free_names(t->names, t->ngroups);
+}
+
+/* The translation into out; t->names lists the capture groups (also on
+ * failure: tr_release frees them). */
+static bool translate(struct tr *t, const char *pattern, size_t len, struct sbuf *out,
+	struct sbuf *err)
+{
 	t->p = t->s = pattern;
 	t->e = pattern + len;
 	t->out = out;
 	t->err = err;
+	t->cap = 16;
+	t->st = xcalloc(t->cap, sizeof *t->st);
 	t->st[0].w = 1;
 	bool ok = true;
 	while (ok && t->p < t->e) {
@@ -629,7 +705,7 @@ bool re2_translate(const char *pattern, size_t len, struct sbuf *out, struct sbu
 		switch (*s) {
 		case '(':
 			if (t->e - s >= 2 && s[1] == '?') {
-				l->last_repeat = false;
+				l->last_repeat = NULL;
 				ok = perl_flags(t);
 				continue;
 			}
@@ -641,6 +717,7 @@ bool re2_translate(const char *pattern, size_t len, struct sbuf *out, struct sbu
 				size_t open = out->len;
 				sbuf_addc(out, '(');
 				push_level(t, open);
+				add_group(t, NULL);
 			}
 			t->p++;
 			continue;
@@ -662,7 +739,7 @@ bool re2_translate(const char *pattern, size_t len, struct sbuf *out, struct sbu
 			struct level *up = top(t);
 			up->atom = open;
 			up->have_atom = true;
-			up->atom_assert = false;
+			up->atom_wrap = false;
 			up->flags_after = false;
 			up->atom_w = w;
 			if (w > up->w)
@@ -778,18 +855,25 @@ bool re2_translate(const char *pattern, size_t len, struct sbuf *out, struct sbu
 			}
 			if (r > 0) {
 				atom_begin(t, false);
-				sbuf_addc(out, '[');
-				sbuf_add(out, cls.buf, cls.len);
-				sbuf_addc(out, ']');
+				if (cls.len) {
+					sbuf_addc(out, '[');
+					sbuf_add(out, cls.buf, cls.len);
+					sbuf_addc(out, ']');
+				} else {
+					sbuf_adds(out, "(?!)"); /* \P{Any} */
+					top(t)->atom_wrap = true;
+				}
 				sbuf_release(&cls);
 				t->p = p;
 				break;
 			}
 			sbuf_release(&cls);
-			if (t->e - s >= 2 && perl_class(s[1])) {
+			const struct ascii_class *pc;
+			bool pneg;
+			if (t->e - s >= 2 && (pc = perl_class(s[1], &pneg))) {
 				atom_begin(t, false);
 				sbuf_addc(out, '[');
-				sbuf_adds(out, perl_class(s[1]));
+				put_class(out, pc, pneg);
 				sbuf_addc(out, ']');
 				t->p += 2;
 				break;
@@ -818,21 +902,28 @@ bool re2_translate(const char *pattern, size_t len, struct sbuf *out, struct sbu
 		}
 		}
 		if (ok)
-			top(t)->last_repeat = was_repeat;
+			top(t)->last_repeat = was_repeat ? s : NULL;
 	}
 	if (ok && t->depth > 0)
 		ok = fail(t, "missing closing )", t->s, len);
-	free(t);
+	return ok;
+}
+
+bool re2_translate(const char *pattern, size_t len, struct sbuf *out, struct sbuf *err)
+{
+	struct tr t = { 0 };
+	bool ok = translate(&t, pattern, len, out, err);
+	tr_release(&t);
 	return ok;
 }
 
 struct re2 *re2_compile(const char *pattern, size_t len, struct sbuf *err)
 {
 	struct sbuf pc = SBUF_INIT;
-	if (!re2_translate(pattern, len, &pc, err)) {
-		sbuf_release(&pc);
-		return NULL;
-	}
+	struct tr tr = { 0 }, *t = &tr;
+	struct re2 *re = NULL;
+	if (!translate(t, pattern, len, &pc, err))
+		goto out;
 	pcre2_compile_context *cc = pcre2_compile_context_create(NULL);
 	if (!cc)
 		mc_oom(0);
@@ -840,8 +931,7 @@ struct re2 *re2_compile(const char *pattern, size_t len, struct sbuf *err)
 	int ec;
 	PCRE2_SIZE eo;
 	pcre2_code *code = pcre2_compile((PCRE2_SPTR)pc.buf, pc.len,
-		PCRE2_UTF | PCRE2_ALT_CIRCUMFLEX |
-		PCRE2_NO_AUTO_CAPTURE, &ec, &eo, cc);
+		PCRE2_UTF | PCRE2_ALT_CIRCUMFLEX | PCRE2_NEVER_BACKSLASH_C, &ec, &eo, cc);
 	pcre2_compile_context_free(cc);
 	if (!code) {
 		if (err) {
@@ -850,12 +940,23 @@ struct re2 *re2_compile(const char *pattern, size_t len, struct sbuf *err)
 			sbuf_reset(err);
 			sbuf_printf(err, "error compiling regexp `%.*s`: %s", (int)len, pattern, (char *)msg);
 		}
-		sbuf_release(&pc);
-		return NULL;
+		goto out;
 	}
-	sbuf_release(&pc);
-	struct re2 *re = xmalloc(sizeof *re);
+	re = xcalloc(1, sizeof *re);
 	re->code = code;
+	re->limits = pcre2_match_context_create(NULL);
+	if (!re->limits)
+		mc_oom(0);
+	pcre2_set_match_limit(re->limits, MATCH_LIMIT);
+	pcre2_set_depth_limit(re->limits, DEPTH_LIMIT);
+	re->ngroups = t->ngroups;
+	re->names = t->names; /* now re's */
+	t->names = NULL;
+	t->ngroups = 0;
+	re->len = len;
+out:
+	tr_release(t);
+	sbuf_release(&pc);
 	return re;
 }
 
@@ -864,27 +965,79 @@ void re2_free(struct re2 *re)
 	if (!re)
 		return;
 	pcre2_code_free(re->code);
+	pcre2_match_context_free(re->limits);
+	free_names(re->names, re->ngroups);
 	free(re);
 }
 
+size_t re2_groups(const struct re2 *re)
+{
+	return re->ngroups;
+}
+
+const char *re2_group_name(const struct re2 *re, size_t i)
+{
+	return i >= 1 && i <= re->ngroups && re->names[i - 1] ? re->names[i - 1] : "";
+}
+
+/* ---- subjects ---- */
+
+/* What PCRE2 matches: valid UTF-8.  Go reads each byte of an invalid
+ * sequence as U+FFFD (of width 1), so such bytes become U+FFFD's encoding,
+ * and orig maps offsets in it back to the caller's string. */
+struct subject {
+	const char *s;
+	size_t n;
+	size_t *orig;      /* n + 1 offsets, or NULL when s is the caller's */
+	struct sbuf fixed;
+};
+
+static void subject_init(struct subject *t, const char *s, size_t n, bool map)
+{
+	t->s = n ? s : "";
+	t->n = n;
+	t->orig = NULL;
+	sbuf_init(&t->fixed);
+	if (utf8_invalid_at(s, n) == n)
+		return;
+	if (map) /* an invalid byte grows to three */
+		t->orig = xmalloc((3 * n + 1) * sizeof *t->orig);
+	size_t w = 0;
+	for (size_t i = 0; i < n;) {
+		uint32_t r;
+		size_t k = utf8_decode(s + i, n - i, &r);
+		bool invalid = r == 0xFFFD && k == 1;
+		sbuf_add(&t->fixed, invalid ? "\xEF\xBF\xBD" : s + i, invalid ? 3 : k);
+		for (size_t j = 0; map && j < (invalid ? 3 : k); j++)
+			t->orig[w++] = invalid ? i : i + j;
+		i += k;
+	}
+	if (map)
+		t->orig[w] = n;
+	t->s = t->fixed.buf;
+	t->n = t->fixed.len;
+}
+
+static void subject_release(struct subject *t)
+{
+	free(t->orig);
+	sbuf_release(&t->fixed);
+}
+
+/* The caller's offsets for the subject's offsets in m (2 * (groups + 1)). */
+static void subject_orig(const struct subject *t, size_t *m, size_t k)
+{
+	for (size_t i = 0; t->orig && i < k; i++)
+		if (m[i] != RE2_UNSET)
+			m[i] = t->orig[m[i]];
+}
+
+/* ---- matching ---- */
+
 bool re2_match(const struct re2 *re, const char *s, size_t n)
 {
-	/* Go reads each byte of an invalid sequence as U+FFFD; the DFA
-	 * matcher wants valid UTF-8, so give it exactly that reading. */
-	struct sbuf fixed = SBUF_INIT;
-	if (!utf8_valid(s, n)) {
-		for (size_t i = 0; i < n;) {
-			uint32_t r;
-			size_t k = utf8_decode(s + i, n - i, &r);
-			if (r == 0xFFFD && k == 1)
-				sbuf_add(&fixed, "\xEF\xBF\xBD", 3);
-			else
-				sbuf_add(&fixed, s + i, k);
-			i += k;
-		}
-		s = fixed.buf;
-		n = fixed.len;
-	}
+	struct subject t;
+	subject_init(&t, s, n, false);
 	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
 	if (!md)
 		mc_oom(0);
@@ -893,7 +1046,7 @@ bool re2_match(const struct re2 *re, const char *s, size_t n)
 	size_t wsn = sizeof ws_small / sizeof ws_small[0];
 	int rc;
 	for (;;) {
-		rc = pcre2_dfa_match(re->code, (PCRE2_SPTR)(n ? s : ""), n, 0,
+		rc = pcre2_dfa_match(re->code, (PCRE2_SPTR)t.s, t.n, 0,
 			PCRE2_DFA_SHORTEST | PCRE2_NO_UTF_CHECK, md, NULL, ws, wsn);
 		if (rc != PCRE2_ERROR_DFA_WSSIZE || wsn >= (1u << 22))
 			break;
@@ -905,6 +1058,282 @@ bool re2_match(const struct re2 *re, const char *s, size_t n)
 	if (ws != ws_small)
 		free(ws);
 	pcre2_match_data_free(md);
-	sbuf_release(&fixed);
+	subject_release(&t);
 	return rc >= 0;
+}
+
+/* A search: the compiled pattern, the subject and PCRE2's match data. */
+struct search {
+	const struct re2 *re;
+	struct subject t;
+	pcre2_match_data *md;
+	size_t *m;   /* 2 * (groups + 1) offsets */
+	size_t nm;
+};
+
+static void search_init(struct search *x, const struct re2 *re, const char *s, size_t n)
+{
+	x->re = re;
+	subject_init(&x->t, s, n, true);
+	x->md = pcre2_match_data_create_from_pattern(re->code, NULL);
+	if (!x->md)
+		mc_oom(0);
+	x->nm = 2 * (re->ngroups + 1);
+	x->m = xmalloc(x->nm * sizeof *x->m);
+}
+
+static void search_release(struct search *x)
+{
+	pcre2_match_data_free(x->md);
+	free(x->m);
+	subject_release(&x->t);
+}
+
+/* Go's doExecute: the leftmost-first match at or after subject offset pos
+ * into x->m (subject offsets).  1, 0 when there is none, -1 when PCRE2
+ * gave up (the backtracking limits). */
+static int exec(struct search *x, size_t pos)
+{
+	int rc = pcre2_match(x->re->code, (PCRE2_SPTR)x->t.s, x->t.n, pos, PCRE2_NO_UTF_CHECK,
+		x->md, x->re->limits);
+	if (rc == PCRE2_ERROR_NOMATCH)
+		return 0;
+	if (rc < 0)
+		return -1;
+	const PCRE2_SIZE *v = pcre2_get_ovector_pointer(x->md);
+	for (size_t i = 0; i < x->nm; i += 2) {
+		bool set = i / 2 < (size_t)rc && v[i] != PCRE2_UNSET;
+		x->m[i] = set ? v[i] : RE2_UNSET;
+		x->m[i + 1] = set ? v[i + 1] : RE2_UNSET;
+	}
+	return 1;
+}
+
+/* The width of the rune at subject offset pos (0 at the end). */
+static size_t rune_at(const struct subject *t, size_t pos)
+{
+	uint32_t r;
+	return pos < t->n ? utf8_decode(t->s + pos, t->n - pos, &r) : 0;
+}
+
+int re2_find(const struct re2 *re, const char *s, size_t n, size_t *m)
+{
+	struct search x;
+	search_init(&x, re, s, n);
+	int rc = exec(&x, 0);
+	if (rc == 1) {
+		subject_orig(&x.t, x.m, x.nm);
+		memcpy(m, x.m, x.nm * sizeof *m);
+	}
+	search_release(&x);
+	return rc;
+}
+
+/* Go's allMatches: an empty match right after the previous match does not
+ * count, and the search moves on by at least one rune. */
+int re2_find_all(const struct re2 *re, const char *s, size_t n, long max, re2_each_fn *fn,
+	void *arg)
+{
+	struct search x;
+	search_init(&x, re, s, n);
+	size_t *m = xmalloc(x.nm * sizeof *m);
+	size_t pos = 0, prev_end = RE2_UNSET;
+	int rc = 0;
+	for (long i = 0; (max < 0 || i < max) && pos <= x.t.n;) {
+		rc = exec(&x, pos);
+		if (rc <= 0)
+			break;
+		bool accept = true;
+		if (x.m[1] == pos) {
+			accept = x.m[0] != prev_end;
+			size_t w = rune_at(&x.t, pos);
+			pos = w ? pos + w : x.t.n + 1;
+		} else {
+			pos = x.m[1];
+		}
+		prev_end = x.m[1];
+		if (accept) {
+			memcpy(m, x.m, x.nm * sizeof *m);
+			subject_orig(&x.t, m, x.nm);
+			fn(arg, m);
+			i++;
+		}
+	}
+	free(m);
+	search_release(&x);
+	return rc < 0 ? -1 : 0;
+}
+
+/* extract: a leading name or {name} (after a '$') of tpl[0..n): its
+ * length in the template (0 when malformed), the name and its number (-1
+ * when it is not a number). */
+static size_t extract(const char *tpl, size_t n, const char **name, size_t *nl, long *num)
+{
+	size_t i = 0;
+	bool brace = n > 0 && tpl[0] == '{';
+	if (brace)
+		i++;
+	size_t start = i;
+	while (i < n) {
+		uint32_t r;
+		size_t w = utf8_decode(tpl + i, n - i, &r);
+		if (!go_is_letter(r) && !go_is_digit(r) && r != '_')
+			break;
+		i += w;
+	}
+	if (i == start)
+		return 0;
+	*name = tpl + start;
+	*nl = i - start;
+	if (brace) {
+		if (i >= n || tpl[i] != '}')
+			return 0;
+		i++;
+	}
+	*num = 0;
+	for (size_t k = 0; k < *nl; k++) {
+		char c = (*name)[k];
+		if (c < '0' || c > '9' || *num >= 100000000) {
+			*num = -1;
+			break;
+		}
+		*num = *num * 10 + (c - '0');
+	}
+	if ((*name)[0] == '0' && *nl > 1)
+		*num = -1; /* leading zeros */
+	return i;
+}
+
+void re2_expand(const struct re2 *re, struct sbuf *out, const char *tpl, size_t tn,
+	const char *s, const size_t *m)
+{
+	size_t i = 0;
+	for (;;) {
+		const char *d = memchr(tpl + i, '$', tn - i);
+		if (!d)
+			break;
+		sbuf_add(out, tpl + i, (size_t)(d - tpl) - i);
+		i = (size_t)(d - tpl) + 1;
+		if (i < tn && tpl[i] == '$') { /* $$ is $ */
+			sbuf_addc(out, '$');
+			i++;
+			continue;
+		}
+		const char *name;
+		size_t nl;
+		long num;
+		size_t used = extract(tpl + i, tn - i, &name, &nl, &num);
+		if (!used) { /* malformed: the $ is text */
+			sbuf_addc(out, '$');
+			continue;
+		}
+		i += used;
+		size_t g = RE2_UNSET;
+		if (num >= 0) {
+			if ((size_t)num <= re->ngroups)
+				g = (size_t)num;
+		} else {
+			for (size_t k = 1; k <= re->ngroups; k++) {
+				const char *gn = re->names[k - 1];
+				if (gn && strlen(gn) == nl && !memcmp(gn, name, nl) &&
+				    m[2 * k] != RE2_UNSET) {
+					g = k;
+					break;
+				}
+			}
+		}
+		if (g != RE2_UNSET && m[2 * g] != RE2_UNSET)
+			sbuf_add(out, s + m[2 * g], m[2 * g + 1] - m[2 * g]);
+	}
+	sbuf_add(out, tpl + i, tn - i);
+}
+
+/* Go's replaceAll: no replacement for an empty match right after the
+ * previous match; the unmatched text is copied from the caller's bytes. */
+int re2_replace(const struct re2 *re, const char *s, size_t n, const char *repl, size_t rn,
+	bool literal, struct sbuf *out)
+{
+	struct search x;
+	search_init(&x, re, s, n);
+	s = n ? s : "";
+	size_t last = 0, search = 0; /* last: the caller's offset, search: the subject's */
+	size_t last_t = 0;           /* last in the subject */
+	int rc = 0;
+	while (search <= x.t.n) {
+		rc = exec(&x, search);
+		if (rc <= 0)
+			break;
+		size_t end_t = x.m[1], start_t = x.m[0];
+		bool insert = end_t > last_t || start_t == 0;
+		subject_orig(&x.t, x.m, x.nm);
+		sbuf_add(out, s + last, x.m[0] - last);
+		if (insert) {
+			if (literal)
+				sbuf_add(out, repl, rn);
+			else
+				re2_expand(re, out, repl, rn, s, x.m);
+		}
+		last = x.m[1];
+		last_t = end_t;
+		size_t w = rune_at(&x.t, search);
+		if (search + w > end_t)
+			search += w;
+		else if (search + 1 > end_t)
+			search++;
+		else
+			search = end_t;
+	}
+	if (rc >= 0)
+		sbuf_add(out, s + last, n - last);
+	search_release(&x);
+	return rc < 0 ? -1 : 0;
+}
+
+struct split {
+	re2_piece_fn *fn;
+	void *arg;
+	const char *s;
+	long max;
+	long pieces;
+	size_t beg, end;
+};
+
+static void split_at(void *arg, const size_t *m)
+{
+	struct split *sp = arg;
+	if (sp->max > 0 && sp->pieces == sp->max - 1)
+		return;
+	sp->end = m[0];
+	if (m[1] != 0) {
+		sp->fn(sp->arg, sp->s + sp->beg, sp->end - sp->beg);
+		sp->pieces++;
+	}
+	sp->beg = m[1];
+}
+
+int re2_split(const struct re2 *re, const char *s, size_t n, long max, re2_piece_fn *fn,
+	void *arg)
+{
+	if (max == 0)
+		return 0;
+	s = n ? s : "";
+	if (re->len > 0 && n == 0) {
+		fn(arg, s, 0);
+		return 0;
+	}
+	struct split sp = { fn, arg, s, max, 0, 0, 0 };
+	if (re2_find_all(re, s, n, max, split_at, &sp))
+		return -1;
+	if (sp.end != n)
+		fn(arg, s + sp.beg, n - sp.beg);
+	return 0;
+}
+
+void re2_quote_meta(struct sbuf *out, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] && strchr("\\.+*?()|[]{}^$", s[i]))
+			sbuf_addc(out, '\\');
+		sbuf_addc(out, s[i]);
+	}
 }

@@ -211,6 +211,22 @@ char *sbuf_detach(struct sbuf *sb, size_t *len)
 	return p;
 }
 
+const char *mem_find(const char *h, size_t hn, const char *nd, size_t nn)
+{
+	if (nn == 0)
+		return h;
+	while (hn >= nn) {
+		const char *p = memchr(h, nd[0], hn - nn + 1);
+		if (!p)
+			return NULL;
+		if (!memcmp(p, nd, nn))
+			return p;
+		hn -= (size_t)(p - h) + 1;
+		h = p + 1;
+	}
+	return NULL;
+}
+
 /* ---- base64 ---- */
 
 static const char b64chars[] =
@@ -235,7 +251,7 @@ void b64_encode(struct sbuf *out, const void *p, size_t n)
 	}
 }
 
-static int b64val(unsigned char c)
+int b64_digit(unsigned char c)
 {
 	if (c >= 'A' && c <= 'Z')
 		return c - 'A';
@@ -250,39 +266,76 @@ static int b64val(unsigned char c)
 	return -1;
 }
 
-bool b64_decode(struct sbuf *out, const char *s, size_t n)
+/* Go's decodeQuantum for a padded, non-strict encoding: four digits at a
+ * time (\r and \n skipped anywhere), "=" or "==" only to end the input,
+ * unused low bits of the last quantum ignored. */
+bool b64_decode_at(struct sbuf *out, const char *src, size_t len, size_t *bad)
 {
-	/* Go's StdEncoding ignores \r and \n; everything else must be in the
-	 * alphabet, with padding only at the end. */
-	unsigned acc = 0;
-	int bits = 0, pad = 0;
-	size_t seen = 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '\r' || c == '\n')
-			continue;
-		seen++;
-		if (c == '=') {
-			pad++;
-			continue;
+	size_t si = 0;
+	for (;;) {
+		int dbuf[4] = { 0, 0, 0, 0 };
+		size_t dlen = 4;
+		bool err = false;
+		size_t erroff = 0;
+		for (size_t j = 0; j < 4; j++) {
+			if (si == len) {
+				if (j == 0)
+					return true;
+				*bad = si - j;
+				return false;
+			}
+			unsigned char in = (unsigned char)src[si++];
+			int v = b64_digit(in);
+			if (v >= 0) {
+				dbuf[j] = v;
+				continue;
+			}
+			if (in == '\n' || in == '\r') {
+				j--;
+				continue;
+			}
+			if (in != '=' || j < 2) {
+				*bad = si - 1;
+				return false;
+			}
+			if (j == 2) {
+				/* "==" is expected, the first '=' is consumed */
+				while (si < len && (src[si] == '\n' || src[si] == '\r'))
+					si++;
+				if (si == len) {
+					*bad = len;
+					return false;
+				}
+				if (src[si] != '=') {
+					*bad = si - 1;
+					return false;
+				}
+				si++;
+			}
+			while (si < len && (src[si] == '\n' || src[si] == '\r'))
+				si++;
+			if (si < len) { /* trailing garbage */
+				err = true;
+				erroff = si;
+			}
+			dlen = j;
+			break;
 		}
-		if (pad)
+		unsigned val = (unsigned)dbuf[0] << 18 | (unsigned)dbuf[1] << 12 |
+			(unsigned)dbuf[2] << 6 | (unsigned)dbuf[3];
+		if (dlen >= 2)
+			sbuf_addc(out, (char)(val >> 16));
+		if (dlen >= 3)
+			sbuf_addc(out, (char)(val >> 8));
+		if (dlen >= 4)
+			sbuf_addc(out, (char)val);
+		if (err) {
+			*bad = erroff;
 			return false;
-		int v = b64val(c);
-		if (v < 0)
-			return false;
-		acc = acc << 6 | (unsigned)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			sbuf_addc(out, (char)((acc >> bits) & 0xff));
 		}
+		if (dlen < 4)
+			return true;
 	}
-	if (seen % 4 != 0 || pad > 2)
-		return false;
-	if (pad && (bits == 0 || (acc & ((1u << bits) - 1)) != 0))
-		return false;
-	return true;
 }
 
 /* ---- UTF-8 ---- */
@@ -341,6 +394,37 @@ size_t utf8_invalid_at(const char *p, size_t n)
 		i += l;
 	}
 	return n;
+}
+
+size_t utf8_decode_last(const char *p, size_t n, uint32_t *r)
+{
+	size_t st = n - 1, lim = n >= 4 ? n - 4 : 0;
+	if ((unsigned char)p[st] < 0x80) {
+		*r = (unsigned char)p[st];
+		return 1;
+	}
+	while (st > lim && ((unsigned char)p[st] & 0xc0) == 0x80)
+		st--;
+	size_t w = utf8_decode(p + st, n - st, r);
+	if (st + w != n) {
+		*r = 0xfffd;
+		return 1;
+	}
+	return w;
+}
+
+size_t utf8_count(const char *p, size_t n)
+{
+	size_t c = 0;
+	for (size_t i = 0; i < n; c++) {
+		if ((unsigned char)p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		uint32_t r;
+		i += utf8_decode(p + i, n - i, &r);
+	}
+	return c;
 }
 
 bool utf8_valid(const char *p, size_t n)

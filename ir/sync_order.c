@@ -196,8 +196,12 @@ static int cmp_task(const void *pa, const void *pb)
 	const struct keyed *a = pa, *b = pb;
 	if (a->t.phase != b->t.phase)
 		return a->t.phase < b->t.phase ? -1 : 1;
-	if (a->t.wave != b->t.wave)
-		return a->t.wave < b->t.wave ? -1 : 1;
+	if (a->t.wave != b->t.wave) {
+		/* Go's Less takes the sign of the int difference, which wraps:
+		 * wave 9223372036854775807 sorts before wave -1. */
+		int64_t d = (int64_t)((uint64_t)a->t.wave - (uint64_t)b->t.wave);
+		return d < 0 ? -1 : 1;
+	}
 	if (a->kind != b->kind)
 		return a->kind < b->kind ? -1 : 1;
 	const struct ir_resid *x = &a->t.res->id, *y = &b->t.res->id;
@@ -211,6 +215,31 @@ static int cmp_task(const void *pa, const void *pb)
 	if (!c)
 		c = a->t.index < b->t.index ? -1 : a->t.index > b->t.index;
 	return c;
+}
+
+/* A stable merge sort of the tasks.  With waves far apart the wrapping
+ * comparison above is not transitive (Argo CD's order then depends on its
+ * input too); a merge sort only ever compares and copies within bounds,
+ * whatever the comparator answers, where qsort implementations need not. */
+static void sort_tasks(struct keyed *k, size_t n)
+{
+	if (n < 2)
+		return;
+	struct keyed *tmp = xcalloc(n, sizeof *tmp);
+	for (size_t w = 1; w < n; w *= 2) {
+		for (size_t lo = 0; lo < n - w; lo += 2 * w) {
+			size_t mid = lo + w, hi = mid + w < n ? mid + w : n;
+			size_t i = lo, j = mid, o = 0;
+			while (i < mid && j < hi)
+				tmp[o++] = cmp_task(&k[j], &k[i]) < 0 ? k[j++] : k[i++];
+			while (i < mid)
+				tmp[o++] = k[i++];
+			while (j < hi)
+				tmp[o++] = k[j++];
+			memcpy(&k[lo], tmp, o * sizeof *tmp);
+		}
+	}
+	free(tmp);
 }
 
 /* A small string-keyed table of first indexes, kept as a sorted-free list:
@@ -327,7 +356,7 @@ void sync_plan_build(struct mc_ctx *ctx, const struct ir_reslist *res, const cha
 			t->ns = r->id.ns->len ? r->id.ns : dest;
 		}
 	}
-	qsort(k, n, sizeof *k, cmp_task);
+	sort_tasks(k, n);
 	adjust_deps(ctx, k, n, ns_dep, ns_ref);
 	adjust_deps(ctx, k, n, crd_dep, crd_ref);
 	plan->tasks = arena_alloc(&ctx->arena, (n ? n : 1) * sizeof *plan->tasks);

@@ -37,13 +37,20 @@ int emit_yaml_stream(struct sbuf *out, struct ir_node *const *docs, size_t n,
 enum emit_json_flags {
 	EMIT_JSON_COMPACT = 1 << 0, /* one line, no spaces */
 	EMIT_JSON_UNSORTED = 1 << 1, /* keep insertion order */
+	EMIT_JSON_HTML = 1 << 2, /* escape <, > and & as json.Marshal does */
 };
 
 /* JSON of n: keys sorted bytewise, two-space indentation (unless compact),
  * no trailing newline.  Returns 0, or -1 for NaN/Inf (with *err). */
 int emit_json(struct sbuf *out, const struct ir_node *n, unsigned flags, const char **err);
-/* A JSON string literal (Go's encoding/json escaping, HTML-safe off). */
-void emit_json_string(struct sbuf *out, const char *s, size_t n);
+/* A JSON string literal as Go's encoding/json writes it: invalid UTF-8 as
+ * \ufffd, U+2028/U+2029 escaped; with EMIT_JSON_HTML also <, > and &
+ * (json.Marshal; without it, an Encoder with SetEscapeHTML(false)). */
+void emit_json_quote(struct sbuf *out, const char *s, size_t n, unsigned flags);
+static inline void emit_json_string(struct sbuf *out, const char *s, size_t n)
+{
+	emit_json_quote(out, s, n, 0);
+}
 
 /* ----------------------------------------------- validation reports */
 

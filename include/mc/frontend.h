@@ -31,6 +31,8 @@ struct vfs;
 struct vfs_ops {
 	/* Each returns 0 or an errno value. */
 	int (*stat)(struct vfs *fs, const char *path, enum vfs_kind *kind);
+	/* The bytes in a malloc'd buffer with a NUL after them; the vfs
+	 * keeps the buffer (as the srcfile's data) and frees it. */
 	int (*read)(struct vfs *fs, const char *path, char **data, size_t *len);
 	/* Entry names (not paths) of a directory, sorted bytewise, malloc'd. */
 	int (*list)(struct vfs *fs, const char *path, char ***names, size_t *n);
@@ -47,9 +49,17 @@ struct vfs *vfs_disk(const char *root);
 void vfs_destroy(struct vfs *fs);
 const char *vfs_root(const struct vfs *fs);
 
+/* Paths (frontend/path.c). */
+/* Go's path.Clean (= filepath.Clean on Linux) of p[0..n) into out, which
+ * has room for n + 1 bytes; returns the length ("" cleans to "."). */
+size_t path_clean_into(const char *p, size_t n, char *out);
 /* Lexically clean a path (Go's filepath.Clean), joined to base when
  * relative and base is not NULL.  The result is malloc'd. */
 char *path_clean(const char *base, const char *path);
+/* Go's path.Match (= filepath.Match on Linux): * and ? within a segment,
+ * [...] classes, \ escapes.  1 match, 0 no match, -1 malformed pattern
+ * (ErrBadPattern). */
+int path_match(const char *pattern, const char *name);
 /* The directory part of a clean path ("a/b" -> "a", "a" -> "."). */
 char *path_dir(const char *path);
 /* True when path equals dir or lies below it (both clean). */
@@ -196,6 +206,10 @@ enum ir_type yaml_resolve(enum yaml_schema schema, const char *s, size_t n,
 /* True when s is a YAML 1.1 timestamp as go-yaml parses it; *out receives
  * Go's RFC3339Nano rendering of the time. */
 bool yaml_timestamp(const char *s, size_t n, struct sbuf *out);
+/* A scalar decoded into a Go string field through sigs.k8s.io/yaml:
+ * numbers and booleans become their text (floats at float32 precision),
+ * in ctx's arena.  NULL for null and for collections. */
+const char *yaml_string_field(struct mc_ctx *ctx, const struct ir_node *n);
 
 /* ----------------------------------------------------------- kustomize */
 

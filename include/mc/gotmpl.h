@@ -450,9 +450,5 @@ struct gt_class {
 /* Helm's toYaml of a value (sigs.k8s.io/yaml, trailing newline trimmed):
  * 0 or -1 with Go's error text in *err.  Exposed for Argo CD's toYaml. */
 int gt_to_yaml(struct mc_ctx *ctx, struct gt_value v, struct sbuf *out, const char **err);
-/* Helm's fromYaml of a string: a map, or a map {"Error": msg} on error.
- * Array variant: a list, or a one-element list holding the message. */
-struct gt_value gt_from_yaml(struct mc_ctx *ctx, struct arena *a, const char *s, size_t n);
-struct gt_value gt_from_yaml_array(struct mc_ctx *ctx, struct arena *a, const char *s, size_t n);
 
 #endif

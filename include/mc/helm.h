@@ -45,11 +45,7 @@ int helm_archive_files(struct arena *a, const char *data, size_t len,
 
 /* ----------------------------------------------------------- paths */
 
-/* Go's path/filepath.Match on '/'-separated names.  Returns 1 on a match,
- * 0 on none, -1 when the pattern is malformed (ErrBadPattern). */
-int helm_path_match(const char *pattern, const char *name);
-
-/* .helmignore rules (pkg/ignore). */
+/* .helmignore rules (pkg/ignore); patterns are path_match's (frontend.h). */
 struct helm_ignore;
 
 /* Parse the rules in text (NULL: none) and add Helm's default rule
@@ -58,19 +54,6 @@ struct helm_ignore *helm_ignore_parse(struct arena *a, const char *text, size_t 
 	const char **err);
 /* Rules.Ignore for a path relative to the chart root. */
 bool helm_ignore_match(const struct helm_ignore *r, const char *path, bool is_dir);
-
-/* ------------------------------------------------------- Go strings */
-
-/* unicode.IsSpace */
-bool helm_is_space(uint32_t r);
-/* strings.TrimSpace / TrimLeftFunc(unicode.IsSpace) on s[0..n). */
-void helm_trim_space(const char **s, size_t *n);
-void helm_trim_left_space(const char **s, size_t *n);
-/* strings.TrimSpace(s) == "" */
-bool helm_is_blank(const char *s, size_t n);
-/* strconv.Quote (what %q prints for a string). */
-void helm_quote(struct sbuf *out, const char *s, size_t n);
-const char *helm_quote_a(struct arena *a, const char *s);
 
 /* ---------------------------------------------------------- strvals */
 

@@ -182,6 +182,9 @@ struct ir_node *ir_clone_relocated(struct mc_ctx *ctx, const struct ir_node *n,
 bool ir_equal(const struct ir_node *a, const struct ir_node *b);
 /* Number of nodes in the tree (for caps on expansion). */
 size_t ir_count(const struct ir_node *n);
+/* What encoding/json's type errors call the JSON value of n: "string",
+ * "bool", "number", "object", "array" or "null". */
+const char *ir_json_kind(const struct ir_node *n);
 
 /* ---- resources ---- */
 

@@ -214,6 +214,9 @@ size_t kust_acc_find_cur(struct ir_module *m, struct kust *k, const struct ir_re
 /* Resources with any id (previous or current) Equals id. */
 size_t kust_acc_find_any(struct ir_module *m, struct kust *k, const struct ir_resid *id,
 	struct ir_resource **out, size_t max);
+/* Re-appending m's resources to an empty accumulator, as kustomize does
+ * after a component and at the end: two with the same current id fail. */
+int kust_acc_check_unique(struct ir_module *m, struct kust *k, const struct srcpos *at);
 /* Forget the index after identities changed (passes that rename call it;
  * the pass driver also calls it after every pass). */
 void kust_acc_touched(struct kust *k);
@@ -266,6 +269,14 @@ const struct srcfile *kust_load_file(struct mc_ctx *ctx, struct kust *k, const c
 /* Parse YAML documents (kyaml's reader: v3 scalars, empty documents
  * dropped, Lists expanded) into new resources appended to out. */
 int kust_parse_resources(struct mc_ctx *ctx, const struct srcfile *f, const struct yaml_opts *yo,
+	struct ir_reslist *out);
+/* The documents of a resource file as kyaml's ByteReader reads them
+ * (kust_docsplit.c): cut at `---` lines, first document of each piece. */
+int kust_read_docs(struct mc_ctx *ctx, const struct srcfile *f, const struct yaml_opts *yo,
+	struct ir_docs *out);
+/* The same for strategic merge patches (kust3): the annotations field is
+ * kept as written. */
+int kust_parse_patches(struct mc_ctx *ctx, const struct srcfile *f, const struct yaml_opts *yo,
 	struct ir_reslist *out);
 
 /* Accumulate a list of resource paths (files or kustomization
@@ -345,11 +356,17 @@ int kust_pass_finish(struct ir_module *m);
  * transformers: or validators:.  cfg is the plugin document; k the
  * kustomization that names it.  kust2 provides the patch and replacement
  * ones. */
+/* Rename cfg's keys to the plugin struct's field names as encoding/json
+ * matches them (exact, else case-insensitive; the last duplicate wins),
+ * through the nested structs (kust_plugcanon.c, kust3). */
+void kust_plugin_canon(struct mc_ctx *ctx, struct ir_node *cfg, const struct str *kind);
 int kust_plugin_patch(struct ir_module *m, struct kust *k, struct ir_node *cfg);
 int kust_plugin_smp(struct ir_module *m, struct kust *k, struct ir_node *cfg);
 int kust_plugin_json6902(struct ir_module *m, struct kust *k, struct ir_node *cfg);
 int kust_plugin_replacement(struct ir_module *m, struct kust *k, struct ir_node *cfg);
 
+/* A value of an origin annotation's YAML, quoted as go-yaml quotes it. */
+const char *kust_origin_quote(struct mc_ctx *ctx, const char *s);
 /* After each builtin transformer: transformer annotations (buildMetadata)
  * and DropEmpties, as kustomize's multiTransformer does. */
 void kust_after_transformer(struct ir_module *m, struct kust *k, const char *plugin_kind);
@@ -362,6 +379,55 @@ void kust_after_plugin(struct ir_module *m, struct kust *k, const char *origin);
 void kust_sort_legacy(struct mc_ctx *ctx, struct ir_reslist *l,
 	const struct str *const *first, size_t nfirst,
 	const struct str *const *last, size_t nlast);
+
+/* ----------------------------- kustomize: build annotations (kust3) */
+
+/* kustomize keeps a resource's build state (struct kust_res) in
+ * "internal.config.kubernetes.io/..." annotations until the end of the
+ * build; operations that see the whole annotations map (JSON 6902 and
+ * strategic merge patches, replacements) see them too.  Show writes the
+ * state into metadata.annotations; absorb reads back what is there
+ * afterwards (the operation may have removed or changed it) and takes it
+ * out of the map again (removing a map that show created and that is now
+ * empty). */
+struct kust_shown {
+	bool created; /* show created the annotations map */
+	bool shown;
+};
+void kust_buildann_show(struct mc_ctx *ctx, struct ir_resource *r, struct kust_shown *s);
+void kust_buildann_absorb(struct mc_ctx *ctx, struct ir_resource *r, const struct kust_shown *s);
+/* Whether r has any build state (kustomize would hold build annotations). */
+bool kust_buildann_any(struct ir_resource *r);
+/* One of resource.BuildAnnotations (stripped by RemoveBuildAnnotations). */
+bool kust_is_build_annotation(const struct str *key);
+/* kioutil.GetInternalAnnotations of r's body as a map of strings (NULL
+ * when there is none). */
+struct ir_node *kust_buildann_internal(struct mc_ctx *ctx, struct ir_resource *r);
+/* RNode.SetAnnotations(GetAnnotations() + extra): every value becomes its
+ * string (a scalar's text, "" for a collection), an empty map disappears,
+ * metadata is created when missing. */
+void kust_set_annotations_strings(struct mc_ctx *ctx, struct ir_node *body,
+	const struct ir_node *extra);
+
+/* Set key in map to a node kustomize's SetEntry shares (kust_labels.c):
+ * an existing entry's node is overwritten in place, a new entry gets the
+ * shared node itself. */
+void kust_set_entry(struct ir_node *map, struct ir_pair *existing, struct mc_ctx *ctx,
+	const struct str *key, struct ir_node *shared);
+
+/* FieldSetter on a scalar (kust_setter.c): set *slot to text with the
+ * given tag (IR_INT, IR_STR, or IR_NULL for none), keeping the old node's
+ * quotes or explicit tag as kustomize's write-out does, in place. */
+void kust_set_scalar(struct mc_ctx *ctx, struct ir_node **slot, const struct str *text,
+	enum ir_type tag, const struct srcpos *pos);
+
+/* A scalar whose text cannot be read as its type (a replacement wrote
+ * "db" into an int): kustomize fails only when it decodes the resource.
+ * Bit 15 of ir_node.flags belongs to the kustomize frontend. */
+#define KUST_F_UNDECODABLE (1u << 15)
+/* The first such node in n (NULL when none) and kustomize's message. */
+const struct ir_node *kust_undecodable(const struct ir_node *n, int depth);
+void kust_undecodable_msg(const struct ir_node *n, struct sbuf *out);
 
 /* -------------------------------------- kustomize: selectors, patches */
 
@@ -440,6 +506,10 @@ int kust_smp_merge(struct mc_ctx *ctx, const struct kust_schemas *ss, struct ir_
 /* The schemas strategic merge uses in k's build: the builtin Kubernetes
  * ones, or the custom `openapi:` document in effect. */
 const struct kust_schemas *kust_schemas_current(struct mc_ctx *ctx, struct kust *k);
+/* A resource id made in the build (kust3): an id of a kind kustomize's
+ * builtin table does not know makes its global schema load the builtin
+ * definitions too once a base or component installs a custom one. */
+void kust_openapi_note_id(struct mc_ctx *ctx, struct kust *k, const struct ir_resid *id);
 /* The `openapi:` field (first pass of every kustomization: the first one
  * that sets a schema sets it for the build), and the release of what it
  * allocated (after the top's build). */

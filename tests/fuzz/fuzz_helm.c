@@ -67,7 +67,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* pattern NUL name */
 	const char *nul = memchr(s, '\0', size);
 	const char *name = nul ? nul + 1 : "templates/x.yaml";
-	helm_path_match(s, name);
+	path_match(s, name);
 	const char *err;
 	struct helm_ignore *r = helm_ignore_parse(a, s, strlen(s), &err);
 	if (r)

@@ -45,6 +45,22 @@ static bool in_list(const struct str *k, const struct ir_node *keys)
 static bool cmp(const struct ir_node *want, const struct ir_node *got, bool subset,
 	const struct ir_node *ukeys, bool unordered);
 
+/* Kuhn's augmenting path: can want[i] take a result, moving earlier
+ * matches to other results they also match? */
+static bool augment(const bool *ok, size_t n, size_t i, int *owner, bool *seen)
+{
+	for (size_t j = 0; j < n; j++) {
+		if (!ok[i * n + j] || seen[j])
+			continue;
+		seen[j] = true;
+		if (owner[j] < 0 || augment(ok, n, (size_t)owner[j], owner, seen)) {
+			owner[j] = (int)i;
+			return true;
+		}
+	}
+	return false;
+}
+
 static bool cmp_list(const struct ir_node *want, const struct ir_node *got, bool subset,
 	const struct ir_node *ukeys, bool unordered)
 {
@@ -56,17 +72,25 @@ static bool cmp_list(const struct ir_node *want, const struct ir_node *got, bool
 				return false;
 		return true;
 	}
-	bool *used = calloc(got->seq.len + 1, 1);
-	bool ok = true;
-	for (uint32_t i = 0; i < want->seq.len && ok; i++) {
-		bool found = false;
-		for (uint32_t j = 0; j < got->seq.len && !found; j++)
-			if (!used[j] && cmp(want->seq.items[i], got->seq.items[j], subset, ukeys, false))
-				used[j] = found = true;
-		ok = found;
+	/* Multisets: a perfect matching of expected to result elements (with
+	 * subset comparison a greedy pairing can miss one that exists). */
+	size_t n = want->seq.len;
+	bool *ok = calloc(n * n + 1, 1), *seen = calloc(n + 1, 1);
+	int *owner = malloc((n + 1) * sizeof *owner);
+	for (size_t j = 0; j < n; j++)
+		owner[j] = -1;
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < n; j++)
+			ok[i * n + j] = cmp(want->seq.items[i], got->seq.items[j], subset, ukeys, false);
+	bool all = true;
+	for (size_t i = 0; i < n && all; i++) {
+		memset(seen, 0, n + 1);
+		all = augment(ok, n, i, owner, seen);
 	}
-	free(used);
-	return ok;
+	free(ok);
+	free(seen);
+	free(owner);
+	return all;
 }
 
 static bool cmp(const struct ir_node *want, const struct ir_node *got, bool subset,
@@ -172,16 +196,22 @@ static int setup_world(struct ccase *k)
 		appset_world_map_repo(&k->world, NULL, k->tmpdir);
 		k->world.self_any_url = true;
 	}
-	/* Glob mode: the case's own, else the default (git pathspec) when it
-	 * reproduces the case, else doublestar. */
+	/* Glob mode: one that `globbingConsistent` lists (all when it is
+	 * absent): the case's own `globbing` when listed, else the default
+	 * (git pathspec) when listed, else doublestar. */
 	const char *globbing = ir_cstr(ir_map_getc(c, "globbing"));
 	const struct ir_node *consistent = ir_map_getc(c, "globbingConsistent");
-	bool old_ok = !ir_is_seq(consistent);
-	for (uint32_t i = 0; ir_is_seq(consistent) && i < consistent->seq.len; i++)
+	bool old_ok = !ir_is_seq(consistent), new_ok = !ir_is_seq(consistent);
+	for (uint32_t i = 0; ir_is_seq(consistent) && i < consistent->seq.len; i++) {
 		if (str_eqc(ir_text(consistent->seq.items[i]), "old"))
 			old_ok = true;
-	if (globbing && !old_ok)
-		k->world.new_globbing = !strcmp(globbing, "new");
+		else if (str_eqc(ir_text(consistent->seq.items[i]), "new"))
+			new_ok = true;
+	}
+	if (globbing && !strcmp(globbing, "new") && new_ok)
+		k->world.new_globbing = true;
+	else if (globbing && !strcmp(globbing, "old") && old_ok)
+		k->world.new_globbing = false;
 	else
 		k->world.new_globbing = !old_ok;
 	if (ir_is_seq(dirs)) {

@@ -201,19 +201,6 @@ Test(selector, qualified_names)
 	cr_expect(!appset_label_value("a b", 3));
 }
 
-Test(glob, path_match)
-{
-	cr_expect_eq(glob_path_match("apps/*", "apps/a"), 1);
-	cr_expect_eq(glob_path_match("apps/*", "apps/a/b"), 0);
-	cr_expect_eq(glob_path_match("apps/**", "apps/a/b"), 0);
-	cr_expect_eq(glob_path_match("a?c", "abc"), 1);
-	cr_expect_eq(glob_path_match("[a-c]x", "bx"), 1);
-	cr_expect_eq(glob_path_match("[^a-c]x", "bx"), 0);
-	cr_expect_eq(glob_path_match("a\\*", "a*"), 1);
-	cr_expect_eq(glob_path_match("[", "a"), -1);
-	cr_expect_eq(glob_path_match("/d/*", "d/x"), 0);
-}
-
 /* Expectations from `git ls-files -- PATTERN` (git 2.39) over the files
  * config.json p1/config.json p1/p2/config.json some-path/x.yaml
  * some-path/a/b/y.yaml cluster-charts/x/mychart/values.yaml
@@ -436,6 +423,70 @@ Test(generators, clusters_in_cluster_and_flat_list)
 	sbuf_release(&g.err);
 	appset_world_release(&w);
 	mc_ctx_release(&ctx);
+}
+
+/* A bad selector is reported once, in the words of the path it took:
+ * "error converting label selector" for the cluster Secrets (apimachinery's
+ * LabelSelectorAsSelector), "error parsing label selector" for a post-selector. */
+static const char *transform_error(struct mc_ctx *ctx, const char *gen, struct sbuf *err)
+{
+	struct appset_world w;
+	appset_world_init(&w);
+	struct appset_gen g = { .ctx = ctx, .world = &w, .name = "t" };
+	sbuf_init(&g.err);
+	struct appset_results res = { 0 };
+	cr_expect_eq(appset_transform(&g, parse(ctx, gen), NULL, NULL, &res), 1);
+	sbuf_reset(err);
+	sbuf_add(err, g.err.buf, g.err.len);
+	sbuf_release(&g.err);
+	appset_world_release(&w);
+	return err->buf;
+}
+
+Test(generators, selector_errors_name_their_conversion)
+{
+	struct mc_ctx ctx;
+	mc_ctx_init(&ctx, NULL);
+	struct sbuf err = SBUF_INIT;
+	cr_expect_str_eq(transform_error(&ctx, "{clusters: {selector: {matchLabels: {env: 'a b'}}}}", &err),
+		"error getting cluster secrets: error converting label selector: values[0][env]: "
+		"Invalid value: \"a b\": a valid label must be an empty string or consist of "
+		"alphanumeric characters, '-', '_' or '.', and must start and end with an "
+		"alphanumeric character");
+	cr_expect_str_eq(transform_error(&ctx, "{list: {elements: []}, selector: "
+		"{matchExpressions: [{key: a, operator: Near}]}}", &err),
+		"error parsing label selector: \"Near\" is not a valid pod selector operator");
+	sbuf_release(&err);
+	mc_ctx_release(&ctx);
+}
+
+/* A templatePatch must decode into Argo CD's Application type. */
+static int typecheck(const char *patch, bool json_text)
+{
+	struct mc_ctx ctx;
+	mc_ctx_init(&ctx, NULL);
+	struct sbuf err = SBUF_INIT;
+	int rc = appset_patch_typecheck(parse(&ctx, patch), json_text, &err);
+	sbuf_release(&err);
+	mc_ctx_release(&ctx);
+	return rc;
+}
+
+Test(patch, decodes_into_the_application_type)
+{
+	cr_expect_eq(typecheck("{spec: {syncPolicy: {retry: {limit: 3}}}}", false), 0);
+	/* through YAML 3.0 is the float64 3, printed "3"; JSON text keeps 3.0 */
+	cr_expect_eq(typecheck("{spec: {syncPolicy: {retry: {limit: 3.0}}}}", false), 0);
+	cr_expect_eq(typecheck("{spec: {syncPolicy: {retry: {limit: 3.0}}}}", true), 1);
+	cr_expect_eq(typecheck("{spec: {syncPolicy: {retry: {limit: 3.5}}}}", false), 1);
+	cr_expect_eq(typecheck("{spec: {source: {targetRevision: 1.2}}}", false), 1);
+	cr_expect_eq(typecheck("{metadata: {labels: {a: 1}}}", false), 1);
+	cr_expect_eq(typecheck("{spec: {sources: {repoURL: x}}}", false), 1);
+	/* names match without regard to case, as encoding/json does */
+	cr_expect_eq(typecheck("{Spec: {Source: 'x'}}", false), 1);
+	/* unknown fields, nulls and raw JSON are fine */
+	cr_expect_eq(typecheck("{spec: {bogus: 1, source: null, destination: {name: ~}}}", false), 0);
+	cr_expect_eq(typecheck("{spec: {source: {helm: {valuesObject: {a: [1, {b: c}]}}}}}", false), 0);
 }
 
 Test(generators, git_directories_and_files)

@@ -133,6 +133,23 @@ Test(emit, json)
 	mc_ctx_release(&ctx);
 }
 
+/* encoding/json's string escaping (Go 1.22+), with and without HTML. */
+Test(emit, json_quote)
+{
+	struct sbuf out = SBUF_INIT;
+	const char s[] = "<a&b>\b\f\x01\xff\xe2\x80\xa9\"\\\t";
+	emit_json_quote(&out, s, sizeof s - 1, 0);
+	cr_assert_str_eq(out.buf, "\"<a&b>\\b\\f\\u0001\\ufffd\\u2029\\\"\\\\\\t\"");
+	sbuf_reset(&out);
+	emit_json_quote(&out, s, sizeof s - 1, EMIT_JSON_HTML);
+	cr_assert_str_eq(out.buf,
+		"\"\\u003ca\\u0026b\\u003e\\b\\f\\u0001\\ufffd\\u2029\\\"\\\\\\t\"");
+	sbuf_reset(&out);
+	emit_json_string(&out, "\xc3\xa9", 2);
+	cr_assert_str_eq(out.buf, "\"\xc3\xa9\"");
+	sbuf_release(&out);
+}
+
 Test(emit, keycmp_properties)
 {
 	struct arena a = ARENA_INIT;

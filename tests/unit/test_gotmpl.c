@@ -321,3 +321,27 @@ Test(gotmpl_api, overlay_does_not_change_parent)
 	sbuf_release(&out);
 	mc_ctx_release(&ctx);
 }
+
+/* strings.TrimSpace and strconv.Quote, shared with Helm's renderer. */
+Test(gotmpl_api, trim_space_and_quote)
+{
+	const char *s = "\xe2\x80\x83 \t a b\n\xc2\x85\xe3\x80\x80";
+	size_t n = strlen(s);
+	go_trim_space(&s, &n);
+	cr_assert_eq(n, 3);
+	cr_assert(!memcmp(s, "a b", 3));
+	s = " \xff x";
+	n = strlen(s);
+	go_trim_space(&s, &n);
+	cr_assert_eq(n, 3, "an invalid byte is not a space");
+	s = " \n";
+	n = 2;
+	go_trim_left_space(&s, &n);
+	cr_assert_eq(n, 0);
+	cr_assert(go_is_blank("\r\n\xe2\x80\xa8", 5));
+	cr_assert_not(go_is_blank("\xe2\x80\x8b", 3), "U+200B is not a space");
+	struct arena a = ARENA_INIT;
+	cr_assert_str_eq(go_quote_a(&a, "a\"\x01\xff\xe2\x80\x8b\xc3\xa9"),
+		"\"a\\\"\\x01\\xff\\u200b\xc3\xa9\"");
+	arena_release(&a);
+}

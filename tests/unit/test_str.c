@@ -74,15 +74,78 @@ Test(str, base64)
 	sbuf_reset(&sb);
 	cr_assert(!b64_decode(&sb, "aGVsbG8", 7), "missing padding");
 	cr_assert(!b64_decode(&sb, "a*==", 4), "bad alphabet");
+	/* Go's StdEncoding.DecodeString: CorruptInputError offsets, newlines
+	 * skipped, unused bits of the last quantum ignored (not Strict). */
+	size_t bad = 99;
+	sbuf_reset(&sb);
+	cr_assert(b64_decode_at(&sb, "YR=\n=\r\n", 7, &bad));
+	cr_assert_str_eq(sb.buf, "a");
+	sbuf_reset(&sb);
+	cr_assert_not(b64_decode_at(&sb, "YWJjYQ==YQ==", 12, &bad));
+	cr_assert_eq(bad, 8, "trailing garbage after padding");
+	cr_assert_str_eq(sb.buf, "abca", "what was decoded stays");
+	cr_assert_not(b64_decode_at(&sb, "Y===", 4, &bad));
+	cr_assert_eq(bad, 1);
+	cr_assert_not(b64_decode_at(&sb, "YQ=", 3, &bad));
+	cr_assert_eq(bad, 3);
+	cr_assert_not(b64_decode_at(&sb, "YWJ", 3, &bad));
+	cr_assert_eq(bad, 0);
+	cr_assert_eq(b64_digit('/'), 63);
+	cr_assert_eq(b64_digit('='), -1);
 	sbuf_release(&sb);
+}
+
+/* time.ParseDuration */
+Test(str, duration)
+{
+	int64_t d;
+	size_t u = 0, ul = 0;
+	cr_assert_eq(go_parse_duration("1h2m3.5s", 8, &d, &u, &ul), GO_DURATION_OK);
+	cr_assert_eq(d, 3723500000000LL);
+	cr_assert_eq(go_parse_duration("-1.5\xc2\xb5s", 7, &d, &u, &ul), GO_DURATION_OK);
+	cr_assert_eq(d, -1500);
+	cr_assert_eq(go_parse_duration("0", 1, &d, &u, &ul), GO_DURATION_OK);
+	cr_assert_eq(go_parse_duration(".5m", 3, &d, &u, &ul), GO_DURATION_OK);
+	cr_assert_eq(d, 30000000000LL);
+	cr_assert_eq(go_parse_duration("-9223372036854775808ns", 22, &d, &u, &ul), GO_DURATION_OK);
+	cr_assert_eq(d, INT64_MIN);
+	cr_assert_eq(go_parse_duration("9223372036854775808ns", 21, &d, &u, &ul), GO_DURATION_INVALID);
+	cr_assert_eq(go_parse_duration("1", 1, &d, &u, &ul), GO_DURATION_NO_UNIT);
+	cr_assert_eq(go_parse_duration("3s2d", 4, &d, &u, &ul), GO_DURATION_BAD_UNIT);
+	cr_assert_eq(u, 3);
+	cr_assert_eq(ul, 1);
+	cr_assert_eq(go_parse_duration("", 0, &d, &u, &ul), GO_DURATION_INVALID);
+	cr_assert_eq(go_parse_duration(".s", 2, &d, &u, &ul), GO_DURATION_INVALID);
+}
+
+Test(str, hex_digit)
+{
+	cr_assert_eq(hex_digit('0'), 0);
+	cr_assert_eq(hex_digit('9'), 9);
+	cr_assert_eq(hex_digit('a'), 10);
+	cr_assert_eq(hex_digit('F'), 15);
+	cr_assert_eq(hex_digit('g'), -1);
+	cr_assert_eq(hex_digit('@'), -1);
+	cr_assert_eq(hex_digit(0xe1), -1);
+	cr_assert_eq(hex_digit(0x10061), -1);
 }
 
 Test(str, utf8)
 {
+	uint32_t r;
+	cr_assert_eq(utf8_count("h\xc3\xa9llo", 6), 5);
+	cr_assert_eq(utf8_count("\x80\xff\xe2\x82", 4), 4, "each invalid byte is a rune");
+	cr_assert_eq(utf8_count("", 0), 0);
+	cr_assert_eq(utf8_decode_last("a\xc3\xa9", 3, &r), 2);
+	cr_assert_eq(r, 0xe9);
+	cr_assert_eq(utf8_decode_last("\xc3\xa9\xa9", 3, &r), 1);
+	cr_assert_eq(r, 0xfffd, "a stray continuation byte");
+	cr_assert_eq(utf8_decode_last("\xf0\x9f\x98\x80", 4, &r), 4);
+	cr_assert_eq(r, 0x1f600);
+	cr_assert_eq(utf8_decode_last("x", 1, &r), 1);
 	cr_assert(utf8_valid("h\xc3\xa9llo", 6));
 	cr_assert(!utf8_valid("\xc3", 1));
 	cr_assert(!utf8_valid("\xed\xa0\x80", 3), "surrogates are invalid");
-	uint32_t r;
 	cr_assert_eq(utf8_decode("\xe2\x82\xac", 3, &r), 3);
 	cr_assert_eq(r, 0x20ac);
 	char b[4];
@@ -146,6 +209,20 @@ Test(str, go_parse_numbers)
 	cr_assert(go_parse_float("1e3", 3, &f) && f == 1000);
 	cr_assert(go_parse_float("-Inf", 4, &f) && isinf(f) && f < 0);
 	cr_assert(!go_parse_float("1e400", 5, &f), "out of range");
-	cr_assert(!go_parse_float("1_0", 3, &f));
+	/* Underscores as Go's syntax places them: base 0 ints and floats. */
+	cr_assert(go_parse_float("1_0", 3, &f) && f == 10);
+	cr_assert(go_parse_float("1_23.50_0_0e+1_2", 16, &f) && f == 1.235e14);
+	cr_assert(!go_parse_float("123_.5", 6, &f));
+	cr_assert(!go_parse_float("in_f", 4, &f));
+	cr_assert(go_parse_float("0x_1p0", 6, &f) && f == 1);
+	cr_assert(go_parse_int("-1_000", 6, 0, &i) && i == -1000);
+	cr_assert(go_parse_int("0x_1F", 5, 0, &i) && i == 31);
+	cr_assert(go_parse_int("0_17", 4, 0, &i) && i == 15);
+	cr_assert(!go_parse_int("1__0", 4, 0, &i));
+	cr_assert(!go_parse_int("_10", 3, 0, &i));
+	cr_assert(!go_parse_int("10_", 3, 0, &i));
+	cr_assert(!go_parse_int("0b_", 3, 0, &i));
+	cr_assert(!go_parse_int("1_0", 3, 10, &i), "only base 0 takes underscores");
+	cr_assert(!go_parse_uint("+1_0", 4, 0, &u));
 	cr_assert(!go_parse_float(".", 1, &f));
 }

@@ -40,6 +40,20 @@ Test(sync, waves_and_hook_weight)
 		"ns", "Sync:-1:b Sync:0:c Sync:2:a");
 }
 
+/* Go's Less compares waves by the sign of their int64 difference, which
+ * wraps: a wave of 2^63-1 sorts before -2, and 1 and 2 before -2^63.  (At
+ * exactly 2^63 apart both directions are "less" and Go's order is open.) */
+Test(sync, wave_difference_wraps_like_go)
+{
+	order("kind: ConfigMap\nmetadata: {name: a, annotations: {argocd.argoproj.io/sync-wave: '-2'}}\n---\n"
+		"kind: ConfigMap\nmetadata: {name: b, annotations: {argocd.argoproj.io/sync-wave: '9223372036854775807'}}\n",
+		"ns", "Sync:9223372036854775807:b Sync:-2:a");
+	order("kind: ConfigMap\nmetadata: {name: a, annotations: {argocd.argoproj.io/sync-wave: '-9223372036854775808'}}\n---\n"
+		"kind: ConfigMap\nmetadata: {name: c, annotations: {argocd.argoproj.io/sync-wave: '2'}}\n---\n"
+		"kind: ConfigMap\nmetadata: {name: b, annotations: {argocd.argoproj.io/sync-wave: '1'}}\n",
+		"ns", "Sync:1:b Sync:2:c Sync:-9223372036854775808:a");
+}
+
 Test(sync, hooks_and_skip)
 {
 	order("kind: Job\nmetadata: {name: j, annotations: {argocd.argoproj.io/hook: 'PreSync,PostSync'}}\n---\n"
@@ -64,5 +78,9 @@ Test(sync, wave_of)
 	cr_assert_eq(tu_load(&ctx, "metadata: {annotations: {argocd.argoproj.io/sync-wave: '+3'}}\n",
 		YAML_V3, 0, &docs), 0);
 	cr_expect_eq(sync_wave_of(docs.items[0]), 3);
+	/* Out of int64: strconv.Atoi fails, hook-weight is used. */
+	cr_assert_eq(tu_load(&ctx, "metadata: {annotations: {argocd.argoproj.io/sync-wave: '9223372036854775808',"
+		" helm.sh/hook-weight: '-4'}}\n", YAML_V3, 0, &docs), 0);
+	cr_expect_eq(sync_wave_of(docs.items[0]), -4);
 	mc_ctx_release(&ctx);
 }

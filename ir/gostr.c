@@ -1,7 +1,10 @@
 /*
- * gotmpl_unicode.c - the bits of Go's unicode and strconv packages the
- * template engine needs: character classes (identifiers, IsSpace, IsPrint)
- * and quoting (strconv.Quote, Unquote, UnquoteChar).
+ * gostr.c - the bits of Go's unicode, strings and strconv packages whose
+ * exact behaviour shows in our output: character classes (identifiers,
+ * IsSpace, IsPrint), case mapping, strings.TrimSpace and quoting
+ * (strconv.Quote, Unquote, UnquoteChar).  The template engine, Helm's
+ * renderer (what it trims, %q in its messages) and re2's replacement
+ * templates all use these (str.h).
  *
  * Classes outside ASCII come from glibc's C.UTF-8 locale tables, loaded
  * once without touching the process locale; Go's special cases (IsSpace's
@@ -14,7 +17,7 @@
 #include <string.h>
 #include <wctype.h>
 
-#include "gotmpl_impl.h"
+#include "mc/str.h"
 
 static locale_t utf8_locale;
 static pthread_once_t utf8_once = PTHREAD_ONCE_INIT;
@@ -32,17 +35,17 @@ static locale_t loc(void)
 	return utf8_locale;
 }
 
-bool gt_is_letter(uint32_t r)
+bool go_is_letter(uint32_t r)
 {
 	if (r < 0x80)
 		return (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z');
 	if (r == 0xaa || r == 0xb5 || r == 0xba)
 		return true;
 	locale_t l = loc();
-	return l && iswalpha_l((wint_t)r, l) && !gt_is_digit(r);
+	return l && iswalpha_l((wint_t)r, l) && !go_is_digit(r);
 }
 
-bool gt_is_digit(uint32_t r)
+bool go_is_digit(uint32_t r)
 {
 	if (r < 0x80)
 		return r >= '0' && r <= '9';
@@ -59,7 +62,7 @@ bool gt_is_digit(uint32_t r)
 	return false;
 }
 
-bool gt_is_space(uint32_t r)
+bool go_is_space(uint32_t r)
 {
 	switch (r) {
 	case '\t': case '\n': case '\v': case '\f': case '\r': case ' ': case 0x85: case 0xa0:
@@ -78,7 +81,7 @@ static bool is_format(uint32_t r)
 		(r >= 0xe0000 && r <= 0xe007f);
 }
 
-bool gt_is_print(uint32_t r)
+bool go_is_print(uint32_t r)
 {
 	if (r < 0x80)
 		return r >= 0x20 && r < 0x7f;
@@ -86,7 +89,7 @@ bool gt_is_print(uint32_t r)
 		return false;
 	if (r > 0x10ffff || (r >= 0xd800 && r < 0xe000))
 		return false;
-	if (gt_is_space(r) || is_format(r))
+	if (go_is_space(r) || is_format(r))
 		return false;
 	if (r >= 0xe000 && r <= 0xf8ff) /* private use */
 		return false;
@@ -98,9 +101,9 @@ bool gt_is_print(uint32_t r)
 	return iswprint_l((wint_t)r, l) != 0;
 }
 
-bool gt_is_graphic(uint32_t r)
+bool go_is_graphic(uint32_t r)
 {
-	if (gt_is_print(r))
+	if (go_is_print(r))
 		return true;
 	switch (r) {
 	case 0xa0: case 0x1680: case 0x202f: case 0x205f: case 0x3000:
@@ -109,7 +112,7 @@ bool gt_is_graphic(uint32_t r)
 	return r >= 0x2000 && r <= 0x200a;
 }
 
-bool gt_is_upper(uint32_t r)
+bool go_is_upper(uint32_t r)
 {
 	if (r < 0x80)
 		return r >= 'A' && r <= 'Z';
@@ -117,7 +120,7 @@ bool gt_is_upper(uint32_t r)
 	return l && iswupper_l((wint_t)r, l);
 }
 
-bool gt_is_lower(uint32_t r)
+bool go_is_lower(uint32_t r)
 {
 	if (r < 0x80)
 		return r >= 'a' && r <= 'z';
@@ -125,23 +128,23 @@ bool gt_is_lower(uint32_t r)
 	return l && iswlower_l((wint_t)r, l);
 }
 
-bool gt_is_punct(uint32_t r)
+bool go_is_punct(uint32_t r)
 {
 	if (r < 0x80)
 		return r > 0x20 && r < 0x7f && !((r >= '0' && r <= '9') || (r >= 'a' && r <= 'z') ||
 			(r >= 'A' && r <= 'Z')) && !strchr("$+<=>^`|~", (int)r);
 	locale_t l = loc();
-	return l && iswpunct_l((wint_t)r, l) && !gt_is_letter(r) && !gt_is_digit(r);
+	return l && iswpunct_l((wint_t)r, l) && !go_is_letter(r) && !go_is_digit(r);
 }
 
-bool gt_is_title(uint32_t r)
+bool go_is_title(uint32_t r)
 {
 	return r == 0x1c5 || r == 0x1c8 || r == 0x1cb || r == 0x1f2 ||
 		(r >= 0x1f88 && r <= 0x1f8f) || (r >= 0x1f98 && r <= 0x1f9f) ||
 		(r >= 0x1fa8 && r <= 0x1faf) || r == 0x1fbc || r == 0x1fcc || r == 0x1ffc;
 }
 
-uint32_t gt_to_upper(uint32_t r)
+uint32_t go_to_upper(uint32_t r)
 {
 	if (r < 0x80)
 		return r >= 'a' && r <= 'z' ? r - 32 : r;
@@ -149,7 +152,7 @@ uint32_t gt_to_upper(uint32_t r)
 	return l ? (uint32_t)towupper_l((wint_t)r, l) : r;
 }
 
-uint32_t gt_to_lower(uint32_t r)
+uint32_t go_to_lower(uint32_t r)
 {
 	if (r < 0x80)
 		return r >= 'A' && r <= 'Z' ? r + 32 : r;
@@ -157,7 +160,7 @@ uint32_t gt_to_lower(uint32_t r)
 	return l ? (uint32_t)towlower_l((wint_t)r, l) : r;
 }
 
-uint32_t gt_to_title(uint32_t r)
+uint32_t go_to_title(uint32_t r)
 {
 	switch (r) { /* the digraphs whose title case differs from upper case */
 	case 0x1c4: case 0x1c5: case 0x1c6: return 0x1c5;
@@ -165,7 +168,43 @@ uint32_t gt_to_title(uint32_t r)
 	case 0x1ca: case 0x1cb: case 0x1cc: return 0x1cb;
 	case 0x1f1: case 0x1f2: case 0x1f3: return 0x1f2;
 	}
-	return gt_to_upper(r);
+	return go_to_upper(r);
+}
+
+/* ---- strings.TrimSpace ---- */
+
+void go_trim_left_space(const char **s, size_t *n)
+{
+	const char *p = *s;
+	size_t len = *n;
+	while (len) {
+		uint32_t r;
+		size_t w = utf8_decode(p, len, &r);
+		if (!go_is_space(r))
+			break;
+		p += w;
+		len -= w;
+	}
+	*s = p;
+	*n = len;
+}
+
+void go_trim_space(const char **s, size_t *n)
+{
+	go_trim_left_space(s, n);
+	while (*n) {
+		uint32_t r;
+		size_t w = utf8_decode_last(*s, *n, &r);
+		if (!go_is_space(r))
+			break;
+		*n -= w;
+	}
+}
+
+bool go_is_blank(const char *s, size_t n)
+{
+	go_trim_space(&s, &n);
+	return n == 0;
 }
 
 /* ---- strconv quoting ---- */
@@ -181,11 +220,11 @@ static void escaped_rune(struct sbuf *out, uint32_t r, char quote, bool ascii, b
 		return;
 	}
 	if (ascii) {
-		if (r < 0x80 && gt_is_print(r)) {
+		if (r < 0x80 && go_is_print(r)) {
 			sbuf_addc(out, (char)r);
 			return;
 		}
-	} else if (gt_is_print(r) || (graphic && gt_is_graphic(r))) {
+	} else if (go_is_print(r) || (graphic && go_is_graphic(r))) {
 		sbuf_add(out, buf, utf8_encode(buf, r));
 		return;
 	}
@@ -217,7 +256,7 @@ static void escaped_rune(struct sbuf *out, uint32_t r, char quote, bool ascii, b
 	}
 }
 
-void gt_quote(struct sbuf *out, const char *s, size_t n, char q, bool ascii, bool graphic)
+void go_quote(struct sbuf *out, const char *s, size_t n, char q, bool ascii, bool graphic)
 {
 	sbuf_addc(out, q);
 	if (q == '\'') { /* QuoteRune: s holds one rune as UTF-8 */
@@ -247,18 +286,16 @@ void gt_quote(struct sbuf *out, const char *s, size_t n, char q, bool ascii, boo
 	sbuf_addc(out, q);
 }
 
-static int unhex(char c)
+const char *go_quote_a(struct arena *a, const char *s)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
+	struct sbuf sb = SBUF_INIT;
+	go_quote(&sb, s, strlen(s), '"', false, false);
+	const char *r = arena_strndup(a, sb.buf, sb.len);
+	sbuf_release(&sb);
+	return r;
 }
 
-size_t gt_unquote_char(const char *s, size_t n, char quote, uint32_t *r, bool *multibyte)
+size_t go_unquote_char(const char *s, size_t n, char quote, uint32_t *r, bool *multibyte)
 {
 	*multibyte = false;
 	if (n == 0)
@@ -292,7 +329,7 @@ size_t gt_unquote_char(const char *s, size_t n, char quote, uint32_t *r, bool *m
 			return 0;
 		uint32_t v = 0;
 		for (size_t j = 0; j < k; j++) {
-			int x = unhex(s[2 + j]);
+			int x = hex_digit((unsigned char)s[2 + j]);
 			if (x < 0)
 				return 0;
 			v = v << 4 | (uint32_t)x;
@@ -336,7 +373,7 @@ size_t gt_unquote_char(const char *s, size_t n, char quote, uint32_t *r, bool *m
 	return used;
 }
 
-bool gt_unquote(struct arena *a, const char *in, size_t n, const char **out, size_t *outn)
+bool go_unquote(struct arena *a, const char *in, size_t n, const char **out, size_t *outn)
 {
 	if (n < 2)
 		return false;
@@ -387,7 +424,7 @@ bool gt_unquote(struct arena *a, const char *in, size_t n, const char **out, siz
 	while (i < n && in[i] != quote) {
 		uint32_t r;
 		bool mb;
-		size_t used = gt_unquote_char(in + i, n - i, quote, &r, &mb);
+		size_t used = go_unquote_char(in + i, n - i, quote, &r, &mb);
 		if (in[i] == '\n' || !used) {
 			sbuf_release(&b);
 			return false;
