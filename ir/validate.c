@@ -398,7 +398,7 @@ static void check_string(struct vstate *v, const struct ir_node *n, const struct
 			vs_describe(v, n) + 7, why);
 	if (!m)
 		return;
-	if (m->nkenum && len) {
+	if (m->nkenum && (len || m->kcheck == SCHEMA_K_ENUM_STRICT)) {
 		bool ok = false;
 		for (uint16_t i = 0; i < m->nkenum && !ok; i++)
 			ok = !strcmp(m->kenum[i], str);

@@ -100,6 +100,9 @@ enum schema_kcheck {
 	SCHEMA_K_OBJECT_NAME,       /* ObjectMeta.name: the resource's own by its kind's
 	                             * rule (validate_resource), nested ones (templates,
 	                             * list items) as DNS-1123 subdomains */
+	SCHEMA_K_ENUM_STRICT,       /* with kenum: an empty value is refused too (a
+	                             * pointer the API server does not default,
+	                             * HTTPIngressPath.pathType) */
 };
 
 struct schema;

@@ -304,6 +304,15 @@ Test(validate, beyond_schema_checks)
 		"k8s/name", "/spec/template/metadata/name");
 	res_expect("apiVersion: v1\nkind: ConfigMapList\nmetadata: {}\nitems: [{metadata: {name: 'a:b'}}]\n",
 		"k8s/name", "/items/0/metadata/name");
+	/* An empty enum value is defaulted (accepted), except Ingress pathType:
+	 * a pointer defaulted only when absent, so "" is not a supported value. */
+	res_expect(DEPLOY("        imagePullPolicy: ''\n"), NULL, NULL);
+#define INGRESS(pt) "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: i}\n" \
+	"spec: {rules: [{http: {paths: [{path: /, " pt "backend: {service: {name: s, port: {number: 80}}}}]}}]}\n"
+	res_expect(INGRESS("pathType: Prefix, "), NULL, NULL);
+	res_expect(INGRESS("pathType: '', "), "k8s/enum", "/spec/rules/0/http/paths/0/pathType");
+	res_expect(INGRESS("pathType: Regex, "), "k8s/enum", "/spec/rules/0/http/paths/0/pathType");
+#undef INGRESS
 	/* List kinds have a ListMeta: no name. */
 	res_expect("apiVersion: v1\nkind: ConfigMapList\nmetadata: {resourceVersion: '1'}\n"
 		"items: [{metadata: {name: a}}]\n", NULL, NULL);
