@@ -348,6 +348,24 @@ class View:
 
 # ------------------------------------------------------------------ generating
 
+# Values of the enums that exist only in the API server's Go code (the
+# generator needs valid ones; which fields each side checks is the test's
+# business, not the generator's): property -> value, or {parent: value}.
+GO_ENUMS = {
+    "imagePullPolicy": "IfNotPresent", "terminationMessagePolicy": "File",
+    "restartPolicy": "Always", "preemptionPolicy": "Never", "operator": "Exists",
+    "scheme": "HTTP", "volumeMode": "Filesystem", "completionMode": "NonIndexed",
+    "persistentVolumeReclaimPolicy": "Retain", "reclaimPolicy": "Retain",
+    "effect": "NoSchedule", "protocol": "TCP", "externalTrafficPolicy": "Cluster",
+    "internalTrafficPolicy": "Cluster", "ipFamilyPolicy": "SingleStack",
+    "volumeBindingMode": "Immediate", "sessionAffinity": "None",
+    "podManagementPolicy": "OrderedReady", "dnsPolicy": "ClusterFirst",
+    "concurrencyPolicy": "Allow", "pathType": "Prefix",
+    "type": {"updateStrategy": "RollingUpdate", "strategy": "RollingUpdate",
+             "seccompProfile": "RuntimeDefault", "target": "Utilization",
+             "metrics": "Resource", "spec": "ClusterIP", None: "x"},
+    "accessModes": "ReadWriteOnce", "policyTypes": "Ingress",
+}
 CANDIDATES = ["x", "a", "1", "0", "abc", "x-y", "a.b", "v1", "1s", "30s", "1m", "5m", "1h",
               "1.0.0", "v1.0.0", "http://x", "https://example.com", "x.example.com", "1Gi",
               "100m", "10%", "*", "2024-01-01T00:00:00Z", "x:y", "X", "ABC", "a/b", "1.5", "-1",
@@ -360,11 +378,14 @@ class Gen:
         self.v = view
         self.rng = rng
 
-    def string_for(self, n):
-        if "default" in n and isinstance(n["default"], str):
+    def string_for(self, n, prop=None, parent=None):
+        if n.get("default") and isinstance(n["default"], str):
             return n["default"]
-        if "example" in n and isinstance(n["example"], str):
+        if n.get("example") and isinstance(n["example"], str):
             return n["example"]
+        if prop in GO_ENUMS and not n.get("pattern"):
+            v = GO_ENUMS[prop]
+            return v.get(parent, v[None]) if isinstance(v, dict) else v
         fmt = n.get("format")
         if fmt == "date-time":
             return "2024-01-01T00:00:00Z"
@@ -459,7 +480,9 @@ class Gen:
                 items.append(r)
             return items
         if t == "string":
-            return self.string_for(n)
+            names = [p for p in path if isinstance(p, str)]
+            return self.string_for(n, names[-1] if names else None,
+                                   names[-2] if len(names) > 1 else None)
         if t == "integer":
             lo = n.get("minimum", 1)
             hi = n.get("maximum", 1 << 30)
