@@ -1009,6 +1009,48 @@ def compare(rc, text, mptrs, findings):
     return None
 
 
+# Disagreements whose cause is known and deliberate, in four families (see
+# docs/STATUS.md): the oracle reads YAML with PyYAML where kubectl reads it
+# with go-yaml v2; Draft 4's "integer" refuses whole floats that kubectl's
+# YAML-to-JSON step writes as integers; manifestc runs API-server checks the
+# oracle's --ext does not have; the oracle's --ext is stricter than the API
+# server.  Each rule names the exact mutation (the value written) or the
+# manifestc rule ids, so a new kind of disagreement is never absorbed.
+GO_YAML_VALUES = ("Raw('y')", "Raw('n')", "Raw('1e3')", "Raw('09')", "Raw('0o17')", "Raw('12:30')")
+GO_YAML_KEYS = ("key y", "key Y", "key n", "key N")
+FLOAT_RE = re.compile(r"^Raw\('([-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?)'\)$")
+API_SERVER_RULES = ("k8s/name", "k8s/label", "k8s/enum", "k8s/key", "schema/compile")
+RBAC_KINDS = ("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding")
+
+
+def known_difference(cat, op, findings, mptrs):
+    """The family of a known disagreement, or None."""
+    value = op.split(" <- ", 1)[1].split(" [")[0] if " <- " in op else ""
+    base = op.split(" [")[0]
+    if value in GO_YAML_VALUES or base == "tab-after-colon" or base in GO_YAML_KEYS:
+        return "yaml: PyYAML vs go-yaml"
+    if base in ("key null", "key ~"):
+        return "yaml: null key (kubectl refuses)"
+    m = FLOAT_RE.match(value)
+    if m and not m.group(1).lstrip("+-").isdigit() and float(m.group(1)).is_integer():
+        return "draft4: whole float is no integer"
+    if not findings and mptrs and all(r in API_SERVER_RULES for _, _, r, _ in mptrs):
+        return "api-server check beyond --ext"
+    if findings and not mptrs:
+        msgs = [f[4] for f in findings]
+        if value == "''" and all(" is not one of " in m for m in msgs):
+            return "ext stricter: '' is defaulted"
+        if value == "'Gi'" or (cat == "byte-format" and re.search(r"\\[nr]", value)):
+            return "ext stricter: Go parses it"
+        if value == "''" and all(f[3].endswith("/metadata/name") for f in findings):
+            return "ext stricter: empty name with generateName"
+        if all(f[1] in RBAC_KINDS and f[3].endswith("/metadata/name") for f in findings):
+            return "ext stricter: RBAC names are path segments"
+    if cat == "pattern" and not findings and re.search(r"\\n' \(ok\)$", value):
+        return "python: $ before a final newline"
+    return None
+
+
 def strict_location(mptrs, findings):
     """Does every oracle location equal some manifestc pointer?"""
     mp = set()
@@ -1062,6 +1104,7 @@ def main():
     results = []
     stats = collections.defaultdict(collections.Counter)
     examples = collections.defaultdict(list)
+    knowns = collections.Counter()
     seq = [0]
 
     def check_file(cat, op, text, ext, meta):
@@ -1081,7 +1124,11 @@ def main():
             strict_ok = strict_location(mptrs, findings)
             if not strict_ok:
                 st["pointer-differs"] += 1
-        if dis:
+        known = dis and known_difference(cat, op, findings, mptrs)
+        if known:
+            st["known"] += 1
+            knowns[known] += 1
+        elif dis:
             st[dis[0]] += 1
             sig = (cat, dis[0], op.split(" <- ")[0].split(" ")[0])
             examples[sig].append((path, op, meta, findings, out))
@@ -1090,6 +1137,7 @@ def main():
         results.append({"file": path, "category": cat, "op": op, "site": meta,
                         "oracle": [list(f) for f in findings], "manifestc_rc": rc,
                         "manifestc_errors": mptrs, "disagreement": dis and list(dis),
+                        "known": known or None,
                         "strict_location": strict_ok})
         return dis
 
@@ -1232,7 +1280,7 @@ def main():
     with open(os.path.join(args.out, "results.jsonl"), "w") as fh:
         for r in results:
             fh.write(json.dumps(r, default=str) + "\n")
-    cols = ["files", "oracle-valid", "oracle-invalid", "agree", "missed", "false-positive",
+    cols = ["files", "oracle-valid", "oracle-invalid", "agree", "known", "missed", "false-positive",
             "location", "crash", "pointer-differs"]
     print("%-20s %s" % ("category", " ".join("%9s" % c[:9] for c in cols)))
     tot = collections.Counter()
@@ -1241,6 +1289,10 @@ def main():
         tot.update(st)
         print("%-20s %s" % (cat, " ".join("%9d" % st[c] for c in cols)))
     print("%-20s %s" % ("total", " ".join("%9d" % tot[c] for c in cols)))
+    if knowns:
+        print("\nknown differences (not failures):")
+        for k, c in sorted(knowns.items()):
+            print("  %6d  %s" % (c, k))
     for sig in sorted(examples):
         ex = examples[sig]
         print("\n== %s / %s / %s: %d" % (sig[0], sig[1], sig[2], len(ex)))
