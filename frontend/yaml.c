@@ -162,33 +162,36 @@ bool yaml_timestamp(const char *s, size_t n, struct sbuf *out)
 
 struct word {
 	const char *w;
+	uint8_t len;
 	enum ir_type t;
 	int v; /* bool value, or float class: 1 +inf, -1 -inf, 2 nan */
 };
 
+#define W(s, t, v) { s, sizeof s - 1, t, v }
+
 static const struct word v2_words[] = {
-	{ "y", IR_BOOL, 1 }, { "Y", IR_BOOL, 1 }, { "yes", IR_BOOL, 1 }, { "Yes", IR_BOOL, 1 },
-	{ "YES", IR_BOOL, 1 }, { "on", IR_BOOL, 1 }, { "On", IR_BOOL, 1 }, { "ON", IR_BOOL, 1 },
-	{ "true", IR_BOOL, 1 }, { "True", IR_BOOL, 1 }, { "TRUE", IR_BOOL, 1 },
-	{ "n", IR_BOOL, 0 }, { "N", IR_BOOL, 0 }, { "no", IR_BOOL, 0 }, { "No", IR_BOOL, 0 },
-	{ "NO", IR_BOOL, 0 }, { "off", IR_BOOL, 0 }, { "Off", IR_BOOL, 0 }, { "OFF", IR_BOOL, 0 },
-	{ "false", IR_BOOL, 0 }, { "False", IR_BOOL, 0 }, { "FALSE", IR_BOOL, 0 },
-	{ NULL, 0, 0 },
+	W("y", IR_BOOL, 1), W("Y", IR_BOOL, 1), W("yes", IR_BOOL, 1), W("Yes", IR_BOOL, 1),
+	W("YES", IR_BOOL, 1), W("on", IR_BOOL, 1), W("On", IR_BOOL, 1), W("ON", IR_BOOL, 1),
+	W("true", IR_BOOL, 1), W("True", IR_BOOL, 1), W("TRUE", IR_BOOL, 1),
+	W("n", IR_BOOL, 0), W("N", IR_BOOL, 0), W("no", IR_BOOL, 0), W("No", IR_BOOL, 0),
+	W("NO", IR_BOOL, 0), W("off", IR_BOOL, 0), W("Off", IR_BOOL, 0), W("OFF", IR_BOOL, 0),
+	W("false", IR_BOOL, 0), W("False", IR_BOOL, 0), W("FALSE", IR_BOOL, 0),
+	{ NULL, 0, 0, 0 },
 };
 
 static const struct word v3_words[] = {
-	{ "true", IR_BOOL, 1 }, { "True", IR_BOOL, 1 }, { "TRUE", IR_BOOL, 1 },
-	{ "false", IR_BOOL, 0 }, { "False", IR_BOOL, 0 }, { "FALSE", IR_BOOL, 0 },
-	{ NULL, 0, 0 },
+	W("true", IR_BOOL, 1), W("True", IR_BOOL, 1), W("TRUE", IR_BOOL, 1),
+	W("false", IR_BOOL, 0), W("False", IR_BOOL, 0), W("FALSE", IR_BOOL, 0),
+	{ NULL, 0, 0, 0 },
 };
 
 static const struct word common_words[] = {
-	{ "~", IR_NULL, 0 }, { "null", IR_NULL, 0 }, { "Null", IR_NULL, 0 }, { "NULL", IR_NULL, 0 },
-	{ ".nan", IR_FLOAT, 2 }, { ".NaN", IR_FLOAT, 2 }, { ".NAN", IR_FLOAT, 2 },
-	{ ".inf", IR_FLOAT, 1 }, { ".Inf", IR_FLOAT, 1 }, { ".INF", IR_FLOAT, 1 },
-	{ "+.inf", IR_FLOAT, 1 }, { "+.Inf", IR_FLOAT, 1 }, { "+.INF", IR_FLOAT, 1 },
-	{ "-.inf", IR_FLOAT, -1 }, { "-.Inf", IR_FLOAT, -1 }, { "-.INF", IR_FLOAT, -1 },
-	{ NULL, 0, 0 },
+	W("~", IR_NULL, 0), W("null", IR_NULL, 0), W("Null", IR_NULL, 0), W("NULL", IR_NULL, 0),
+	W(".nan", IR_FLOAT, 2), W(".NaN", IR_FLOAT, 2), W(".NAN", IR_FLOAT, 2),
+	W(".inf", IR_FLOAT, 1), W(".Inf", IR_FLOAT, 1), W(".INF", IR_FLOAT, 1),
+	W("+.inf", IR_FLOAT, 1), W("+.Inf", IR_FLOAT, 1), W("+.INF", IR_FLOAT, 1),
+	W("-.inf", IR_FLOAT, -1), W("-.Inf", IR_FLOAT, -1), W("-.INF", IR_FLOAT, -1),
+	{ NULL, 0, 0, 0 },
 };
 
 static const struct word *lookup_word(const struct word *tab, const char *s, size_t n)
@@ -197,10 +200,12 @@ static const struct word *lookup_word(const struct word *tab, const char *s, siz
 	if (n > 6)
 		return NULL;
 	for (; tab->w; tab++)
-		if (tab->w[0] == s[0] && strlen(tab->w) == n && memcmp(tab->w, s, n) == 0)
+		if (tab->len == n && tab->w[0] == s[0] && memcmp(tab->w, s, n) == 0)
 			return tab;
 	return NULL;
 }
+
+#undef W
 
 /* The number of digits at s[*i], which moves past them. */
 static size_t digits(const char *s, size_t n, size_t *i)
@@ -764,8 +769,8 @@ static void on_event(struct loader *L, struct fy_event *e)
 			return;
 		struct ir_node *n = map ? ir_map(L->ctx, &pos) : ir_seq(L->ctx, &pos);
 		size_t tl;
-		const char *tt = t ? fy_token_get_text(t, &tl) : NULL;
-		if (tt && tl == 1 && (tt[0] == '{' || tt[0] == '['))
+		enum fy_token_type tt = t ? fy_token_get_type(t) : FYTT_NONE;
+		if (tt == FYTT_FLOW_MAPPING_START || tt == FYTT_FLOW_SEQUENCE_START)
 			n->style = IR_STYLE_FLOW;
 		struct fy_token *tag = map ? e->mapping_start.tag : e->sequence_start.tag;
 		if (tag) {

@@ -12,12 +12,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "mc/arena.h"
 
 #define ALIGN 16
 #define MIN_BLOCK (64 * 1024)
 #define MAX_BLOCK (8 * 1024 * 1024)
+#define HUGE_PAGE (2 * 1024 * 1024)
 
 struct arena_block {
 	struct arena_block *next;
@@ -119,9 +121,23 @@ static struct arena_block *new_block(struct arena *a, size_t need)
 		size = need;
 	if (size > SIZE_MAX - sizeof(struct arena_block))
 		mc_oom(size);
-	struct arena_block *b = malloc(sizeof *b + size);
-	if (!b)
-		mc_oom(size);
+	struct arena_block *b;
+	if (size >= HUGE_PAGE) {
+		/* Whole huge pages, which the kernel may back with one page each
+		 * instead of 512 faults (Linux: transparent huge pages on request). */
+		size_t total = (sizeof *b + size + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
+		b = aligned_alloc(HUGE_PAGE, total);
+		if (!b)
+			mc_oom(size);
+		size = total - sizeof *b;
+#ifdef MADV_HUGEPAGE
+		madvise(b, total, MADV_HUGEPAGE);
+#endif
+	} else {
+		b = malloc(sizeof *b + size);
+		if (!b)
+			mc_oom(size);
+	}
 	b->size = size;
 	b->used = 0;
 	a->total += size;

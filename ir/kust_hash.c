@@ -13,47 +13,13 @@
 #include <openssl/evp.h>
 #include <string.h>
 
+#include "mc/backend.h"
 #include "mc/passes.h"
 
 /* encoding/json string escaping with HTML escaping on (json.Marshal). */
 static void json_str(struct sbuf *out, const char *s, size_t n)
 {
-	static const char hex[] = "0123456789abcdef";
-	sbuf_addc(out, '"');
-	size_t i = 0;
-	while (i < n) {
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x80) {
-			switch (c) {
-			case '"': sbuf_adds(out, "\\\""); break;
-			case '\\': sbuf_adds(out, "\\\\"); break;
-			case '\n': sbuf_adds(out, "\\n"); break;
-			case '\r': sbuf_adds(out, "\\r"); break;
-			case '\t': sbuf_adds(out, "\\t"); break;
-			case '\b': sbuf_adds(out, "\\b"); break;
-			case '\f': sbuf_adds(out, "\\f"); break;
-			default:
-				if (c < 0x20 || c == '<' || c == '>' || c == '&') {
-					char e[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
-					sbuf_add(out, e, 6);
-				} else {
-					sbuf_addc(out, (char)c);
-				}
-			}
-			i++;
-			continue;
-		}
-		uint32_t r;
-		size_t l = utf8_decode(s + i, n - i, &r);
-		if (r == 0xfffd && l == 1)
-			sbuf_adds(out, "\\ufffd");
-		else if (r == 0x2028 || r == 0x2029)
-			sbuf_printf(out, "\\u%04x", r);
-		else
-			sbuf_add(out, s + i, l);
-		i += l;
-	}
-	sbuf_addc(out, '"');
+	emit_json_quote(out, s, n, EMIT_JSON_HTML);
 }
 
 static int cmp_pairs(const void *a, const void *b)

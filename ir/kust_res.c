@@ -27,44 +27,53 @@
 
 /* Cluster-scoped (apiVersion, kind) pairs of kustomize's default schema;
  * everything else, custom resources included, counts as namespaced. */
-static const char *const cluster_scoped[][2] = {
-	{ "admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration" },
-	{ "admissionregistration.k8s.io/v1", "ValidatingWebhookConfiguration" },
-	{ "admissionregistration.k8s.io/v1beta1", "MutatingWebhookConfiguration" },
-	{ "admissionregistration.k8s.io/v1beta1", "ValidatingWebhookConfiguration" },
-	{ "apiextensions.k8s.io/v1", "CustomResourceDefinition" },
-	{ "apiextensions.k8s.io/v1beta1", "CustomResourceDefinition" },
-	{ "apiregistration.k8s.io/v1", "APIService" },
-	{ "apiregistration.k8s.io/v1beta1", "APIService" },
-	{ "certificates.k8s.io/v1", "CertificateSigningRequest" },
-	{ "certificates.k8s.io/v1beta1", "CertificateSigningRequest" },
-	{ "flowcontrol.apiserver.k8s.io/v1beta1", "FlowSchema" },
-	{ "flowcontrol.apiserver.k8s.io/v1beta1", "PriorityLevelConfiguration" },
-	{ "networking.k8s.io/v1", "IngressClass" },
-	{ "networking.k8s.io/v1beta1", "IngressClass" },
-	{ "node.k8s.io/v1", "RuntimeClass" },
-	{ "node.k8s.io/v1beta1", "RuntimeClass" },
-	{ "policy/v1beta1", "PodSecurityPolicy" },
-	{ "rbac.authorization.k8s.io/v1", "ClusterRole" },
-	{ "rbac.authorization.k8s.io/v1", "ClusterRoleBinding" },
-	{ "rbac.authorization.k8s.io/v1beta1", "ClusterRole" },
-	{ "rbac.authorization.k8s.io/v1beta1", "ClusterRoleBinding" },
-	{ "scheduling.k8s.io/v1", "PriorityClass" },
-	{ "scheduling.k8s.io/v1beta1", "PriorityClass" },
-	{ "storage.k8s.io/v1", "CSIDriver" },
-	{ "storage.k8s.io/v1", "CSINode" },
-	{ "storage.k8s.io/v1", "StorageClass" },
-	{ "storage.k8s.io/v1", "VolumeAttachment" },
-	{ "storage.k8s.io/v1beta1", "CSIDriver" },
-	{ "storage.k8s.io/v1beta1", "CSINode" },
-	{ "storage.k8s.io/v1beta1", "StorageClass" },
-	{ "storage.k8s.io/v1beta1", "VolumeAttachment" },
-	{ "v1", "ComponentStatus" },
-	{ "v1", "Namespace" },
-	{ "v1", "Node" },
-	{ "v1", "NodeProxyOptions" },
-	{ "v1", "PersistentVolume" },
+struct scoped {
+	const char *api, *kind;
+	uint8_t kindlen;
 };
+
+#define S(api, kind) { api, kind, sizeof kind - 1 }
+
+static const struct scoped cluster_scoped[] = {
+	S("admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration"),
+	S("admissionregistration.k8s.io/v1", "ValidatingWebhookConfiguration"),
+	S("admissionregistration.k8s.io/v1beta1", "MutatingWebhookConfiguration"),
+	S("admissionregistration.k8s.io/v1beta1", "ValidatingWebhookConfiguration"),
+	S("apiextensions.k8s.io/v1", "CustomResourceDefinition"),
+	S("apiextensions.k8s.io/v1beta1", "CustomResourceDefinition"),
+	S("apiregistration.k8s.io/v1", "APIService"),
+	S("apiregistration.k8s.io/v1beta1", "APIService"),
+	S("certificates.k8s.io/v1", "CertificateSigningRequest"),
+	S("certificates.k8s.io/v1beta1", "CertificateSigningRequest"),
+	S("flowcontrol.apiserver.k8s.io/v1beta1", "FlowSchema"),
+	S("flowcontrol.apiserver.k8s.io/v1beta1", "PriorityLevelConfiguration"),
+	S("networking.k8s.io/v1", "IngressClass"),
+	S("networking.k8s.io/v1beta1", "IngressClass"),
+	S("node.k8s.io/v1", "RuntimeClass"),
+	S("node.k8s.io/v1beta1", "RuntimeClass"),
+	S("policy/v1beta1", "PodSecurityPolicy"),
+	S("rbac.authorization.k8s.io/v1", "ClusterRole"),
+	S("rbac.authorization.k8s.io/v1", "ClusterRoleBinding"),
+	S("rbac.authorization.k8s.io/v1beta1", "ClusterRole"),
+	S("rbac.authorization.k8s.io/v1beta1", "ClusterRoleBinding"),
+	S("scheduling.k8s.io/v1", "PriorityClass"),
+	S("scheduling.k8s.io/v1beta1", "PriorityClass"),
+	S("storage.k8s.io/v1", "CSIDriver"),
+	S("storage.k8s.io/v1", "CSINode"),
+	S("storage.k8s.io/v1", "StorageClass"),
+	S("storage.k8s.io/v1", "VolumeAttachment"),
+	S("storage.k8s.io/v1beta1", "CSIDriver"),
+	S("storage.k8s.io/v1beta1", "CSINode"),
+	S("storage.k8s.io/v1beta1", "StorageClass"),
+	S("storage.k8s.io/v1beta1", "VolumeAttachment"),
+	S("v1", "ComponentStatus"),
+	S("v1", "Namespace"),
+	S("v1", "Node"),
+	S("v1", "NodeProxyOptions"),
+	S("v1", "PersistentVolume"),
+};
+
+#undef S
 
 bool kust_cluster_scoped(struct mc_ctx *ctx, const struct str *group,
 	const struct str *version, const struct str *kind)
@@ -73,15 +82,16 @@ bool kust_cluster_scoped(struct mc_ctx *ctx, const struct str *group,
 	if (!kind || !kind->len)
 		return false;
 	for (size_t i = 0; i < sizeof cluster_scoped / sizeof *cluster_scoped; i++) {
-		if (!str_eqc(kind, cluster_scoped[i][1]))
+		const struct scoped *c = &cluster_scoped[i];
+		if (c->kindlen != kind->len || c->kind[0] != kind->s[0] ||
+		    memcmp(c->kind, kind->s, kind->len))
 			continue;
-		const char *api = cluster_scoped[i][0];
-		const char *slash = strchr(api, '/');
+		const char *slash = strchr(c->api, '/');
 		if (slash) {
-			size_t gl = (size_t)(slash - api);
-			if (group->len == gl && !memcmp(group->s, api, gl) && str_eqc(version, slash + 1))
+			size_t gl = (size_t)(slash - c->api);
+			if (group->len == gl && !memcmp(group->s, c->api, gl) && str_eqc(version, slash + 1))
 				return true;
-		} else if (!group->len && str_eqc(version, api)) {
+		} else if (!group->len && str_eqc(version, c->api)) {
 			return true;
 		}
 	}
@@ -92,8 +102,8 @@ const struct str *kust_effective_ns(struct mc_ctx *ctx, const struct ir_resid *i
 {
 	if (kust_cluster_scoped(ctx, id->group, id->version, id->kind))
 		return mc_intern0(ctx, "_non_namespaceable_");
-	if (!id->ns->len || str_eqc(id->ns, "default"))
-		return mc_intern0(ctx, "default");
+	if (!id->ns->len || id->ns == ctx->s_default || str_eqc(id->ns, "default"))
+		return ctx->s_default;
 	return id->ns;
 }
 
@@ -101,9 +111,7 @@ const struct str *kust_effective_ns(struct mc_ctx *ctx, const struct ir_resid *i
  * kustomize rebuilds previous ids without the cluster-scope flag. */
 static const struct str *prev_effective_ns(struct mc_ctx *ctx, const struct str *ns)
 {
-	if (!ns->len)
-		return mc_intern0(ctx, "default");
-	return ns;
+	return ns->len ? ns : ctx->s_default;
 }
 
 bool kust_id_equals(struct mc_ctx *ctx, const struct ir_resid *a, const struct ir_resid *b)

@@ -160,15 +160,61 @@ const char *kust_path_join(struct mc_ctx *ctx, const char *base, const char *rel
 	return r;
 }
 
-/* Parsed resource files, kept per build: a base included by several
- * overlays is parsed once and cloned for every other inclusion (each
- * inclusion must get its own objects, since transformers edit them). */
+/* Resource files already included in this build.  Each inclusion must get
+ * its own objects, since transformers edit them in place.  The first
+ * inclusion takes the parsed objects as they are (no copy: most files are
+ * included once); a second inclusion parses the file again and keeps a
+ * pristine copy of that parse, which every later inclusion clones.  So a
+ * file is parsed at most twice, and only files included more than once
+ * cost a copy. */
 struct parsed {
 	const struct srcfile *file;
-	struct ir_node **bodies;
+	struct ir_node **bodies; /* the pristine copy, once a second inclusion made it */
 	size_t n;
-	struct parsed *next;
 };
+
+/* The files of one build by srcfile (vfs gives one per file), open addressing. */
+struct parse_cache {
+	struct parsed **slots;
+	size_t cap, len;
+};
+
+static struct parsed **cache_slot(struct parse_cache *c, const struct srcfile *f)
+{
+	size_t i = (size_t)(((uintptr_t)f >> 4) * 0x9e3779b97f4a7c15ull) & (c->cap - 1);
+	while (c->slots[i] && c->slots[i]->file != f)
+		i = (i + 1) & (c->cap - 1);
+	return &c->slots[i];
+}
+
+/* The entry of f, made if new (*fresh then set). */
+static struct parsed *cache_get(struct mc_ctx *ctx, struct kust *k, const struct srcfile *f,
+	bool *fresh)
+{
+	struct parse_cache *c = k->top->parse_cache;
+	if (!c) {
+		c = k->top->parse_cache = arena_calloc(&ctx->arena, 1, sizeof *c);
+		c->cap = 64;
+		c->slots = arena_calloc(&ctx->arena, c->cap, sizeof *c->slots);
+	}
+	struct parsed **slot = cache_slot(c, f);
+	*fresh = !*slot;
+	if (*slot)
+		return *slot;
+	struct parsed *p = arena_calloc(&ctx->arena, 1, sizeof *p);
+	p->file = f;
+	*slot = p;
+	if (++c->len * 2 > c->cap) {
+		struct parsed **old = c->slots;
+		size_t ocap = c->cap;
+		c->cap *= 2;
+		c->slots = arena_calloc(&ctx->arena, c->cap, sizeof *c->slots);
+		for (size_t i = 0; i < ocap; i++)
+			if (old[i])
+				*cache_slot(c, old[i]->file) = old[i];
+	}
+	return p;
+}
 
 /* A deep copy sharing the interned strings (same context). */
 static struct ir_node *clone(struct mc_ctx *ctx, const struct ir_node *n)
@@ -196,14 +242,13 @@ static struct ir_node *clone(struct mc_ctx *ctx, const struct ir_node *n)
 	return c;
 }
 
-/* The resources of file f: parsed the first time, cloned afterwards. */
+/* The resources of file f, in new objects (see struct parsed). */
 static int resources_of(struct mc_ctx *ctx, struct kust *k, const struct srcfile *f,
 	struct ir_reslist *out)
 {
-	struct parsed **cache = (struct parsed **)&k->top->parse_cache;
-	for (struct parsed *p = *cache; p; p = p->next) {
-		if (p->file != f)
-			continue;
+	bool fresh;
+	struct parsed *p = cache_get(ctx, k, f, &fresh);
+	if (p->bodies) {
 		for (size_t i = 0; i < p->n; i++) {
 			struct ir_node *b = clone(ctx, p->bodies[i]);
 			ir_reslist_push(ctx, out, ir_resource_new(ctx, b, &b->pos));
@@ -212,16 +257,12 @@ static int resources_of(struct mc_ctx *ctx, struct kust *k, const struct srcfile
 	}
 	struct yaml_opts yo = { .schema = YAML_V3 };
 	int errors = kust_parse_resources(ctx, f, &yo, out);
-	if (errors)
+	if (errors || fresh)
 		return errors;
-	struct parsed *p = arena_calloc(&ctx->arena, 1, sizeof *p);
-	p->file = f;
 	p->n = out->len;
 	p->bodies = arena_alloc(&ctx->arena, (out->len ? out->len : 1) * sizeof *p->bodies);
 	for (size_t i = 0; i < out->len; i++)
 		p->bodies[i] = clone(ctx, out->items[i]->body);
-	p->next = *cache;
-	*cache = p;
 	return 0;
 }
 

@@ -40,6 +40,7 @@ void mc_ctx_init(struct mc_ctx *ctx, struct vfs *fs)
 	ctx->s_spec = mc_intern0(ctx, "spec");
 	ctx->s_data = mc_intern0(ctx, "data");
 	ctx->s_List = mc_intern0(ctx, "List");
+	ctx->s_default = mc_intern0(ctx, "default");
 }
 
 void mc_ctx_release(struct mc_ctx *ctx)

@@ -39,7 +39,7 @@ struct mc_ctx {
 	/* Interned strings used everywhere, filled in by mc_ctx_init. */
 	const struct str *s_empty, *s_apiVersion, *s_kind, *s_metadata, *s_name,
 		*s_namespace, *s_labels, *s_annotations, *s_items, *s_spec,
-		*s_data, *s_List;
+		*s_data, *s_List, *s_default;
 };
 
 void mc_ctx_init(struct mc_ctx *ctx, struct vfs *fs);

@@ -127,7 +127,7 @@ struct kust {
 	struct kust_acc *acc;       /* what it accumulates (the parent's for a component) */
 	struct kust *top;           /* the kustomization `build` was asked for */
 	const struct kust_tconfig *default_tc; /* (top only) the builtin config, built once */
-	void *parse_cache;          /* (top only) resource files parsed so far */
+	void *parse_cache;          /* (top only) resource files included so far */
 	/* buildMetadata of the top kustomization (inherited, as kustomize does) */
 	bool origin_annotations, transformer_annotations, managed_by_label;
 	const char *origin_path;    /* origin path of this kustomization (buildMetadata) */
