@@ -159,6 +159,15 @@ enum yaml_flag {
 	YAML_DUPKEYS_OK = 1 << 0, /* duplicate keys: the last value wins */
 	YAML_KEEP_EMPTY = 1 << 1, /* empty documents are kept as NULL entries */
 	YAML_JSON_NUMBERS = 1 << 2, /* every number is a float (encoding/json) */
+	/* Keys become the strings sigs.k8s.io/yaml makes of them (kubectl):
+	 * `0644:` is "420", `yes:` "true", `1e3:` "1000"; a null or uint64
+	 * key is an error.  Without it a key keeps its source text. */
+	YAML_JSON_KEYS = 1 << 3,
+	/* Refuse what go-yaml's scanner (a libyaml port) refuses and libfyaml
+	 * takes: a tab after `-`, `?` or a complex key's `:`, in indentation
+	 * (block context) or in a block scalar's indentation, and `...` before
+	 * the stream's first document. */
+	YAML_GO_STRICT = 1 << 4,
 };
 
 struct yaml_opts {

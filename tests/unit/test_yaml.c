@@ -265,3 +265,62 @@ Test(yaml, control_characters_are_refused)
 	free(msg);
 	mc_ctx_release(&ctx);
 }
+
+/* YAML_GO_STRICT: what libyaml (go-yaml) refuses and libfyaml takes.  Each
+ * verdict was checked against libyaml (PyYAML's CSafeLoader). */
+Test(yaml, go_strict_tabs_and_leading_document_end)
+{
+	static const struct { const char *text; bool ok; } cases[] = {
+		{ "a:\tb\n", true },                     /* after a simple key's ':' */
+		{ "a: b\t# c\n", true },
+		{ "a: [x,\tb]\n", true },                /* flow context */
+		{ "a: b\t\n", true },
+		{ "a: \"x\ty\"\n", true },
+		{ "- \tx\n", false },                    /* after '-' */
+		{ "a:\n-\tb\n", false },
+		{ "? \ta\n: b\n", false },               /* after '?' */
+		{ "? a\n:\tb\n", false },                /* after a complex key's ':' */
+		{ "a:\n  b: 1\n  \t# c\n", false },      /* leading blanks, block context */
+		{ "a: 'x'\n\t\nb: 2\n", false },
+		{ "a: 1\n \t\n", true },                 /* at the plain scalar's indentation */
+		{ "a:\n  c: plain\n  \t   more\n", false }, /* below it */
+		{ "a: |\n  x\n\ty\n", false },           /* block scalar indentation */
+		{ "a: |\n  x\n  \ty\n", true },          /* content */
+		{ "a: b\n\t", false },
+		{ "...\n", false },                      /* before the first document */
+		{ "# c\n...\n---\na: 1\n", false },
+		{ "a: 1\n...\n---\nb: 2\n...\n", true },
+		{ "---\n...\n", true },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct mc_ctx ctx;
+		mc_ctx_init(&ctx, NULL);
+		struct ir_docs d;
+		int errs = tu_load(&ctx, cases[i].text, YAML_V2, YAML_GO_STRICT, &d);
+		cr_assert_eq(errs == 0, cases[i].ok, "%s: %s", cases[i].text,
+			errs ? ctx.diag.msgs[0].msg : "accepted");
+		mc_ctx_release(&ctx);
+	}
+}
+
+/* An empty entry of an indentless sequence is null (libfyaml 0.7 refuses
+ * it; the loader mends the text and parses again). */
+Test(yaml, empty_entry_of_indentless_sequence)
+{
+	struct mc_ctx ctx;
+	mc_ctx_init(&ctx, NULL);
+	struct ir_docs d;
+	cr_assert_eq(tu_load(&ctx, "k:\n- x\n-\n-   # c\nj:\n- y\n-\n", YAML_V2, 0, &d), 0, "%s",
+		ctx.diag.len ? ctx.diag.msgs[0].msg : "");
+	const struct ir_node *k = ir_map_getc(d.items[0], "k"), *j = ir_map_getc(d.items[0], "j");
+	cr_assert_eq(k->seq.len, 3);
+	cr_assert_eq(k->seq.items[1]->type, IR_NULL);
+	cr_assert_eq(k->seq.items[1]->s.text->len, 0);
+	cr_assert_eq(k->seq.items[1]->pos.line, 3);
+	cr_assert_eq(k->seq.items[2]->type, IR_NULL);
+	cr_assert_eq(j->seq.len, 2);
+	cr_assert_eq(j->seq.items[1]->type, IR_NULL);
+	/* not an empty entry: the error stays */
+	cr_assert_gt(tu_load(&ctx, "k:\n- x\n- ]\n", YAML_V2, 0, &d), 0);
+	mc_ctx_release(&ctx);
+}
