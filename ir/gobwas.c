@@ -1,7 +1,8 @@
 /*
  * gobwas.c - github.com/gobwas/glob v0.2.3, the glob library of Helm's
  * .Files.Glob (glob.Compile(pattern, '/')) and of Argo CD's util/glob
- * (directory sources' include and exclude, without separators).
+ * (directory sources' include and exclude without separators, AppProject
+ * source repositories with '/', destinations without).
  *
  * gobwas does not interpret a glob directly: it lexes and parses the
  * pattern into a tree, rewrites the tree (common prefixes and suffixes of
@@ -9,10 +10,11 @@
  * matchers (text, prefix, suffix, rows of fixed-length parts, binary trees
  * split at the longest fixed-length part ...) and matches with those.  The
  * matchers count some lengths in runes and use them as byte offsets, and
- * a few rewrites are not equivalent to the pattern (`start*art` matches
- * "start", `a{}b` does not match "ab", `[!x]` matches ""), so the only way
- * to give their answers is to build the same matchers and run them the
- * same way; this file does that, step for step.  What gobwas cannot
+ * a few rewrites are not equivalent to the pattern (without separators
+ * `start*art` matches "start", `a{}b` does not match "ab", `[!x]` matches
+ * ""), so the only way to give their answers is to build the same
+ * matchers and run them the same way; this file does that, step for
+ * step.  What gobwas cannot
  * compile (`[a-zA-Z]`, `[]`, `[z-a]`, invalid UTF-8 ...) makes
  * gobwas_compile return NULL; each caller then does what its tool does
  * (Helm falls back to "**", Argo CD's Match says false).  One pattern
