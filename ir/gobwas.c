@@ -14,10 +14,9 @@
  * `start*art` matches "start", `a{}b` does not match "ab", `[!x]` matches
  * ""), so the only way to give their answers is to build the same
  * matchers and run them the same way; this file does that, step for
- * step.  What gobwas cannot
- * compile (`[a-zA-Z]`, `[]`, `[z-a]`, invalid UTF-8 ...) makes
- * gobwas_compile return NULL; each caller then does what its tool does
- * (Helm falls back to "**", Argo CD's Match says false).  One pattern
+ * step.  What gobwas cannot compile (`[a-zA-Z]`, `[]`, `[z-a]`, invalid
+ * UTF-8 ...) makes gobwas_compile return NULL; each caller then does what
+ * its tool does (Helm falls back to "**", Argo CD's Match says false).  One pattern
  * shape makes gobwas slice past the end of a string (a Go panic):
  * gobwas_match returns -1 with Go's message then.
  */
