@@ -7,7 +7,9 @@
  * decimal point.  The decoder reads TOML 1.0 (strings of the four kinds,
  * integers in every base, floats, booleans, date-times, arrays, inline
  * tables, dotted keys, [tables] and [[arrays of tables]]) into maps,
- * []interface{}, int64, float64 and time.Time values.
+ * []interface{}, int64, float64 and time.Time values.  Its error texts are
+ * BurntSushi v1.6.0's lexer's (fromToml shows them in the map's Error key),
+ * with ParseError's "(last key ...)": the table context and current key.
  */
 #include <math.h>
 #include <stdio.h>
@@ -45,7 +47,7 @@ static void toml_quoted(struct sbuf *o, const char *s, size_t n)
 		case '\r': sbuf_adds(o, "\\r"); break;
 		default:
 			if (c < 0x20 || c == 0x7f)
-				sbuf_printf(o, "\\u%04X", c);
+				sbuf_printf(o, "\\u%04x", c); /* dblQuotedReplacer: lower case */
 			else
 				sbuf_addc(o, (char)c);
 		}
@@ -305,6 +307,8 @@ struct tdec {
 	int line;
 	char *err;
 	int depth;
+	const char *ctx; /* the table a key is in, as Key.String() prints it */
+	const char *key; /* the key whose value is being read ("" between keys) */
 };
 
 static bool terrf(struct tdec *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -317,8 +321,64 @@ static bool terrf(struct tdec *d, const char *fmt, ...)
 	va_start(ap, fmt);
 	char *m = arena_vprintf(d->a, fmt, ap);
 	va_end(ap);
-	d->err = arena_printf(d->a, "toml: line %d: %s", d->line, m);
+	/* the lexer reports an end of input right after a newline on the
+	 * newline's line */
+	int line = d->line;
+	if (d->i >= d->n && d->n > 0 && d->s[d->n - 1] == '\n' && line > 1)
+		line--;
+	/* ParseError.Error(): the parser's current key, when there is one */
+	const char *last = d->ctx && *d->ctx ? (d->key && *d->key ? arena_printf(d->a, "%s.%s", d->ctx, d->key) : d->ctx)
+					     : (d->key ? d->key : "");
+	if (*last)
+		d->err = arena_printf(d->a, "toml: line %d (last key %s): %s", line, go_quote_a(d->a, last), m);
+	else
+		d->err = arena_printf(d->a, "toml: line %d: %s", line, m);
 	return false;
+}
+
+/* the rune at d->i as Go's %q prints it */
+static const char *quoted_rune(struct tdec *d)
+{
+	unsigned char c = (unsigned char)d->s[d->i];
+	size_t n = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+	if (n > d->n - d->i)
+		n = d->n - d->i;
+	struct sbuf sb = SBUF_INIT;
+	go_quote(&sb, d->s + d->i, n, '\'', false, false);
+	const char *r = arena_strndup(d->a, sb.buf, sb.len);
+	sbuf_release(&sb);
+	return r;
+}
+
+/* lexer's runeOrEOF: the rune between single quotes, unescaped */
+static const char *rune_or_eof(struct tdec *d)
+{
+	if (d->i >= d->n)
+		return "end of file";
+	unsigned char c = (unsigned char)d->s[d->i];
+	size_t n = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+	if (n > d->n - d->i)
+		n = d->n - d->i;
+	return arena_printf(d->a, "'%.*s'", (int)n, d->s + d->i);
+}
+
+/* Key.String(): parts joined by '.', quoted unless bare */
+static const char *last_key_string(struct tdec *d, const char *prefix, const struct gt_value *keys, size_t n)
+{
+	struct sbuf sb = SBUF_INIT;
+	if (prefix && *prefix)
+		sbuf_adds(&sb, prefix);
+	for (size_t i = 0; i < n; i++) {
+		if (sb.len)
+			sbuf_addc(&sb, '.');
+		if (bare_key(keys[i].s.p, keys[i].s.n))
+			sbuf_add(&sb, keys[i].s.p, keys[i].s.n);
+		else
+			toml_quoted(&sb, keys[i].s.p, keys[i].s.n); /* dblQuotedReplacer */
+	}
+	const char *r = arena_strndup(d->a, sb.buf ? sb.buf : "", sb.len);
+	sbuf_release(&sb);
+	return r;
 }
 
 static void skip_ws(struct tdec *d)
@@ -475,7 +535,7 @@ static bool literal_string(struct tdec *d, bool multi, struct sbuf *sb)
 	}
 }
 
-static bool key_segment(struct tdec *d, struct gt_value *out)
+static bool key_segment(struct tdec *d, struct gt_value *out, bool keyval)
 {
 	skip_ws(d);
 	struct sbuf sb = SBUF_INIT;
@@ -488,7 +548,7 @@ static bool key_segment(struct tdec *d, struct gt_value *out)
 		size_t st = d->i;
 		while (d->i < d->n && bare_key(d->s + d->i, 1))
 			d->i++;
-		if (d->i == st) {
+		if (d->i == st && !keyval) {
 			sbuf_release(&sb);
 			return terrf(d, "expected a key");
 		}
@@ -502,8 +562,10 @@ static bool key_segment(struct tdec *d, struct gt_value *out)
 	return ok;
 }
 
-/* a dotted key: fills keys[], returns the count (0 on error) */
-static size_t dotted_key(struct tdec *d, struct gt_value *keys, size_t max)
+/* a dotted key: fills keys[], returns the count (0 on error).  For the key
+ * of a key/value pair the errors are the lexer's (lexKeyStart,
+ * lexKeyNameStart); a table name keeps its own. */
+static size_t dotted_key(struct tdec *d, struct gt_value *keys, size_t max, bool keyval)
 {
 	size_t k = 0;
 	for (;;) {
@@ -511,7 +573,15 @@ static size_t dotted_key(struct tdec *d, struct gt_value *keys, size_t max)
 			terrf(d, "key too long");
 			return 0;
 		}
-		if (!key_segment(d, &keys[k++]))
+		if (keyval) {
+			skip_ws(d);
+			char c = d->i < d->n ? d->s[d->i] : '=';
+			if (c == '=')
+				return terrf(d, k ? "unexpected '='" : "unexpected '=': key name appears blank"), 0;
+			if (c == '.')
+				return terrf(d, k ? "unexpected '.'" : "unexpected '.': keys cannot start with a '.'"), 0;
+		}
+		if (!key_segment(d, &keys[k++], keyval))
 			return 0;
 		if (d->i < d->n && d->s[d->i] == '.') {
 			d->i++;
@@ -675,13 +745,17 @@ static struct gt_map *descend(struct tdec *d, struct gt_map *m, const struct gt_
 static bool keyval(struct tdec *d, struct gt_map *m)
 {
 	struct gt_value keys[64];
-	size_t nk = dotted_key(d, keys, 64);
+	size_t nk = dotted_key(d, keys, 64, true);
 	if (!nk)
 		return false;
-	if (d->i >= d->n || d->s[d->i] != '=')
-		return terrf(d, "expected '=' after a key");
+	/* lexKeyEnd */
+	if (d->i >= d->n)
+		return terrf(d, "unexpected EOF; expected key separator '='");
+	if (d->s[d->i] != '=')
+		return terrf(d, "expected '.' or '=', but got %s instead", quoted_rune(d));
 	d->i++;
 	skip_ws(d);
+	d->key = arena_strndup(d->a, keys[nk - 1].s.p, keys[nk - 1].s.n);
 	struct gt_value v;
 	if (!value(d, &v))
 		return false;
@@ -695,8 +769,33 @@ static bool value(struct tdec *d, struct gt_value *out)
 		return terrf(d, "nesting too deep");
 	bool ok = true;
 	skip_ws(d);
+	char c0 = d->i < d->n ? d->s[d->i] : 0;
 	if (d->i >= d->n) {
-		ok = terrf(d, "expected a value");
+		ok = terrf(d, "unexpected EOF; expected value");
+	} else if (c0 == '.') {
+		ok = terrf(d, "floats must start with a digit, not '.'");
+	} else if ((c0 >= 'a' && c0 <= 'z') || (c0 >= 'A' && c0 <= 'Z')) {
+		/* lexBool reads the whole word; inf and nan are numbers */
+		size_t e = d->i;
+		while (e < d->n && ((d->s[e] >= 'a' && d->s[e] <= 'z') || (d->s[e] >= 'A' && d->s[e] <= 'Z')))
+			e++;
+		size_t wn = e - d->i;
+		if (wn == 4 && !memcmp(d->s + d->i, "true", 4)) {
+			d->i = e;
+			*out = gt_bool(true);
+		} else if (wn == 5 && !memcmp(d->s + d->i, "false", 5)) {
+			d->i = e;
+			*out = gt_bool(false);
+		} else if (peek(d, "inf") || peek(d, "nan")) {
+			ok = number(d, out);
+		} else {
+			struct sbuf q = SBUF_INIT;
+			go_quote(&q, d->s + d->i, wn, '"', false, false);
+			ok = terrf(d, "expected value but found %.*s instead", (int)q.len, q.buf);
+			sbuf_release(&q);
+		}
+	} else if (!strchr("\"'[{+-0123456789", c0)) {
+		ok = terrf(d, "expected value but found %s instead", quoted_rune(d));
 	} else if (peek(d, "\"\"\"") || d->s[d->i] == '"') {
 		struct sbuf sb = SBUF_INIT;
 		ok = basic_string(d, peek(d, "\"\"\""), &sb);
@@ -709,12 +808,6 @@ static bool value(struct tdec *d, struct gt_value *out)
 		if (ok)
 			*out = gt_sbuf_value(d->a, &sb);
 		sbuf_release(&sb);
-	} else if (peek(d, "true")) {
-		d->i += 4;
-		*out = gt_bool(true);
-	} else if (peek(d, "false")) {
-		d->i += 5;
-		*out = gt_bool(false);
 	} else if (d->s[d->i] == '[') {
 		d->i++;
 		struct gt_value l = gt_list_new(d->a, &gt_t_list, 4);
@@ -722,6 +815,10 @@ static bool value(struct tdec *d, struct gt_value *out)
 			skip_all(d);
 			if (d->i < d->n && d->s[d->i] == ']') {
 				d->i++;
+				break;
+			}
+			if (d->i < d->n && d->s[d->i] == ',') {
+				ok = terrf(d, "unexpected comma");
 				break;
 			}
 			struct gt_value v;
@@ -739,16 +836,23 @@ static bool value(struct tdec *d, struct gt_value *out)
 				d->i++;
 				break;
 			}
-			ok = terrf(d, "expected ',' or ']' in an array");
+			ok = terrf(d, "expected a comma (',') or array terminator (']'), but got %s", rune_or_eof(d));
 			break;
 		}
 		if (ok)
 			*out = l;
 	} else if (d->s[d->i] == '{') {
+		/* lexInlineTableValue / lexInlineTableValueEnd: newlines,
+		 * comments and a trailing comma are allowed (BurntSushi v1.6) */
 		d->i++;
 		struct gt_value m = gt_map_new(d->a, &gt_t_map);
-		skip_ws(d);
-		if (d->i < d->n && d->s[d->i] == '}') {
+		const char *outer_ctx = d->ctx, *outer_key = d->key;
+		d->ctx = last_key_string(d, d->ctx, &(struct gt_value){ .s = { d->key, strlen(d->key) } }, 1);
+		d->key = "";
+		skip_all(d);
+		if (d->i < d->n && d->s[d->i] == ',') {
+			ok = terrf(d, "unexpected comma");
+		} else if (d->i < d->n && d->s[d->i] == '}') {
 			d->i++;
 		} else {
 			for (;;) {
@@ -756,18 +860,37 @@ static bool value(struct tdec *d, struct gt_value *out)
 					ok = false;
 					break;
 				}
-				skip_ws(d);
+				skip_all(d);
 				if (d->i < d->n && d->s[d->i] == ',') {
 					d->i++;
+					skip_ws(d);
+					if (d->i < d->n && d->s[d->i] == '}') {
+						d->i++;
+						break;
+					}
+					skip_all(d);
+					if (d->i < d->n && d->s[d->i] == ',') {
+						ok = terrf(d, "unexpected comma");
+						break;
+					}
+					if (d->i < d->n && d->s[d->i] == '}') {
+						d->i++;
+						break;
+					}
 					continue;
 				}
 				if (d->i < d->n && d->s[d->i] == '}') {
 					d->i++;
 					break;
 				}
-				ok = terrf(d, "expected ',' or '}' in an inline table");
+				ok = terrf(d, "expected a comma or an inline table terminator '}', but got %s instead",
+					   rune_or_eof(d));
 				break;
 			}
+		}
+		if (ok) {
+			d->ctx = outer_ctx;
+			d->key = outer_key;
 		}
 		if (ok)
 			*out = m;
@@ -783,7 +906,7 @@ static bool value(struct tdec *d, struct gt_value *out)
 
 int gt_toml_decode(struct arena *a, const char *s, size_t n, struct gt_value *out, char **err)
 {
-	struct tdec d = { a, s ? s : "", n, 0, 1, NULL, 0 };
+	struct tdec d = { a, s ? s : "", n, 0, 1, NULL, 0, "", "" };
 	struct gt_value root = gt_map_new(a, &gt_t_map);
 	struct gt_map *cur = root.m;
 	*err = NULL;
@@ -795,7 +918,7 @@ int gt_toml_decode(struct arena *a, const char *s, size_t n, struct gt_value *ou
 			bool array = peek(&d, "[[");
 			d.i += array ? 2 : 1;
 			struct gt_value keys[64];
-			size_t nk = dotted_key(&d, keys, 64);
+			size_t nk = dotted_key(&d, keys, 64, false);
 			if (!nk)
 				break;
 			if (!peek(&d, array ? "]]" : "]")) {
@@ -803,6 +926,7 @@ int gt_toml_decode(struct arena *a, const char *s, size_t n, struct gt_value *ou
 				break;
 			}
 			d.i += array ? 2 : 1;
+			d.ctx = last_key_string(&d, "", keys, nk);
 			struct gt_map *parent = descend(&d, root.m, keys, nk - 1);
 			if (!parent)
 				break;
@@ -835,10 +959,13 @@ int gt_toml_decode(struct arena *a, const char *s, size_t n, struct gt_value *ou
 		} else if (!keyval(&d, cur)) {
 			break;
 		}
+		d.key = "";
+		/* lexTopEnd */
 		skip_ws(&d);
 		skip_comment(&d);
 		if (d.i < d.n && d.s[d.i] != '\n' && d.s[d.i] != '\r') {
-			terrf(&d, "expected a newline after a value");
+			terrf(&d, "expected a top-level item to end with a newline, comment, or EOF, but got %s instead",
+			      quoted_rune(&d));
 			break;
 		}
 	}

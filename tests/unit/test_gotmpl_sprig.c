@@ -173,6 +173,39 @@ Test(sprig, crypto_and_random)
 	FAILS("{{getHostByName \"example.com\"}}", "not supported");
 }
 
+/* fromToml's Error text is BurntSushi/toml v1.6.0's ParseError.Error():
+ * the lexer state's message, the line (a newline or an end of input right
+ * after one reports the line before), and "(last key ...)" = the table
+ * context plus the key whose value was being read. */
+Test(helm, toml_errors)
+{
+	HELM("{{(fromToml \"k\").Error}}", NULL, "toml: line 1: unexpected EOF; expected key separator '='");
+	HELM("{{(fromToml \"a = 1\\nk v\").Error}}", NULL, "toml: line 2: expected '.' or '=', but got 'v' instead");
+	HELM("{{(fromToml \"a = 1\\nk\\n\").Error}}", NULL, "toml: line 2: expected '.' or '=', but got '\\n' instead");
+	HELM("{{(fromToml \" = 1\").Error}}|{{(fromToml \".k = 1\").Error}}|{{(fromToml \"k. = 1\").Error}}", NULL,
+		"toml: line 1: unexpected '=': key name appears blank|"
+		"toml: line 1: unexpected '.': keys cannot start with a '.'|toml: line 1: unexpected '='");
+	HELM("{{(fromToml \"[s.t]\\nk = yes\").Error}}", NULL,
+		"toml: line 2 (last key \"s.t.k\"): expected value but found \"yes\" instead");
+	HELM("{{(fromToml \"k = .5\").Error}}|{{(fromToml \"k = ?\").Error}}", NULL,
+		"toml: line 1 (last key \"k\"): floats must start with a digit, not '.'|"
+		"toml: line 1 (last key \"k\"): expected value but found '?' instead");
+	HELM("{{(fromToml \"k = [1,\\n\").Error}}|{{(fromToml \"k = [,]\").Error}}|{{(fromToml \"k = [1 2]\").Error}}",
+		NULL,
+		"toml: line 1 (last key \"k\"): unexpected EOF; expected value|"
+		"toml: line 1 (last key \"k\"): unexpected comma|"
+		"toml: line 1 (last key \"k\"): expected a comma (',') or array terminator (']'), but got '2'");
+	HELM("{{(fromToml \"[\\\"a b\\\"]\\nx.y = {p = 1 q = 2}\").Error}}", NULL,
+		"toml: line 2 (last key \"\\\"a b\\\".y.p\"): expected a comma or an inline table terminator '}', but got 'q' instead");
+	HELM("{{(fromToml \"k = 1 2\").Error}}", NULL,
+		"toml: line 1: expected a top-level item to end with a newline, comment, or EOF, but got '2' instead");
+	/* v1.6 inline tables: newlines, comments and one trailing comma */
+	HELM("{{fromToml \"t = {a = 1, # c\\n b = 2,}\"}}", NULL, "map[t:map[a:1 b:2]]");
+	HELM("{{(fromToml \"t = {a = 1,,}\").Error}}", NULL, "toml: line 1 (last key \"t.a\"): unexpected comma");
+	/* dblQuotedReplacer writes \u escapes in lower case */
+	HELM("{{toToml (dict \"k\" (printf \"%c\" 11))}}", NULL, "k = \"\\u000b\"\n");
+}
+
 Test(helm, functions)
 {
 	HELM("{{toYaml .}}", "b: [1, {c: x}]\na: 1.5", "a: 1.5\nb:\n- 1\n- c: x");
