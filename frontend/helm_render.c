@@ -1021,6 +1021,7 @@ static int report(struct mc_ctx *ctx, const struct gt_error *err, const char *fi
 static struct gt_set *new_set(struct mc_ctx *ctx, enum gt_funcset base)
 {
 	struct gt_set *set = gt_set_new(ctx, base);
+	gt_set_name(set, "gotpl"); /* engine.go: template.New("gotpl") */
 	const char *epoch = getenv("SOURCE_DATE_EPOCH");
 	gt_set_clock(set, epoch ? strtoll(epoch, NULL, 10) : 0);
 	return set;

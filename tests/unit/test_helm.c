@@ -681,3 +681,31 @@ Test(helm_render, render_chart_into_resources)
 	mc_ctx_release(&ctx);
 	vfs_destroy(fs);
 }
+
+/* engine.go parses everything into template.New("gotpl") and include calls
+ * t.ExecuteTemplate on it (tpl on a clone of it), so a missing name reads
+ * `no template "x" associated with template "gotpl"`, whichever template
+ * the include sits in. */
+Test(helm_render, include_of_a_missing_template_names_gotpl)
+{
+	static const char *const texts[] = {
+		"{{define \"h\"}}{{include \"nope\" .}}{{end}}{{include \"h\" .}}",
+		"{{tpl \"{{include \\\"nope\\\" .}}\" .}}",
+	};
+	for (size_t i = 0; i < 2; i++) {
+		struct mc_ctx ctx;
+		mc_ctx_init(&ctx, NULL);
+		struct helm_file f = { 0 };
+		f.name = "c/templates/t.yaml";
+		f.data = texts[i];
+		f.len = strlen(texts[i]);
+		struct gt_value dot = gt_map_new(&ctx.arena, NULL);
+		struct helm_rendered_vec out = { 0 };
+		cr_assert_neq(helm_render_templates(&ctx, &f, &dot, 1, 3, false, &out), 0);
+		cr_assert_eq(ctx.diag.len, 1);
+		cr_assert(strstr(ctx.diag.msgs[0].msg,
+			"error calling include: template: no template \"nope\" associated with template \"gotpl\"") != NULL,
+			"%s", ctx.diag.msgs[0].msg);
+		mc_ctx_release(&ctx);
+	}
+}
