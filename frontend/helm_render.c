@@ -39,6 +39,7 @@ struct render {
 	struct gt_set *set;
 	const struct helm_release *rel;
 	VEC(struct incl) included; /* includedNames */
+	int major;
 };
 
 static int *incl_count(struct render *r, const struct str *name)
@@ -988,9 +989,105 @@ static bool partial(const char *name)
 	return (b ? b[1] : name[0]) == '_';
 }
 
-/* cleanupExecError/cleanupParseError: Helm's wording, Go's location. */
-static int report(struct mc_ctx *ctx, const struct gt_error *err, const char *file, bool parse)
+/* One link of Helm 4's TraceableError: location, executing clause, message. */
+struct trace {
+	const char *loc, *exec, *msg;
+	size_t nloc, nexec, nmsg;
+};
+
+static bool trace_eq(const struct trace *x, const struct trace *y)
 {
+	return x->nloc == y->nloc && x->nexec == y->nexec && x->nmsg == y->nmsg &&
+	       !memcmp(x->loc, y->loc, x->nloc) && !memcmp(x->exec, y->exec, x->nexec) &&
+	       !memcmp(x->msg, y->msg, x->nmsg);
+}
+
+/* the message up to its first " template:" (the next link's text) */
+static size_t trace_cut(const char *m)
+{
+	const char *c = strstr(m, " template:");
+	return c ? (size_t)(c - m) : strlen(m);
+}
+
+/*
+ * Helm 4's reformatExecErrorMsg on a text/template error: walk the chain
+ * of wrapped errors (each "error calling NAME: " wraps the next one, which
+ * is the rest of the text), parse every link as "template: no template
+ * ...", "template: LOC: executing "NAME" at <CTX>: MSG" or "template: LOC:
+ * MSG", and print one paragraph per distinct consecutive link.  NULL when a
+ * link is not a template error (a function's own error, tpl's wrapper,
+ * the include recursion error): Helm 4 then keeps the error as it is.
+ */
+static const char *helm4_trace(struct arena *a, const char *msg)
+{
+	struct sbuf out = SBUF_INIT;
+	struct trace prev = { "", "", "", 0, 0, 0 };
+	bool have_prev = false;
+	const char *s = msg;
+	while (s) {
+		if (strncmp(s, "template: ", 10)) {
+			sbuf_release(&out);
+			return NULL;
+		}
+		const char *rem = s + 10, *next = NULL, *x;
+		struct trace t = { "", "", "", 0, 0, 0 };
+		if (!strncmp(rem, "no template ", 12)) {
+			t.msg = s;
+			t.nmsg = strlen(s);
+		} else if ((x = strstr(rem, ": executing ")) && x[12] == '"' && strchr(x + 13, '"') &&
+			   !strncmp(strchr(x + 13, '"') + 1, " at <", 5) && strstr(strchr(x + 13, '"') + 6, ">: ")) {
+			const char *fn = x + 13, *fe = strchr(fn, '"');
+			const char *ctxs = fe + 6, *ce = strstr(ctxs, ">: ");
+			const char *m = ce + 3;
+			t.loc = rem;
+			t.nloc = (size_t)(x - rem);
+			t.exec = arena_printf(a, "executing \"%.*s\" at <%.*s>:", (int)(fe - fn), fn, (int)(ce - ctxs), ctxs);
+			t.nexec = strlen(t.exec);
+			t.msg = m;
+			t.nmsg = trace_cut(m);
+			/* evalCall: "error calling %s: %w" */
+			if (!strncmp(m, "error calling ", 14) && strstr(m + 14, ": "))
+				next = strstr(m + 14, ": ") + 2;
+		} else {
+			const char *sep = NULL;
+			for (const char *q = rem; (q = strstr(q, ": ")); q++)
+				sep = q;
+			if (!sep) {
+				sbuf_release(&out);
+				return NULL;
+			}
+			t.loc = rem;
+			t.nloc = (size_t)(sep - rem);
+			t.msg = sep + 2;
+			t.nmsg = trace_cut(sep + 2);
+		}
+		if (!have_prev || !trace_eq(&prev, &t)) {
+			if (t.nloc)
+				sbuf_printf(&out, "%.*s\n  ", (int)t.nloc, t.loc);
+			if (t.nexec)
+				sbuf_printf(&out, "%.*s\n    ", (int)t.nexec, t.exec);
+			if (t.nmsg)
+				sbuf_printf(&out, "%.*s\n", (int)t.nmsg, t.msg);
+		}
+		prev = t;
+		have_prev = true;
+		s = next;
+	}
+	size_t b = 0, e = out.len; /* strings.TrimSpace */
+	while (b < e && strchr(" \t\n\r\v\f", out.buf[b]))
+		b++;
+	while (e > b && strchr(" \t\n\r\v\f", out.buf[e - 1]))
+		e--;
+	const char *r = arena_strndup(a, out.buf ? out.buf + b : "", e - b);
+	sbuf_release(&out);
+	return r;
+}
+
+/* cleanupExecError/cleanupParseError (Helm 3), reformatExecErrorMsg (Helm 4):
+ * Helm's wording, Go's location. */
+static int report(struct render *r, const struct gt_error *err, const char *file, bool parse)
+{
+	struct mc_ctx *ctx = r->ctx;
 	const char *msg = err->msg ? err->msg : "error";
 	const char *s = strstr(msg, WARN_START), *e = NULL;
 	for (const char *q = msg; (q = strstr(q, WARN_END)); q++)
@@ -1015,7 +1112,8 @@ static int report(struct mc_ctx *ctx, const struct gt_error *err, const char *fi
 		return diag_error(&ctx->diag, &err->pos, "parse error at (%.*s): %s", (int)loclen, loc, last);
 	}
 	(void)file;
-	return diag_error(&ctx->diag, &err->pos, "%s", msg);
+	const char *trace = !parse && r->major >= 4 && loc && loclen ? helm4_trace(r->a, msg) : NULL;
+	return diag_error(&ctx->diag, &err->pos, "%s", trace ? trace : msg);
 }
 
 static struct gt_set *new_set(struct mc_ctx *ctx, enum gt_funcset base)
@@ -1040,7 +1138,7 @@ static int render_all(struct render *r, renderables_t *tpls, bool strict,
 		const struct srcfile *sf = t->chart ? helm_file_src(ctx, t->chart, t->file) : t->file->src;
 		struct gt_src src = { .name = t->name, .text = t->file->data, .len = t->file->len, .file = sf };
 		if (gt_parse(r->set, &src, &err))
-			return report(ctx, &err, t->name, true);
+			return report(r, &err, t->name, true);
 	}
 	struct gt_exec_opts eo = { 0 };
 	eo.missingkey = strict ? GT_MISSING_ERROR : GT_MISSING_ZERO;
@@ -1059,7 +1157,7 @@ static int render_all(struct render *r, renderables_t *tpls, bool strict,
 		struct sbuf text = SBUF_INIT;
 		if (gt_exec(r->set, t->name, t->dot, &eo, &text, &err)) {
 			sbuf_release(&text);
-			return report(ctx, &err, t->name, false);
+			return report(r, &err, t->name, false);
 		}
 		strip_no_value(&text);
 		struct helm_rendered rd = { 0 };
@@ -1078,6 +1176,7 @@ static void init_render(struct render *r, struct mc_ctx *ctx, int major)
 {
 	memset(r, 0, sizeof *r);
 	r->ctx = ctx;
+	r->major = major >= 4 ? 4 : 3;
 	r->a = &ctx->arena;
 	r->set = new_set(ctx, GT_FUNCS_HELM);
 	gt_set_helm_major(r->set, major >= 4 ? 4 : 3);
