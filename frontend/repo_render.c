@@ -459,7 +459,8 @@ static const struct srcfile *relocate_file(void *arg, const struct srcfile *f)
 	if (!rl->from[h]) {
 		int e;
 		rl->from[h] = f;
-		rl->to[h] = vfs_load(rl->fs, f->path, f->path, &e) == f ? f : srcfile_copy(&rl->keep->arena, f);
+		rl->to[h] = f->path && vfs_load(rl->fs, f->path, f->path, &e) == f ?
+			f : srcfile_copy(&rl->keep->arena, f);
 		rl->len++;
 	}
 	return rl->to[h];
@@ -522,6 +523,7 @@ static void render_now(struct run *r, struct job *j, struct mc_ctx *keep)
 	struct ir_resource **order = NULL;
 	size_t k = 0;
 	uint32_t *lines = NULL;
+	struct relocator crl = { .fs = r->fs };
 	if (!errors) {
 		struct sync_unit su = { .dest_ns = ir_path_cstr(j->app, "spec/destination/namespace") };
 		struct ir_module m = { .ctx = ctx, .res = res, .unit = &su };
@@ -579,9 +581,13 @@ static void render_now(struct run *r, struct job *j, struct mc_ctx *keep)
 				if (!j->carry) {
 					j->carry = xcalloc(1, sizeof *j->carry);
 					mc_ctx_init(j->carry, r->fs);
+					crl.keep = j->carry;
 				}
+				/* (positions into Helm's output or a rewritten
+				 * kustomization: those files die with ctx) */
 				j->children = xrealloc(j->children, (j->nchildren + 1) * sizeof *j->children);
-				j->children[j->nchildren++] = ir_clone(j->carry, x->body);
+				j->children[j->nchildren++] = ir_clone_relocated(j->carry, x->body,
+					relocate_file, &crl);
 			}
 		}
 		if (!errors && r->o->json) {
@@ -610,6 +616,8 @@ static void render_now(struct run *r, struct job *j, struct mc_ctx *keep)
 	 * outputs first): keep the resources, not the whole context. */
 	if (r->o->validate && !errors)
 		keep_render(r, j, keep, order, k, lines, &trace);
+	free(crl.from);
+	free(crl.to);
 	mc_ctx_release(ctx);
 	free(ctx);
 }
