@@ -339,6 +339,7 @@ static int call_helm(struct app_job *j, struct helm_call *c, struct ir_reslist *
 	o.include_crds = c->include_crds;
 	o.skip_tests = c->skip_tests;
 	o.skip_schema_validation = c->skip_schema;
+	o.dependency_build = true;
 	struct sbuf text = SBUF_INIT;
 	int errors = helm_template(ctx, &o, &text);
 	if (!errors)

@@ -265,6 +265,8 @@ struct helm_template_opts {
 	const char *output_dir;    /* write files there instead of printing */
 	bool use_release_name;     /* --release-name: output_dir/NAME */
 	int helm_major;            /* 3 (default) or 4 */
+	bool dependency_build;     /* the caller would run `helm dependency build` (Argo CD):
+				    * a missing dependency is reported as not vendored */
 };
 
 /* Run `helm template`: what helm prints on stdout goes to out (with
