@@ -740,8 +740,8 @@ static int adopt(struct run *r, const struct ir_node *app, int parent, char *ori
 		old->dropped = true;
 		add_job(r, app, origin, parent);
 	} else {
-		errors += diag_error(&ctx->diag, pos, "duplicate Application %s (also defined by %s)", key,
-			old->origin);
+		errors += diag_error(&ctx->diag, pos, "duplicate Application %s: from %s, also defined by %s",
+			key, origin, old->origin);
 		free(origin);
 	}
 	sbuf_release(&sb);
@@ -948,8 +948,14 @@ int repo_render(const struct repo_render_opts *o, struct repo_result *out)
 		errors += discover(&r, &apps, &sets);
 	/* Every Application and ApplicationSet is looked at and rendered, so
 	 * that one run reports every problem (nothing is written after one). */
-	for (size_t i = 0; i < apps.len; i++)
-		errors += adopt(&r, apps.items[i].doc, -1, xfmt_pos(apps.items[i].pos), apps.items[i].pos);
+	for (size_t i = 0; i < apps.len; i++) {
+		struct sbuf sb = SBUF_INIT;
+		char *at = xfmt_pos(apps.items[i].pos);
+		const char *name = ir_path_cstr(apps.items[i].doc, "metadata/name");
+		sbuf_printf(&sb, "Application %s (%s)", name ? name : "", at);
+		free(at);
+		errors += adopt(&r, apps.items[i].doc, -1, sbuf_detach(&sb, NULL), apps.items[i].pos);
+	}
 	for (size_t i = 0; i < sets.len; i++)
 		errors += generate(&r, sets.items[i].doc, sets.items[i].pos, -1);
 	size_t from = 0;
