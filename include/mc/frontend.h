@@ -362,6 +362,9 @@ struct app_config {
 	const char *kube_version;
 	const char *const *api_versions;
 	size_t napi_versions;
+	/* kustomize.buildOptions; with --enable-helm, Argo CD adds the
+	 * cluster's --helm-kube-version and --helm-api-versions. */
+	struct kust_opts kustomize;
 };
 
 void app_config_default(struct app_config *c);
