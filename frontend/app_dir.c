@@ -54,9 +54,10 @@ static int parse_quiet(struct mc_ctx *ctx, const struct srcfile *f, struct ir_do
 {
 	*saved = ctx->diag;
 	diag_init(&ctx->diag);
-	/* As k8s.io/apimachinery decodes manifests: go-yaml v2 scalars, and
-	 * integers that stay int64. */
-	struct yaml_opts yo = { .schema = YAML_V2 };
+	/* As k8s.io/apimachinery decodes manifests: go-yaml v2 scalars,
+	 * integers that stay int64, and (sigs.k8s.io/yaml.Unmarshal is not
+	 * strict) a key given twice keeps its last value. */
+	struct yaml_opts yo = { .schema = YAML_V2, .flags = YAML_DUPKEYS_OK };
 	return yaml_load(ctx, f, &yo, docs);
 }
 

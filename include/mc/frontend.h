@@ -265,6 +265,8 @@ struct helm_template_opts {
 	const char *output_dir;    /* write files there instead of printing */
 	bool use_release_name;     /* --release-name: output_dir/NAME */
 	int helm_major;            /* 3 (default) or 4 */
+	bool dependency_build;     /* the caller would run `helm dependency build` (Argo CD):
+				    * a missing dependency is reported as not vendored */
 };
 
 /* Run `helm template`: what helm prints on stdout goes to out (with
@@ -360,6 +362,9 @@ struct app_config {
 	const char *kube_version;
 	const char *const *api_versions;
 	size_t napi_versions;
+	/* kustomize.buildOptions; with --enable-helm, Argo CD adds the
+	 * cluster's --helm-kube-version and --helm-api-versions. */
+	struct kust_opts kustomize;
 };
 
 void app_config_default(struct app_config *c);
