@@ -11,6 +11,7 @@
  * BurntSushi v1.6.0's lexer's (fromToml shows them in the map's Error key),
  * with ParseError's "(last key ...)": the table context and current key.
  */
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -309,6 +310,8 @@ struct tdec {
 	int depth;
 	const char *ctx; /* the table a key is in, as Key.String() prints it */
 	const char *key; /* the key whose value is being read ("" between keys) */
+	struct gt_map *implicit; /* paths (Key.String()) of tables only implied so far */
+	int key_line;    /* where the key or table name being defined starts */
 };
 
 static bool terrf(struct tdec *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -334,6 +337,30 @@ static bool terrf(struct tdec *d, const char *fmt, ...)
 	else
 		d->err = arena_printf(d->a, "toml: line %d: %s", line, m);
 	return false;
+}
+
+/* a parser error: at the line where the key being defined starts */
+static bool terr_key(struct tdec *d, const char *msg)
+{
+	int line = d->line;
+	size_t i = d->i;
+	d->line = d->key_line;
+	d->i = 0; /* not at the end of input */
+	terrf(d, "%s", msg);
+	d->line = line;
+	d->i = i;
+	return false;
+}
+
+static bool is_implicit(struct tdec *d, const char *path)
+{
+	struct gt_value *v = gt_map_get(d->implicit, path, strlen(path));
+	return v && gt_kind(*v) == GT_BOOL && v->b;
+}
+
+static void set_implicit(struct tdec *d, const char *path, bool on)
+{
+	gt_map_set(d->a, d->implicit, path, strlen(path), gt_bool(on));
 }
 
 /* the rune at d->i as Go's %q prints it */
@@ -427,8 +454,8 @@ static bool basic_string(struct tdec *d, bool multi, struct sbuf *sb)
 		d->line++;
 	}
 	for (;;) {
-		if (d->i >= d->n)
-			return terrf(d, "unterminated string");
+		if (d->i >= d->n) /* lexString, lexMultilineString */
+			return terrf(d, multi ? "unexpected EOF; expected '\"\"\"'" : "unexpected EOF; expected '\"'");
 		char c = d->s[d->i];
 		if (multi && peek(d, "\"\"\"")) {
 			/* up to two extra quotes belong to the string */
@@ -510,8 +537,8 @@ static bool literal_string(struct tdec *d, bool multi, struct sbuf *sb)
 		d->line++;
 	}
 	for (;;) {
-		if (d->i >= d->n)
-			return terrf(d, "unterminated string");
+		if (d->i >= d->n) /* lexRawString, lexMultilineRawString */
+			return terrf(d, multi ? "unexpected EOF; expected \"'''\"" : "unexpected EOF; expected \"'\"");
 		if (multi && peek(d, "'''")) {
 			size_t q = 3;
 			while (d->i + q < d->n && d->s[d->i + q] == '\'' && q < 5)
@@ -573,16 +600,32 @@ static size_t dotted_key(struct tdec *d, struct gt_value *keys, size_t max, bool
 			terrf(d, "key too long");
 			return 0;
 		}
+		skip_ws(d);
 		if (keyval) {
-			skip_ws(d);
 			char c = d->i < d->n ? d->s[d->i] : '=';
 			if (c == '=')
 				return terrf(d, k ? "unexpected '='" : "unexpected '=': key name appears blank"), 0;
 			if (c == '.')
 				return terrf(d, k ? "unexpected '.'" : "unexpected '.': keys cannot start with a '.'"), 0;
+		} else {
+			/* lexTableNameStart */
+			char c = d->i < d->n ? d->s[d->i] : ']';
+			if (c == ']')
+				return terrf(d, "unexpected end of table name (table names cannot be empty)"), 0;
+			if (c == '.')
+				return terrf(d, "unexpected table separator (table names cannot be empty)"), 0;
 		}
-		if (!key_segment(d, &keys[k++], keyval))
+		if (!key_segment(d, &keys[k++], true))
 			return 0;
+		if (!keyval && !(d->i < d->n && (d->s[d->i] == '.' || d->s[d->i] == ']'))) {
+			/* errorf after next(): a newline counts on the next line */
+			bool nl = d->i < d->n && d->s[d->i] == '\n';
+			d->line += nl;
+			terrf(d, "expected '.' or ']' to end table name, but got %s instead",
+			      d->i < d->n ? quoted_rune(d) : "'\\x00'");
+			d->line -= nl;
+			return 0;
+		}
 		if (d->i < d->n && d->s[d->i] == '.') {
 			d->i++;
 			continue;
@@ -662,11 +705,48 @@ static bool datetime(struct tdec *d, struct gt_value *out)
 	return true;
 }
 
+/* numUnderscoresOK: every '_' between two hex-digit characters */
+static bool underscores_ok(const char *s, size_t n)
+{
+	bool accept = false;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '_' && !accept)
+			return false;
+		accept = isxdigit((unsigned char)s[i]) != 0;
+	}
+	return accept;
+}
+
+/* numHasLeadingZero */
+static bool leading_zero(const char *s, size_t n)
+{
+	if (n > 1 && s[0] == '0' && !(s[1] == 'b' || s[1] == 'o' || s[1] == 'x'))
+		return true;
+	return n > 2 && (s[0] == '-' || s[0] == '+') && s[1] == '0';
+}
+
 static bool number(struct tdec *d, struct gt_value *out)
 {
+	/* the lexer's token: lexDecimalNumberStart, lexBaseNumberOrDate,
+	 * lex{Hex,Octal,Binary}Integer, lexDecimalNumber, lexFloat */
 	size_t st = d->i;
-	while (d->i < d->n && (strchr("+-._xobeEabcdefABCDEFinft0123456789", d->s[d->i]) && d->s[d->i]))
+	if (d->i < d->n && (d->s[d->i] == '+' || d->s[d->i] == '-'))
 		d->i++;
+	if (peek(d, "inf") || peek(d, "nan")) {
+		d->i += 3;
+	} else if (d->i + 1 < d->n && d->s[d->i] == '0' && strchr("xob", d->s[d->i + 1]) && d->s[d->i + 1]) {
+		const char *digits = d->s[d->i + 1] == 'x' ? "0123456789abcdefABCDEF_" :
+				     d->s[d->i + 1] == 'o' ? "01234567_" : "01_";
+		d->i += 2;
+		while (d->i < d->n && d->s[d->i] && strchr(digits, d->s[d->i]))
+			d->i++;
+	} else {
+		while (d->i < d->n && (is_digit(d->s[d->i]) || d->s[d->i] == '_'))
+			d->i++;
+		if (d->i < d->n && strchr(".eE", d->s[d->i]) && d->s[d->i])
+			while (d->i < d->n && d->s[d->i] && strchr("0123456789_.-+eE", d->s[d->i]))
+				d->i++;
+	}
 	size_t len = d->i - st;
 	const char *p = d->s + st;
 	char buf[128];
@@ -689,53 +769,124 @@ static bool number(struct tdec *d, struct gt_value *out)
 		*out = gt_float(NAN);
 		return true;
 	}
+	/* parse.go valueInteger / valueFloat: BurntSushi's checks, then strconv */
+	struct sbuf q8 = SBUF_INIT;
+	go_quote(&q8, p, len, '"', false, false);
+	const char *qv = arena_strndup(d->a, q8.buf, q8.len);
+	sbuf_release(&q8);
 	size_t k = 0;
 	for (size_t i = 0; i < len; i++)
 		if (p[i] != '_')
 			buf[k++] = p[i];
 	buf[k] = '\0';
 	bool prefixed = ql > 2 && q[0] == '0' && strchr("xob", q[1]);
-	bool is_float = !prefixed && (memchr(buf, '.', k) || memchr(buf, 'e', k) || memchr(buf, 'E', k));
+	bool is_float = !prefixed && (memchr(p, '.', len) || memchr(p, 'e', len) || memchr(p, 'E', len));
 	if (is_float) {
+		/* each part between '.', 'e', 'E' needs its underscores between digits */
+		bool first = true;
+		for (size_t a = 0; a < len;) {
+			size_t b = a;
+			while (b < len && !strchr(".eE", p[b]))
+				b++;
+			if (b > a) {
+				if (!underscores_ok(p + a, b - a))
+					return terrf(d, "Invalid float %s: underscores must be surrounded by digits", qv);
+				if (first && leading_zero(p + a, b - a))
+					return terrf(d, "Invalid float %s: cannot have leading zeroes", qv);
+				first = false;
+			}
+			a = b + 1;
+		}
+		for (size_t i = 0; i < len; i++)
+			if (p[i] == '.' && (i + 1 >= len || !is_digit(p[i + 1])))
+				return terrf(d, "Invalid float %s: '.' must be followed by one or more digits", qv);
 		double f;
-		if (!go_parse_float(buf, k, &f))
-			return terrf(d, "invalid float value %.*s", (int)len, p);
+		if (!go_parse_float(buf, k, &f)) {
+			/* ErrRange: a well-formed number too large */
+			size_t i = buf[0] == '+' || buf[0] == '-', m = i;
+			while (i < k && is_digit(buf[i]))
+				i++;
+			bool wellformed = i > m;
+			if (wellformed && i < k && buf[i] == '.') {
+				size_t f0 = ++i;
+				while (i < k && is_digit(buf[i]))
+					i++;
+				wellformed = i > f0;
+			}
+			if (wellformed && i < k && (buf[i] == 'e' || buf[i] == 'E')) {
+				i++;
+				if (i < k && (buf[i] == '+' || buf[i] == '-'))
+					i++;
+				size_t e0 = i;
+				while (i < k && is_digit(buf[i]))
+					i++;
+				wellformed = i > e0;
+			}
+			if (wellformed && i == k)
+				return terrf(d, "%.*s is out of range for float64", (int)len, p);
+			return terrf(d, "Invalid float value: %s", qv);
+		}
 		*out = gt_float(f);
 		return true;
 	}
-	if (!prefixed && ql > 1 && q[0] == '0')
-		return terrf(d, "invalid integer %.*s (leading zero)", (int)len, p);
+	if (!underscores_ok(p, len))
+		return terrf(d, "Invalid integer %s: underscores must be surrounded by digits", qv);
+	if (leading_zero(p, len))
+		return terrf(d, "Invalid integer %s: cannot have leading zeroes", qv);
 	int64_t v;
-	if (!go_parse_int(buf, k, 0, &v))
+	if (!go_parse_int(buf, k, 0, &v)) {
+		uint64_t u;
+		if (go_parse_uint(q == p ? buf : buf + 1, q == p ? k : k - 1, 0, &u) ||
+		    (k > 1 && strspn(buf + (q != p), "0123456789") == k - (q != p)))
+			return terrf(d, "%.*s is out of range for int64", (int)len, p);
 		return terrf(d, "invalid integer %.*s", (int)len, p);
+	}
 	*out = gt_int64(v);
 	return true;
 }
 
-static bool set_key(struct tdec *d, struct gt_map *m, struct gt_value k, struct gt_value v)
+/* parse.go setValue for a key/value pair: a redefinition is an error,
+ * except over a table only implied so far (which stays as it is). */
+static bool set_key(struct tdec *d, struct gt_map *m, const char *path, struct gt_value k, struct gt_value v)
 {
-	if (gt_map_get(m, k.s.p, k.s.n))
-		return terrf(d, "key %.*s is already defined", (int)k.s.n, k.s.p);
+	struct gt_value *old = gt_map_get(m, k.s.p, k.s.n);
+	if (old) {
+		if (gt_kind(*old) == GT_MAP && is_implicit(d, path)) {
+			set_implicit(d, path, false);
+			return true;
+		}
+		return terr_key(d, arena_printf(d->a, "Key '%s' has already been defined.", path));
+	}
 	gt_map_set(d->a, m, k.s.p, k.s.n, v);
 	return true;
 }
 
-/* the table a dotted key's prefix leads to, created if needed */
+/* The table a dotted key's parents lead to (addImplicitContext for each):
+ * missing tables are created as implied ones, existing tables stop being
+ * implied, and a parent that is not a table is an error. */
 static struct gt_map *descend(struct tdec *d, struct gt_map *m, const struct gt_value *keys, size_t n)
 {
+	const char *ctx0 = d->ctx;
 	for (size_t i = 0; i < n; i++) {
+		const char *path = last_key_string(d, ctx0, keys, i + 1);
 		struct gt_value *v = gt_map_get(m, keys[i].s.p, keys[i].s.n);
 		if (!v) {
 			struct gt_value t = gt_map_new(d->a, &gt_t_map);
 			gt_map_set(d->a, m, keys[i].s.p, keys[i].s.n, t);
+			set_implicit(d, path, true);
 			m = t.m;
-		} else if (v->t && v->t->kind == GT_MAP) {
+		} else if (gt_kind(*v) == GT_MAP) {
+			set_implicit(d, path, false);
 			m = v->m;
-		} else if (v->t && v->t->kind == GT_LIST && v->l && v->l->len &&
-			   v->l->items[v->l->len - 1].t && v->l->items[v->l->len - 1].t->kind == GT_MAP) {
+		} else if (gt_kind(*v) == GT_LIST && v->l && v->l->len &&
+			   gt_kind(v->l->items[v->l->len - 1]) == GT_MAP) {
 			m = v->l->items[v->l->len - 1].m;
 		} else {
-			terrf(d, "key %.*s is already defined", (int)keys[i].s.n, keys[i].s.p);
+			/* the next part's addContext finds a non-table parent;
+			 * after the last part, setValue does */
+			d->ctx = path;
+			terr_key(d, arena_printf(d->a, i + 1 < n ? "Key '%s' was already created as a hash."
+								 : "Key '%s' has already been defined.", path));
 			return NULL;
 		}
 	}
@@ -745,6 +896,8 @@ static struct gt_map *descend(struct tdec *d, struct gt_map *m, const struct gt_
 static bool keyval(struct tdec *d, struct gt_map *m)
 {
 	struct gt_value keys[64];
+	skip_ws(d);
+	d->key_line = d->line;
 	size_t nk = dotted_key(d, keys, 64, true);
 	if (!nk)
 		return false;
@@ -755,12 +908,24 @@ static bool keyval(struct tdec *d, struct gt_map *m)
 		return terrf(d, "expected '.' or '=', but got %s instead", quoted_rune(d));
 	d->i++;
 	skip_ws(d);
+	/* topLevel: the current key is the last part, the dotted parents join
+	 * the context while the value is read */
 	d->key = arena_strndup(d->a, keys[nk - 1].s.p, keys[nk - 1].s.n);
+	const char *outer = d->ctx;
+	struct gt_map *t = descend(d, m, keys, nk - 1);
+	if (!t)
+		return false;
+	d->ctx = last_key_string(d, outer, keys, nk - 1);
+	const char *path = last_key_string(d, d->ctx, keys + nk - 1, 1);
+	int line = d->key_line;
 	struct gt_value v;
 	if (!value(d, &v))
 		return false;
-	struct gt_map *t = descend(d, m, keys, nk - 1);
-	return t && set_key(d, t, keys[nk - 1], v);
+	d->key_line = line;
+	bool ok = set_key(d, t, path, keys[nk - 1], v);
+	if (ok)
+		d->ctx = outer;
+	return ok;
 }
 
 static bool value(struct tdec *d, struct gt_value *out)
@@ -794,6 +959,25 @@ static bool value(struct tdec *d, struct gt_value *out)
 			ok = terrf(d, "expected value but found %.*s instead", (int)q.len, q.buf);
 			sbuf_release(&q);
 		}
+	} else if ((c0 == '+' || c0 == '-') && !(d->i + 1 < d->n && (is_digit(d->s[d->i + 1]) ||
+						    peek(d, "+inf") || peek(d, "-inf") ||
+						    peek(d, "+nan") || peek(d, "-nan")))) {
+		/* lexDecimalNumberStart */
+		char c1 = d->i + 1 < d->n ? d->s[d->i + 1] : 0;
+		if (c1 == '.') {
+			ok = terrf(d, "floats must start with a digit, not '.'");
+		} else if (c1 == 'i' || c1 == 'n') {
+			size_t e = d->i + 2;
+			const char *want = c1 == 'i' ? "nf" : "an";
+			while (e < d->n && e - d->i - 2 < 2 && d->s[e] == want[e - d->i - 2])
+				e++;
+			ok = terrf(d, "invalid float: '%.*s'", (int)(e + (e < d->n) - d->i), d->s + d->i);
+		} else {
+			d->i++;
+			ok = terrf(d, "expected a digit but got %s", d->i < d->n ? quoted_rune(d) : "'\\x00'");
+		}
+	} else if ((c0 == '+' || c0 == '-') && d->i + 2 < d->n && d->s[d->i + 1] == '0' && strchr("box", d->s[d->i + 2])) {
+		ok = terrf(d, "cannot use sign with non-decimal numbers: '%.*s'", 3, d->s + d->i);
 	} else if (!strchr("\"'[{+-0123456789", c0)) {
 		ok = terrf(d, "expected value but found %s instead", quoted_rune(d));
 	} else if (peek(d, "\"\"\"") || d->s[d->i] == '"') {
@@ -906,7 +1090,7 @@ static bool value(struct tdec *d, struct gt_value *out)
 
 int gt_toml_decode(struct arena *a, const char *s, size_t n, struct gt_value *out, char **err)
 {
-	struct tdec d = { a, s ? s : "", n, 0, 1, NULL, 0, "", "" };
+	struct tdec d = { a, s ? s : "", n, 0, 1, NULL, 0, "", "", gt_map_new(a, &gt_t_map).m, 1 };
 	struct gt_value root = gt_map_new(a, &gt_t_map);
 	struct gt_map *cur = root.m;
 	*err = NULL;
@@ -916,20 +1100,46 @@ int gt_toml_decode(struct arena *a, const char *s, size_t n, struct gt_value *ou
 			break;
 		if (d.s[d.i] == '[') {
 			bool array = peek(&d, "[[");
+			d.key_line = d.line;
 			d.i += array ? 2 : 1;
 			struct gt_value keys[64];
 			size_t nk = dotted_key(&d, keys, 64, false);
 			if (!nk)
 				break;
-			if (!peek(&d, array ? "]]" : "]")) {
-				terrf(&d, "expected ']' after a table name");
+			/* lexTableNameEnd, lexArrayTableEnd */
+			d.i++;
+			if (array && (d.i >= d.n || d.s[d.i] != ']')) {
+				d.line += d.i < d.n && d.s[d.i] == '\n';
+				terrf(&d, "expected end of table array name delimiter ']', but got %s instead",
+				      d.i < d.n ? quoted_rune(&d) : "'\\x00'");
 				break;
 			}
-			d.i += array ? 2 : 1;
-			d.ctx = last_key_string(&d, "", keys, nk);
-			struct gt_map *parent = descend(&d, root.m, keys, nk - 1);
+			if (array)
+				d.i++;
+			/* addContext: parents (created as implied tables), then the table */
+			struct gt_map *parent = root.m;
+			for (size_t i = 0; i + 1 < nk && parent; i++) {
+				const char *path = last_key_string(&d, "", keys, i + 1);
+				struct gt_value *v = gt_map_get(parent, keys[i].s.p, keys[i].s.n);
+				if (!v) {
+					struct gt_value t = gt_map_new(a, &gt_t_map);
+					gt_map_set(a, parent, keys[i].s.p, keys[i].s.n, t);
+					set_implicit(&d, path, true);
+					parent = t.m;
+				} else if (gt_kind(*v) == GT_MAP) {
+					parent = v->m;
+				} else if (gt_kind(*v) == GT_LIST && v->l && v->l->len &&
+					   gt_kind(v->l->items[v->l->len - 1]) == GT_MAP) {
+					parent = v->l->items[v->l->len - 1].m;
+				} else {
+					terr_key(&d, arena_printf(a, "Key '%s' was already created as a hash.", path));
+					parent = NULL;
+				}
+			}
 			if (!parent)
 				break;
+			d.ctx = last_key_string(&d, "", keys, nk - 1);
+			const char *path = last_key_string(&d, "", keys, nk);
 			struct gt_value *v = gt_map_get(parent, keys[nk - 1].s.p, keys[nk - 1].s.n);
 			if (array) {
 				struct gt_value t = gt_map_new(a, &gt_t_map);
@@ -940,7 +1150,8 @@ int gt_toml_decode(struct arena *a, const char *s, size_t n, struct gt_value *ou
 				} else if (v->t && v->t->kind == GT_LIST) {
 					gt_list_push(a, *v, t);
 				} else {
-					terrf(&d, "key %.*s is already defined", (int)keys[nk - 1].s.n, keys[nk - 1].s.p);
+					terr_key(&d, arena_printf(a, "Key '%s' was already created and cannot be used as an array.",
+								  path));
 					break;
 				}
 				cur = t.m;
@@ -949,13 +1160,15 @@ int gt_toml_decode(struct arena *a, const char *s, size_t n, struct gt_value *ou
 					struct gt_value t = gt_map_new(a, &gt_t_map);
 					gt_map_set(a, parent, keys[nk - 1].s.p, keys[nk - 1].s.n, t);
 					cur = t.m;
-				} else if (v->t && v->t->kind == GT_MAP) {
+				} else if (gt_kind(*v) == GT_MAP && is_implicit(&d, path)) {
+					set_implicit(&d, path, false);
 					cur = v->m;
 				} else {
-					terrf(&d, "key %.*s is already defined", (int)keys[nk - 1].s.n, keys[nk - 1].s.p);
+					terr_key(&d, arena_printf(a, "Key '%s' has already been defined.", path));
 					break;
 				}
 			}
+			d.ctx = path;
 		} else if (!keyval(&d, cur)) {
 			break;
 		}

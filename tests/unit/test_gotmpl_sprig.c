@@ -196,12 +196,29 @@ Test(helm, toml_errors)
 		"toml: line 1 (last key \"k\"): unexpected comma|"
 		"toml: line 1 (last key \"k\"): expected a comma (',') or array terminator (']'), but got '2'");
 	HELM("{{(fromToml \"[\\\"a b\\\"]\\nx.y = {p = 1 q = 2}\").Error}}", NULL,
-		"toml: line 2 (last key \"\\\"a b\\\".y.p\"): expected a comma or an inline table terminator '}', but got 'q' instead");
+		"toml: line 2 (last key \"\\\"a b\\\".x.y.p\"): expected a comma or an inline table terminator '}', but got 'q' instead");
 	HELM("{{(fromToml \"k = 1 2\").Error}}", NULL,
 		"toml: line 1: expected a top-level item to end with a newline, comment, or EOF, but got '2' instead");
 	/* v1.6 inline tables: newlines, comments and one trailing comma */
 	HELM("{{fromToml \"t = {a = 1, # c\\n b = 2,}\"}}", NULL, "map[t:map[a:1 b:2]]");
 	HELM("{{(fromToml \"t = {a = 1,,}\").Error}}", NULL, "toml: line 1 (last key \"t.a\"): unexpected comma");
+	/* parse.go's number checks and redefinitions (at the key's line) */
+	HELM("{{(fromToml \"a = 1.\").Error}}|{{(fromToml \"a = 1_\").Error}}|{{(fromToml \"a = 01\").Error}}", NULL,
+		"toml: line 1 (last key \"a\"): Invalid float \"1.\": '.' must be followed by one or more digits|"
+		"toml: line 1 (last key \"a\"): Invalid integer \"1_\": underscores must be surrounded by digits|"
+		"toml: line 1 (last key \"a\"): Invalid integer \"01\": cannot have leading zeroes");
+	HELM("{{(fromToml \"a = +\").Error}}|{{(fromToml \"a = 1e999\").Error}}|{{(fromToml \"a = 99999999999999999999\").Error}}",
+		NULL,
+		"toml: line 1 (last key \"a\"): expected a digit but got '\\x00'|"
+		"toml: line 1 (last key \"a\"): 1e999 is out of range for float64|"
+		"toml: line 1 (last key \"a\"): 99999999999999999999 is out of range for int64");
+	HELM("{{(fromToml \"[a]\\n[a]\").Error}}|{{fromToml \"a.b = 1\\n[a]\"}}|{{(fromToml \"a = 1\\na.b = 2\").Error}}", NULL,
+		"toml: line 2: Key 'a' has already been defined.|map[a:map[b:1]]|"
+		"toml: line 2 (last key \"a.b\"): Key 'a' has already been defined.");
+	HELM("{{(fromToml \"a = 1\\n[a.b]\").Error}}|{{(fromToml \"[[a]]\\n[a]\").Error}}|{{(fromToml \"a = 1\\n[[a]]\").Error}}",
+		NULL,
+		"toml: line 2: Key 'a' was already created as a hash.|toml: line 2: Key 'a' has already been defined.|"
+		"toml: line 2: Key 'a' was already created and cannot be used as an array.");
 	/* dblQuotedReplacer writes \u escapes in lower case */
 	HELM("{{toToml (dict \"k\" (printf \"%c\" 11))}}", NULL, "k = \"\\u000b\"\n");
 }
