@@ -701,7 +701,11 @@ static bool datetime(struct tdec *d, struct gt_value *out)
 	d->i += k;
 	int64_t days = has_date ? sp_days_from_civil(y, mo, da) : sp_days_from_civil(0, 1, 1);
 	int64_t local = days * 86400 + h * 3600 + mi * 60 + se;
-	*out = sp_time_from(d->a, local - off, ns, off, has_off && off == 0 ? "UTC" : has_off ? "" : "UTC");
+	/* an offset parses in time.Local (UTC here: "Z" is UTC, others unnamed);
+	 * without one, in internal/tz.go's fixed zones named by the kind */
+	const char *zone = has_off ? (off == 0 ? "UTC" : "") :
+			   has_date && has_time ? "datetime-local" : has_date ? "date-local" : "time-local";
+	*out = sp_time_from(d->a, local - off, ns, off, zone);
 	return true;
 }
 

@@ -219,6 +219,10 @@ Test(helm, toml_errors)
 		NULL,
 		"toml: line 2: Key 'a' was already created as a hash.|toml: line 2: Key 'a' has already been defined.|"
 		"toml: line 2: Key 'a' was already created and cannot be used as an array.");
+	/* local date-times parse in internal/tz.go's zones, named by kind */
+	HELM("{{(fromToml \"a = 1979-05-27\").a}}|{{(fromToml \"a = 07:32:00\").a}}|{{(fromToml \"a = 1979-05-27T07:32:00\").a}}",
+		NULL, "1979-05-27 00:00:00 +0000 date-local|0000-01-01 07:32:00 +0000 time-local|"
+		"1979-05-27 07:32:00 +0000 datetime-local");
 	/* dblQuotedReplacer writes \u escapes in lower case */
 	HELM("{{toToml (dict \"k\" (printf \"%c\" 11))}}", NULL, "k = \"\\u000b\"\n");
 }
