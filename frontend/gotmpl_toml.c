@@ -446,6 +446,7 @@ static bool peek(struct tdec *d, const char *w)
 static bool basic_string(struct tdec *d, bool multi, struct sbuf *sb)
 {
 	d->i += multi ? 3 : 1;
+	size_t cstart = d->i; /* the lexer's item start: what lx.current() shows */
 	if (multi && d->i < d->n && d->s[d->i] == '\n') {
 		d->i++;
 		d->line++;
@@ -489,22 +490,34 @@ static bool basic_string(struct tdec *d, bool multi, struct sbuf *sb)
 			case 'e': sbuf_addc(sb, 27); d->i++; break;
 			case '"': sbuf_addc(sb, '"'); d->i++; break;
 			case '\\': sbuf_addc(sb, '\\'); d->i++; break;
-			case 'u': case 'U': {
-				size_t k = e == 'u' ? 4 : 8;
+			case 'x': case 'u': case 'U': {
+				/* lexHexEscape, lexShortUnicodeEscape, lexLongUnicodeEscape */
+				size_t k = e == 'x' ? 2 : e == 'u' ? 4 : 8;
 				d->i++;
-				if (d->n - d->i < k)
-					return terrf(d, "invalid escape");
 				uint32_t v = 0;
 				for (size_t j = 0; j < k; j++) {
-					char h = d->s[d->i + j];
-					int x = hex_digit((unsigned char)h);
-					if (x < 0)
-						return terrf(d, "invalid escape");
+					int x = d->i + j < d->n ? hex_digit((unsigned char)d->s[d->i + j]) : -1;
+					if (x < 0) {
+						size_t end = d->i + j < d->n ? d->i + j + 1 : d->n;
+						struct sbuf q = SBUF_INIT;
+						go_quote(&q, d->s + cstart, end - cstart, '"', false, false);
+						bool nl = d->i + j < d->n && d->s[d->i + j] == '\n';
+						d->line += nl;
+						size_t at = d->i;
+						d->i = end;
+						terrf(d, "expected %s hexadecimal digits after '\\%c', but got %.*s instead",
+						      k == 2 ? "two" : k == 4 ? "four" : "eight", e, (int)q.len, q.buf);
+						d->i = at;
+						d->line -= nl;
+						sbuf_release(&q);
+						return false;
+					}
 					v = v * 16 + (uint32_t)x;
 				}
-				d->i += k;
+				/* asciiEscapeToUnicode: utf8.ValidRune */
 				if (v > 0x10ffff || (v >= 0xd800 && v < 0xe000))
-					return terrf(d, "invalid unicode escape");
+					return terrf(d, "Escaped character '\\u%.*s' is not valid UTF-8.", (int)k, d->s + d->i);
+				d->i += k;
 				char enc[4];
 				sbuf_add(sb, enc, utf8_encode(enc, v));
 				break;

@@ -223,6 +223,11 @@ Test(helm, toml_errors)
 	HELM("{{(fromToml \"a = 1979-05-27\").a}}|{{(fromToml \"a = 07:32:00\").a}}|{{(fromToml \"a = 1979-05-27T07:32:00\").a}}",
 		NULL, "1979-05-27 00:00:00 +0000 date-local|0000-01-01 07:32:00 +0000 time-local|"
 		"1979-05-27 07:32:00 +0000 datetime-local");
+	/* escapes: TOML 1.1's \\x, the lexer's digit errors with lx.current() */
+	HELM("{{(fromToml \"a = \\\"\\\\xe9\\\"\").a}}|{{(fromToml \"a = \\\"\\\\u0e9\\\"\").Error}}", NULL,
+		"\xc3\xa9|toml: line 1 (last key \"a\"): expected four hexadecimal digits after '\\u', but got \"\\\\u0e9\\\"\" instead");
+	HELM("{{(fromToml \"a = \\\"\\\\ud800\\\"\").Error}}", NULL,
+		"toml: line 1 (last key \"a\"): Escaped character '\\ud800' is not valid UTF-8.");
 	/* dblQuotedReplacer writes \u escapes in lower case */
 	HELM("{{toToml (dict \"k\" (printf \"%c\" 11))}}", NULL, "k = \"\\u000b\"\n");
 }
