@@ -657,61 +657,88 @@ static bool is_digit(char c)
 struct gt_value sp_time_from(struct arena *a, int64_t sec, int32_t nsec, int32_t off, const char *zone);
 int64_t sp_days_from_civil(int64_t y, unsigned m, unsigned d);
 
-static bool datetime(struct tdec *d, struct gt_value *out)
+static bool number(struct tdec *d, struct gt_value *out);
+
+/* two digits at p (the layout's fixed "01", "02", "15", "04", "05") */
+static bool two(const char *p, unsigned *v)
 {
-	const char *p = d->s + d->i;
-	size_t rem = d->n - d->i;
+	if (!is_digit(p[0]) || !is_digit(p[1]))
+		return false;
+	*v = (unsigned)((p[0] - '0') * 10 + (p[1] - '0'));
+	return true;
+}
+
+/*
+ * parse.go valueDatetime on the lexer's datetime token (t, z and ' '
+ * already T and Z): the layouts of dtTypes, tried in order -- RFC 3339
+ * with an offset, local date-time, local date, local time, and the
+ * seconds-less forms -- with time.Parse's range checks.
+ */
+static bool datetime_token(struct tdec *d, const char *p, size_t n, struct gt_value *out)
+{
 	int64_t y = 0;
-	unsigned mo = 1, da = 1, h = 0, mi = 0, se = 0;
+	unsigned mo = 1, da = 1, h = 0, mi = 0, se = 0, oh = 0, om = 0;
 	int32_t ns = 0, off = 0;
 	size_t k = 0;
-	bool has_date = false, has_time = false, has_off = false;
-	if (rem >= 10 && is_digit(p[0]) && p[4] == '-' && p[7] == '-') {
-		y = (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0');
-		mo = (unsigned)((p[5] - '0') * 10 + (p[6] - '0'));
-		da = (unsigned)((p[8] - '0') * 10 + (p[9] - '0'));
+	bool has_date = false, has_time = false, has_off = false, ok = true;
+	if (n >= 10 && p[4] == '-' && p[7] == '-') {
+		for (size_t i = 0; i < 4; i++)
+			ok &= is_digit(p[i]);
+		y = ok ? (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0') : 0;
+		ok = ok && two(p + 5, &mo) && two(p + 8, &da);
 		k = 10;
 		has_date = true;
-		if (k < rem && (p[k] == 'T' || p[k] == 't' || (p[k] == ' ' && k + 1 < rem && is_digit(p[k + 1]))))
+		if (k < n) {
+			ok &= p[k] == 'T';
 			k++;
+		}
 	}
-	if (rem - k >= 8 && is_digit(p[k]) && p[k + 2] == ':' && p[k + 5] == ':') {
-		h = (unsigned)((p[k] - '0') * 10 + (p[k + 1] - '0'));
-		mi = (unsigned)((p[k + 3] - '0') * 10 + (p[k + 4] - '0'));
-		se = (unsigned)((p[k + 6] - '0') * 10 + (p[k + 7] - '0'));
-		k += 8;
+	if (ok && k < n) {
+		ok = n - k >= 5 && two(p + k, &h) && p[k + 2] == ':' && two(p + k + 3, &mi);
+		k += 5;
 		has_time = true;
-		if (k < rem && p[k] == '.') {
-			k++;
-			int digits = 0;
-			while (k < rem && is_digit(p[k])) {
-				if (digits < 9) {
-					ns = ns * 10 + (p[k] - '0');
-					digits++;
+		if (ok && k < n && p[k] == ':') {
+			ok = n - k >= 3 && two(p + k + 1, &se);
+			k += 3;
+			if (ok && k < n && p[k] == '.') {
+				size_t f = ++k;
+				int digits = 0;
+				while (k < n && is_digit(p[k])) {
+					if (digits < 9) {
+						ns = ns * 10 + (p[k] - '0');
+						digits++;
+					}
+					k++;
 				}
-				k++;
+				ok = k > f;
+				while (digits++ < 9)
+					ns *= 10;
 			}
-			while (digits++ < 9)
-				ns *= 10;
 		}
-		if (k < rem && (p[k] == 'Z' || p[k] == 'z')) {
-			k++;
-			has_off = true;
-		} else if (rem - k >= 6 && (p[k] == '+' || p[k] == '-') && p[k + 3] == ':') {
-			int sign = p[k] == '-' ? -1 : 1;
-			off = sign * (((p[k + 1] - '0') * 10 + (p[k + 2] - '0')) * 3600 +
-				((p[k + 4] - '0') * 10 + (p[k + 5] - '0')) * 60);
-			k += 6;
-			has_off = true;
+		if (ok && k < n && has_date) {
+			if (p[k] == 'Z') {
+				k++;
+				has_off = true;
+			} else if (n - k == 6 && (p[k] == '+' || p[k] == '-') && p[k + 3] == ':' &&
+				   two(p + k + 1, &oh) && two(p + k + 4, &om) && oh <= 24 && om <= 60) {
+				off = (p[k] == '-' ? -1 : 1) * (int32_t)(oh * 3600 + om * 60);
+				k += 6;
+				has_off = true;
+			}
 		}
-	} else if (has_date && k > 10) {
-		k = 10;
 	}
-	if (!has_date && !has_time)
+	/* time.Parse's ranges, the day within its month */
+	static const unsigned mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	if (ok && (mo < 1 || mo > 12 || da < 1 || da > mdays[mo - 1] ||
+		   (mo == 2 && da == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))))
+		ok = false;
+	if (!ok || k != n || (!has_date && !has_time) || h > 23 || mi > 59 || se > 59) {
+		struct sbuf q = SBUF_INIT;
+		go_quote(&q, p, n, '"', false, false);
+		terrf(d, "invalid datetime: %.*s", (int)q.len, q.buf);
+		sbuf_release(&q);
 		return false;
-	if (mo < 1 || mo > 12 || da < 1 || da > 31 || h > 23 || mi > 59 || se > 60)
-		return terrf(d, "invalid datetime");
-	d->i += k;
+	}
 	int64_t days = has_date ? sp_days_from_civil(y, mo, da) : sp_days_from_civil(0, 1, 1);
 	int64_t local = days * 86400 + h * 3600 + mi * 60 + se;
 	/* an offset parses in time.Local (UTC here: "Z" is UTC, others unnamed);
@@ -719,6 +746,34 @@ static bool datetime(struct tdec *d, struct gt_value *out)
 	const char *zone = has_off ? (off == 0 ? "UTC" : "") :
 			   has_date && has_time ? "datetime-local" : has_date ? "date-local" : "time-local";
 	*out = sp_time_from(d->a, local - off, ns, off, zone);
+	return true;
+}
+
+/* lexNumberOrDateStart, lexBaseNumberOrDate, lexNumberOrDate: a value
+ * starting with a digit is a datetime when its first digits run into '-'
+ * or ':'; lexDatetime then takes [0-9:-TtZz .+] (emitTrim). */
+static bool digit_value(struct tdec *d, struct gt_value *out)
+{
+	size_t i = d->i;
+	bool zero = d->s[i] == '0';
+	i++;
+	if (zero && !(i < d->n && is_digit(d->s[i])))
+		return number(d, out);
+	while (i < d->n && is_digit(d->s[i]))
+		i++;
+	if (!(i < d->n && (d->s[i] == '-' || d->s[i] == ':')))
+		return number(d, out);
+	while (i < d->n && d->s[i] && strchr("0123456789-:TtZz .+", d->s[i]))
+		i++;
+	size_t e = i;
+	while (e > d->i && d->s[e - 1] == ' ')
+		e--;
+	char *tok = arena_strndup(d->a, d->s + d->i, e - d->i);
+	for (char *c = tok; *c; c++) /* datetimeRepl */
+		*c = *c == 'z' ? 'Z' : *c == 't' || *c == ' ' ? 'T' : *c;
+	if (!datetime_token(d, tok, e - d->i, out))
+		return false;
+	d->i = e;
 	return true;
 }
 
@@ -1095,11 +1150,10 @@ static bool value(struct tdec *d, struct gt_value *out)
 		}
 		if (ok)
 			*out = m;
-	} else if (!datetime(d, out)) {
-		if (!d->err)
-			ok = number(d, out);
-		else
-			ok = false;
+	} else if (is_digit(c0)) {
+		ok = digit_value(d, out);
+	} else {
+		ok = number(d, out);
 	}
 	d->depth--;
 	return ok;

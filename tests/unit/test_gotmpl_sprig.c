@@ -228,6 +228,13 @@ Test(helm, toml_errors)
 		"\xc3\xa9|toml: line 1 (last key \"a\"): expected four hexadecimal digits after '\\u', but got \"\\\\u0e9\\\"\" instead");
 	HELM("{{(fromToml \"a = \\\"\\\\ud800\\\"\").Error}}", NULL,
 		"toml: line 1 (last key \"a\"): Escaped character '\\ud800' is not valid UTF-8.");
+	/* the lexer's datetime token, dtTypes' layouts (seconds-less too) and ranges */
+	HELM("{{(fromToml \"a = 1979-05\").Error}}|{{(fromToml \"a = 07:32:60\").Error}}|{{(fromToml \"a = 1979-02-29\").Error}}",
+		NULL, "toml: line 1 (last key \"a\"): invalid datetime: \"1979-05\"|"
+		"toml: line 1 (last key \"a\"): invalid datetime: \"07:32:60\"|"
+		"toml: line 1 (last key \"a\"): invalid datetime: \"1979-02-29\"");
+	HELM("{{(fromToml \"a = 07:32\").a}}|{{(fromToml \"a = 1979-05-27t07:32z\").a}}", NULL,
+		"0000-01-01 07:32:00 +0000 time-local|1979-05-27 07:32:00 +0000 UTC");
 	/* dblQuotedReplacer writes \u escapes in lower case */
 	HELM("{{toToml (dict \"k\" (printf \"%c\" 11))}}", NULL, "k = \"\\u000b\"\n");
 }
