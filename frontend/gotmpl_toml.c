@@ -311,6 +311,7 @@ struct tdec {
 	const char *ctx; /* the table a key is in, as Key.String() prints it */
 	const char *key; /* the key whose value is being read ("" between keys) */
 	struct gt_map *implicit; /* paths (Key.String()) of tables only implied so far */
+	struct gt_map *aot;      /* paths of arrays of tables ([[...]], not static arrays) */
 	int key_line;    /* where the key or table name being defined starts */
 };
 
@@ -361,6 +362,15 @@ static bool is_implicit(struct tdec *d, const char *path)
 static void set_implicit(struct tdec *d, const char *path, bool on)
 {
 	gt_map_set(d->a, d->implicit, path, strlen(path), gt_bool(on));
+}
+
+/* an array of tables at path whose last table a name can go through */
+static struct gt_map *aot_last(struct tdec *d, const char *path, struct gt_value *v)
+{
+	if (gt_kind(*v) != GT_LIST || !gt_map_get(d->aot, path, strlen(path)) || !v->l || !v->l->len ||
+	    gt_kind(v->l->items[v->l->len - 1]) != GT_MAP)
+		return NULL;
+	return v->l->items[v->l->len - 1].m;
 }
 
 /* the rune at d->i as Go's %q prints it */
@@ -936,7 +946,8 @@ static bool set_key(struct tdec *d, struct gt_map *m, const char *path, struct g
 /* The table a dotted key's parents lead to (addImplicitContext for each):
  * missing tables are created as implied ones, existing tables stop being
  * implied, and a parent that is not a table is an error. */
-static struct gt_map *descend(struct tdec *d, struct gt_map *m, const struct gt_value *keys, size_t n)
+static struct gt_map *descend(struct tdec *d, struct gt_map *m, const struct gt_value *keys, size_t n,
+	const char **later)
 {
 	const char *ctx0 = d->ctx;
 	for (size_t i = 0; i < n; i++) {
@@ -950,12 +961,20 @@ static struct gt_map *descend(struct tdec *d, struct gt_map *m, const struct gt_
 		} else if (gt_kind(*v) == GT_MAP) {
 			set_implicit(d, path, false);
 			m = v->m;
-		} else if (gt_kind(*v) == GT_LIST && v->l && v->l->len &&
-			   gt_kind(v->l->items[v->l->len - 1]) == GT_MAP) {
-			m = v->l->items[v->l->len - 1].m;
+		} else if (aot_last(d, path, v)) {
+			m = aot_last(d, path, v);
+		} else if (gt_kind(*v) == GT_LIST && !gt_map_get(d->aot, path, strlen(path))) {
+			/* setValue over a static array (isArray): the new table replaces it */
+			struct gt_value t = gt_map_new(d->a, &gt_t_map);
+			*v = t;
+			set_implicit(d, path, false);
+			m = t.m;
+		} else if (i + 1 == n) {
+			/* setValue finds it, after the value is read */
+			*later = path;
+			return m;
 		} else {
-			/* the next part's addContext finds a non-table parent;
-			 * after the last part, setValue does */
+			/* the next part's addContext finds a non-table parent */
 			d->ctx = path;
 			terr_key(d, arena_printf(d->a, i + 1 < n ? "Key '%s' was already created as a hash."
 								 : "Key '%s' has already been defined.", path));
@@ -983,8 +1002,8 @@ static bool keyval(struct tdec *d, struct gt_map *m)
 	/* topLevel: the current key is the last part, the dotted parents join
 	 * the context while the value is read */
 	d->key = arena_strndup(d->a, keys[nk - 1].s.p, keys[nk - 1].s.n);
-	const char *outer = d->ctx;
-	struct gt_map *t = descend(d, m, keys, nk - 1);
+	const char *outer = d->ctx, *later = NULL;
+	struct gt_map *t = descend(d, m, keys, nk - 1, &later);
 	if (!t)
 		return false;
 	d->ctx = last_key_string(d, outer, keys, nk - 1);
@@ -994,6 +1013,8 @@ static bool keyval(struct tdec *d, struct gt_map *m)
 	if (!value(d, &v))
 		return false;
 	d->key_line = line;
+	if (later)
+		return terr_key(d, arena_printf(d->a, "Key '%s' has already been defined.", later));
 	bool ok = set_key(d, t, path, keys[nk - 1], v);
 	if (ok)
 		d->ctx = outer;
@@ -1161,7 +1182,8 @@ static bool value(struct tdec *d, struct gt_value *out)
 
 int gt_toml_decode(struct arena *a, const char *s, size_t n, struct gt_value *out, char **err)
 {
-	struct tdec d = { a, s ? s : "", n, 0, 1, NULL, 0, "", "", gt_map_new(a, &gt_t_map).m, 1 };
+	struct tdec d = { a, s ? s : "", n, 0, 1, NULL, 0, "", "", gt_map_new(a, &gt_t_map).m,
+			  gt_map_new(a, &gt_t_map).m, 1 };
 	struct gt_value root = gt_map_new(a, &gt_t_map);
 	struct gt_map *cur = root.m;
 	*err = NULL;
@@ -1199,9 +1221,8 @@ int gt_toml_decode(struct arena *a, const char *s, size_t n, struct gt_value *ou
 					parent = t.m;
 				} else if (gt_kind(*v) == GT_MAP) {
 					parent = v->m;
-				} else if (gt_kind(*v) == GT_LIST && v->l && v->l->len &&
-					   gt_kind(v->l->items[v->l->len - 1]) == GT_MAP) {
-					parent = v->l->items[v->l->len - 1].m;
+				} else if (aot_last(&d, path, v)) {
+					parent = aot_last(&d, path, v);
 				} else {
 					terr_key(&d, arena_printf(a, "Key '%s' was already created as a hash.", path));
 					parent = NULL;
@@ -1218,7 +1239,8 @@ int gt_toml_decode(struct arena *a, const char *s, size_t n, struct gt_value *ou
 					struct gt_value l = gt_list_new(a, &gt_t_list, 4);
 					gt_list_push(a, l, t);
 					gt_map_set(a, parent, keys[nk - 1].s.p, keys[nk - 1].s.n, l);
-				} else if (v->t && v->t->kind == GT_LIST) {
+					gt_map_set(a, d.aot, path, strlen(path), gt_bool(true));
+				} else if (v->t && v->t->kind == GT_LIST && gt_map_get(d.aot, path, strlen(path))) {
 					gt_list_push(a, *v, t);
 				} else {
 					terr_key(&d, arena_printf(a, "Key '%s' was already created and cannot be used as an array.",

@@ -235,6 +235,12 @@ Test(helm, toml_errors)
 		"toml: line 1 (last key \"a\"): invalid datetime: \"1979-02-29\"");
 	HELM("{{(fromToml \"a = 07:32\").a}}|{{(fromToml \"a = 1979-05-27t07:32z\").a}}", NULL,
 		"0000-01-01 07:32:00 +0000 time-local|1979-05-27 07:32:00 +0000 UTC");
+	/* static arrays are not arrays of tables; a dotted key replaces one */
+	HELM("{{(fromToml \"a = [1]\\n[[a]]\").Error}}|{{(fromToml \"a = [{b = 1}]\\n[a.c]\").Error}}|{{fromToml \"a = [1]\\na.b = 2\"}}",
+		NULL, "toml: line 2: Key 'a' was already created and cannot be used as an array.|"
+		"toml: line 2: Key 'a' was already created as a hash.|map[a:map[b:2]]");
+	HELM("{{(fromToml \"a = 'x'\\na.b = \").Error}}", NULL,
+		"toml: line 2 (last key \"a.b\"): unexpected EOF; expected value");
 	/* dblQuotedReplacer writes \u escapes in lower case */
 	HELM("{{toToml (dict \"k\" (printf \"%c\" 11))}}", NULL, "k = \"\\u000b\"\n");
 }
