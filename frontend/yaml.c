@@ -265,7 +265,8 @@ enum ir_type yaml_resolve(enum yaml_schema schema, const char *s, size_t n,
 		hint = 'S';
 	else if (is_digit(c))
 		hint = 'D';
-	else if (strchr("yYnNtTfFoO~", c))
+	else if (c == 'n' || c == 'N' || c == 't' || c == 'T' || c == 'f' || c == 'F' || c == '~' ||
+		 (schema == YAML_V2 && (c == 'y' || c == 'Y' || c == 'o' || c == 'O')))
 		hint = 'M';
 	else if (c == '.')
 		hint = '.';
