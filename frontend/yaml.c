@@ -14,6 +14,7 @@
  */
 #include <libfyaml.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1152,8 +1153,11 @@ static int empty_entry_fix(struct loader *L, int err_line)
 	return 0;
 }
 
+static bool load_split(struct mc_ctx *ctx, const struct srcfile *f,
+	const struct yaml_opts *opts, struct ir_docs *out, int *errors);
+
 static int load(struct mc_ctx *ctx, const struct srcfile *f, const struct yaml_opts *opts,
-	struct ir_docs *out, bool one, struct ir_node **one_out)
+	struct ir_docs *out, bool one, struct ir_node **one_out, size_t *nodes_out)
 {
 	struct yaml_opts defaults = { 0 };
 	if (!opts)
@@ -1208,6 +1212,10 @@ static int load(struct mc_ctx *ctx, const struct srcfile *f, const struct yaml_o
 			return lerror(&L, &p, "%s", why);
 		}
 	}
+
+	int split_errors;
+	if (!one && !nodes_out && load_split(ctx, f, opts, out, &split_errors))
+		return split_errors;
 
 	size_t out0 = out ? out->len : 0;
 again:;
@@ -1321,19 +1329,162 @@ again:;
 		L.failed = false;
 		goto again;
 	}
+	if (nodes_out)
+		*nodes_out = L.nodes;
 	return L.errors;
+}
+
+/* ------------------------------------------------------ two halves at once
+ *
+ * A large multi-document file (a base of a thousand Deployments) is parsed
+ * as two halves cut at a `---` line near the middle, the second on another
+ * thread into a context of its own; its nodes then take this context's
+ * interned strings and its arena joins this one.  Documents never span a
+ * `---` line at column 0, and a file without directives starts each
+ * document afresh, so the halves give the documents the whole file gives;
+ * anything unusual (an error in either half, a node count that the whole
+ * file would exceed) is parsed again whole, so diagnostics are the same
+ * bytes either way.  Only commands that run one compilation at a time turn
+ * it on (yaml_set_parallel): render already keeps every core busy. */
+
+#define SPLIT_MIN (128 * 1024)
+
+static bool split_enabled;
+
+void yaml_set_parallel(bool on)
+{
+	split_enabled = on;
+}
+
+/* Where the second half starts: a `---` line at or after the middle; 0 for none. */
+static size_t split_point(const char *s, size_t n)
+{
+	if (n && s[0] == '%')
+		return 0;
+	for (const char *p = s; (p = memchr(p, '\n', (size_t)(s + n - p))); p++)
+		if (p + 1 < s + n && p[1] == '%')
+			return 0; /* directives: keep the stream whole */
+	for (const char *p = s + n / 2; (p = memchr(p, '\n', (size_t)(s + n - p))); p++) {
+		const char *l = p + 1;
+		if (s + n - l >= 4 && l[0] == '-' && l[1] == '-' && l[2] == '-' &&
+		    (l[3] == '\n' || l[3] == ' ' || l[3] == '\t' || l[3] == '\r'))
+			return (size_t)(l - s);
+	}
+	return 0;
+}
+
+struct half {
+	struct mc_ctx ctx;
+	const struct srcfile *f;
+	const struct yaml_opts *opts;
+	struct ir_docs docs;
+	size_t nodes;
+	int errors;
+};
+
+static void *half_main(void *arg)
+{
+	struct half *h = arg;
+	h->errors = load(&h->ctx, h->f, h->opts, &h->docs, false, NULL, &h->nodes);
+	return NULL;
+}
+
+/* n's strings from ctx's table (n was made with another one). */
+static void reintern(struct mc_ctx *ctx, struct ir_node *n)
+{
+	if (!n)
+		return;
+	if (n->tag)
+		n->tag = mc_intern(ctx, n->tag->s, n->tag->len);
+	if (n->type == IR_MAP) {
+		for (uint32_t i = 0; i < n->map.len; i++) {
+			reintern(ctx, n->map.items[i].key);
+			reintern(ctx, n->map.items[i].value);
+		}
+	} else if (n->type == IR_SEQ) {
+		for (uint32_t i = 0; i < n->seq.len; i++)
+			reintern(ctx, n->seq.items[i]);
+	} else if (n->s.text) {
+		n->s.text = mc_intern(ctx, n->s.text->s, n->s.text->len);
+	}
+}
+
+static void push_doc(struct mc_ctx *ctx, struct ir_docs *out, struct ir_node *root,
+	struct srcpos start)
+{
+	if (out->len == out->cap) {
+		size_t nc = out->cap ? out->cap * 2 : 4;
+		out->items = arena_grow(&ctx->arena, out->items, out->cap * sizeof *out->items,
+			nc * sizeof *out->items);
+		out->starts = arena_grow(&ctx->arena, out->starts, out->cap * sizeof *out->starts,
+			nc * sizeof *out->starts);
+		out->cap = nc;
+	}
+	out->items[out->len] = root;
+	out->starts[out->len++] = start;
+}
+
+static bool load_split(struct mc_ctx *ctx, const struct srcfile *f,
+	const struct yaml_opts *opts, struct ir_docs *out, int *errors)
+{
+	if (!split_enabled || f->len < SPLIT_MIN)
+		return false;
+	size_t at = split_point(f->data, f->len);
+	if (!at)
+		return false;
+	uint32_t lines = 0;
+	for (const char *p = f->data; (p = memchr(p, '\n', (size_t)(f->data + at - p))); p++)
+		lines++;
+	struct yaml_opts po = *opts;
+	po.pos_file = opts->pos_file ? opts->pos_file : f;
+	struct yaml_opts po2 = po;
+	po2.line_offset = opts->line_offset + lines;
+	struct half h = { .f = srcfile_mem(ctx, f->path, f->data + at, f->len - at), .opts = &po2 };
+	const struct srcfile *first = srcfile_mem(ctx, f->path, f->data, at);
+	mc_ctx_init(&h.ctx, ctx->fs);
+	pthread_t t;
+	if (pthread_create(&t, NULL, half_main, &h)) {
+		mc_ctx_release(&h.ctx);
+		return false;
+	}
+	/* The first half here, its diagnostics aside until both are known good. */
+	struct diag saved = ctx->diag;
+	diag_init(&ctx->diag);
+	size_t out0 = out->len, nodes = 0;
+	int e = load(ctx, first, &po, out, false, NULL, &nodes);
+	pthread_join(t, NULL);
+	struct diag mine = ctx->diag;
+	ctx->diag = saved;
+	size_t cap = opts->max_nodes ? opts->max_nodes : YAML_MAX_NODES;
+	bool ok = !e && !h.errors && !diag_errors(&mine) && !diag_errors(&h.ctx.diag) &&
+		nodes + h.nodes <= cap;
+	if (ok) {
+		diag_merge(&ctx->diag, &mine);
+		diag_merge(&ctx->diag, &h.ctx.diag);
+		for (size_t i = 0; i < h.docs.len; i++) {
+			reintern(ctx, h.docs.items[i]);
+			push_doc(ctx, out, h.docs.items[i], h.docs.starts[i]);
+		}
+		arena_adopt(&ctx->arena, &h.ctx.arena);
+	} else {
+		out->len = out0;
+	}
+	diag_release(&mine);
+	mc_ctx_release(&h.ctx);
+	*errors = 0;
+	return ok;
 }
 
 int yaml_load(struct mc_ctx *ctx, const struct srcfile *f, const struct yaml_opts *opts,
 	struct ir_docs *out)
 {
-	return load(ctx, f, opts, out, false, NULL);
+	return load(ctx, f, opts, out, false, NULL, NULL);
 }
 
 int yaml_load_one(struct mc_ctx *ctx, const struct srcfile *f, const struct yaml_opts *opts,
 	struct ir_node **out)
 {
-	return load(ctx, f, opts, NULL, true, out);
+	return load(ctx, f, opts, NULL, true, out, NULL);
 }
 
 const char *yaml_string_field(struct mc_ctx *ctx, const struct ir_node *n)

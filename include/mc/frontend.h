@@ -193,6 +193,10 @@ struct ir_docs {
 /* Parse every document of f.  Errors go to ctx->diag; returns how many. */
 int yaml_load(struct mc_ctx *ctx, const struct srcfile *f,
 	const struct yaml_opts *opts, struct ir_docs *out);
+/* Let yaml_load parse a large multi-document file as two halves on two
+ * threads (same result, same diagnostics); for commands that run one
+ * compilation at a time.  Off by default. */
+void yaml_set_parallel(bool on);
 /* Parse exactly one document (an empty input gives NULL). */
 int yaml_load_one(struct mc_ctx *ctx, const struct srcfile *f,
 	const struct yaml_opts *opts, struct ir_node **out);
