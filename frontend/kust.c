@@ -620,7 +620,7 @@ static struct kust *load_kust(struct mc_ctx *ctx, const char *dir, const char *r
 			return NULL;
 		}
 	}
-	struct yaml_opts yo = { .schema = YAML_V2, .flags = YAML_DUPKEYS_OK };
+	struct yaml_opts yo = { .schema = YAML_V2, .flags = YAML_DUPKEYS_OK | YAML_FIRST_ONLY };
 	struct ir_node *doc;
 	if (yaml_load_one(ctx, f, &yo, &doc))
 		return NULL;

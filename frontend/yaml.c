@@ -1266,6 +1266,10 @@ again:;
 				if (one) {
 					if (ndocs == 1)
 						*one_out = L.root;
+					if (opts->flags & YAML_FIRST_ONLY) {
+						fy_parser_event_free(p, e);
+						break;
+					}
 				} else if (L.have_root || (opts->flags & YAML_KEEP_EMPTY)) {
 					struct ir_node *root = L.have_root ? L.root : NULL;
 					if (out->len == out->cap) {

@@ -266,6 +266,18 @@ static enum kust_behavior parse_behavior(const char *s)
 	return KUST_BEHAVIOR_UNSET;
 }
 
+/* SetK8sName / SetK8sNamespace: a new string field, double-quoted when
+ * YAML 1.1 would read its text as another type (FieldSetter), a style a
+ * later SetName/SetNamespace keeps. */
+static struct ir_node *meta_str(struct mc_ctx *ctx, const char *s, const struct srcpos *pos)
+{
+	struct ir_node *n = ir_str0(ctx, s, pos);
+	struct ir_node r;
+	memset(&r, 0, sizeof r);
+	if (*s && !strchr(s, '\n') && yaml_resolve(YAML_V2, s, strlen(s), &r) != IR_STR)
+		n->style = IR_STYLE_DQUOTED;
+	return n;
+}
 /* Build one ConfigMap or Secret from a generator entry. */
 static struct ir_resource *generate(struct mc_ctx *ctx, struct kust *k, const struct ir_node *g,
 	bool secret, const struct ir_node *global, int *errors)
@@ -304,9 +316,9 @@ static struct ir_resource *generate(struct mc_ctx *ctx, struct kust *k, const st
 	ir_map_setc(ctx, body, "apiVersion", ir_str0(ctx, "v1", pos));
 	ir_map_setc(ctx, body, "kind", ir_str0(ctx, secret ? "Secret" : "ConfigMap", pos));
 	struct ir_node *md = ir_map_setc(ctx, body, "metadata", ir_map(ctx, pos));
-	ir_map_setc(ctx, md, "name", ir_str0(ctx, name, pos));
+	ir_map_setc(ctx, md, "name", meta_str(ctx, name, pos));
 	if (ns && *ns)
-		ir_map_setc(ctx, md, "namespace", ir_str0(ctx, ns, pos));
+		ir_map_setc(ctx, md, "namespace", meta_str(ctx, ns, pos));
 	if (secret) {
 		const char *type = ir_cstr(ir_map_getc(g, "type"));
 		ir_map_setc(ctx, body, "type", ir_str0(ctx, type && *type ? type : "Opaque", pos));
@@ -417,11 +429,22 @@ static void copy_merge_meta(struct mc_ctx *ctx, struct ir_resource *res, struct 
 	}
 	struct ir_node *oname = ir_map_get(omd, ctx->s_name);
 	ir_map_set(ctx, md, ctx->s_name, oname ? ir_clone(ctx, oname) : ir_str(ctx, "", 0, &md->pos));
+	/* SetNamespace(GetNamespace()): the old namespace's text in an
+	 * untagged node, set as FieldSetter sets it. */
 	struct ir_node *ons = ir_map_get(omd, ctx->s_namespace);
-	if (ons && ir_text(ons) && ir_text(ons)->len)
-		ir_map_set(ctx, md, ctx->s_namespace, ir_clone(ctx, ons));
-	else
+	if (ons && ir_text(ons) && ir_text(ons)->len) {
+		struct ir_pair *p = ir_map_find(md, ctx->s_namespace);
+		if (p) {
+			kust_set_scalar(ctx, &p->value, ir_text(ons), IR_NULL,
+				p->value ? &p->value->pos : &ons->pos);
+		} else {
+			struct ir_node *v = NULL;
+			kust_set_scalar(ctx, &v, ir_text(ons), IR_NULL, &ons->pos);
+			ir_map_set(ctx, md, ctx->s_namespace, v);
+		}
+	} else {
 		ir_map_del(md, ctx->s_namespace);
+	}
 	bool needs = res->ext && ((struct kust_res *)res->ext)->needs_hash;
 	struct kust_res *ox = kust_res_of(ctx, old);
 	kust_res_copy(ctx, res, old);

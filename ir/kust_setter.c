@@ -37,6 +37,8 @@ void kust_set_scalar(struct mc_ctx *ctx, struct ir_node **slot, const struct str
 	struct ir_node r;
 	memset(&r, 0, sizeof r);
 	enum ir_type resolved = yaml_resolve(YAML_V3, text->s, text->len, &r);
+	struct ir_node y11;
+	memset(&y11, 0, sizeof y11);
 	if (tag != IR_INT && tag != IR_STR) {
 		/* SetScalar / NewScalarRNode: an untagged node reads as its
 		 * text reads (quotes kept from the old node make it a string);
@@ -45,6 +47,12 @@ void kust_set_scalar(struct mc_ctx *ctx, struct ir_node **slot, const struct str
 		n.style = had ? old->style : IR_STYLE_ANY;
 		if (had && quoted(old)) {
 			n.type = IR_STR;
+		} else if (!had && text->len && !memchr(text->s, '\n', text->len) &&
+			   yaml_resolve(YAML_V2, text->s, text->len, &y11) != IR_STR) {
+			/* A new field whose text YAML 1.1 reads as another
+			 * type is double-quoted (IsYaml1_1NonString). */
+			n.type = IR_STR;
+			n.style = IR_STYLE_DQUOTED;
 		} else {
 			n.type = (uint8_t)resolved;
 			n.flags = r.flags;

@@ -168,6 +168,9 @@ enum yaml_flag {
 	 * (block context) or in a block scalar's indentation, and `...` before
 	 * the stream's first document. */
 	YAML_GO_STRICT = 1 << 4,
+	/* yaml_load_one: stop after the first document, as go-yaml's
+	 * Unmarshal does (what follows it is not parsed, errors included). */
+	YAML_FIRST_ONLY = 1 << 5,
 };
 
 struct yaml_opts {
