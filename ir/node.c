@@ -17,6 +17,7 @@
 #define MAP_INDEX_MIN 12
 
 struct ir_mapidx {
+	const struct ir_pair *items; /* the array it indexes (a check, below) */
 	uint32_t cap;   /* power of two */
 	uint32_t slots[]; /* pair index + 1, 0 = empty */
 };
@@ -32,7 +33,9 @@ static struct ir_mapidx *map_idx(const struct ir_node *map)
 		return NULL;
 	struct ir_mapidx *ix;
 	memcpy(&ix, &map->map.items[map->map.cap], sizeof ix);
-	return ix;
+	/* A map copied by value whose twin then grew in place has a pair
+	 * where its index was: it is searched linearly instead. */
+	return ix->items == map->map.items ? ix : NULL;
 }
 
 static void set_idx(struct mc_ctx *ctx, struct ir_node *map, struct ir_mapidx *ix)
@@ -43,6 +46,7 @@ static void set_idx(struct mc_ctx *ctx, struct ir_node *map, struct ir_mapidx *i
 			sz + sizeof *map->map.items) : arena_alloc(&ctx->arena, sizeof *map->map.items);
 		map->flags |= IR_F_MAPIDX;
 	}
+	ix->items = map->map.items;
 	memcpy(&map->map.items[map->map.cap], &ix, sizeof ix);
 }
 
@@ -235,10 +239,9 @@ static struct ir_pair *find_linear(const struct ir_node *map, const struct str *
 	return NULL;
 }
 
-static struct ir_pair *find_indexed(const struct ir_node *map, const char *key,
-	size_t len, uint64_t hash)
+static struct ir_pair *find_indexed(const struct ir_node *map, const struct ir_mapidx *ix,
+	const char *key, size_t len, uint64_t hash)
 {
-	const struct ir_mapidx *ix = map_idx(map);
 	uint32_t i = (uint32_t)hash & (ix->cap - 1);
 	for (;;) {
 		uint32_t s = ix->slots[i];
@@ -256,8 +259,9 @@ struct ir_pair *ir_map_find(const struct ir_node *map, const struct str *key)
 {
 	if (!ir_is_map(map) || !key)
 		return NULL;
-	if (map->flags & IR_F_MAPIDX)
-		return find_indexed(map, key->s, key->len, key->hash);
+	const struct ir_mapidx *ix = map_idx(map);
+	if (ix)
+		return find_indexed(map, ix, key->s, key->len, key->hash);
 	return find_linear(map, key);
 }
 
@@ -272,8 +276,9 @@ struct ir_node *ir_map_getc(const struct ir_node *map, const char *key)
 	if (!ir_is_map(map))
 		return NULL;
 	size_t n = strlen(key);
-	if (map->flags & IR_F_MAPIDX) {
-		struct ir_pair *p = find_indexed(map, key, n, str_hash(key, n));
+	const struct ir_mapidx *ix = map_idx(map);
+	if (ix) {
+		struct ir_pair *p = find_indexed(map, ix, key, n, str_hash(key, n));
 		return p ? p->value : NULL;
 	}
 	for (uint32_t i = 0; i < map->map.len; i++) {
@@ -288,6 +293,8 @@ void ir_map_append(struct mc_ctx *ctx, struct ir_node *map, struct ir_node *key,
 	struct ir_node *value)
 {
 	struct ir_mapidx *ix = map_idx(map);
+	if (!ix)
+		clear_idx(map);
 	if (map->map.len == map->map.cap) {
 		uint32_t nc = map->map.cap ? map->map.cap * 2 : 4;
 		uint32_t extra = ix ? 1 : 0;
@@ -295,8 +302,10 @@ void ir_map_append(struct mc_ctx *ctx, struct ir_node *map, struct ir_node *key,
 			(map->map.cap + extra) * sizeof *map->map.items,
 			(nc + extra) * sizeof *map->map.items);
 		map->map.cap = nc;
-		if (ix)
+		if (ix) {
+			ix->items = map->map.items;
 			memcpy(&map->map.items[nc], &ix, sizeof ix);
+		}
 	}
 	uint32_t at = map->map.len++;
 	map->map.items[at].key = key;
