@@ -457,8 +457,10 @@ static void dw_newline(struct dw *w)
 
 static void dw_indent(struct dw *w, unsigned indent)
 {
-	for (unsigned i = 0; i < indent; i++)
-		sbuf_addc(w->out, ' ');
+	sbuf_grow(w->out, indent);
+	memset(w->out->buf + w->out->len, ' ', indent);
+	w->out->len += indent;
+	w->out->buf[w->out->len] = '\0';
 }
 
 /* The text of a non-string scalar, as the emitter prints it. */

@@ -149,6 +149,8 @@ static int run(int argc, char **argv)
 				"--reorder must be legacy or none, not '%s'", reorder));
 	}
 
+	/* One compilation: large files may be parsed on both cores. */
+	yaml_set_parallel(true);
 	struct vfs *fs = vfs_disk(NULL);
 	struct mc_ctx ctx;
 	mc_ctx_init(&ctx, fs);

@@ -193,6 +193,7 @@ static int run(int argc, char **argv)
 	struct validate_records recs = { 0 };
 	struct validate_opts vo = {
 		.strict = strict, .ignore_missing = ignore_missing, .no_k8s = no_k8s,
+		.missing_name_warns = true,
 		.skip = skip.items, .nskip = skip.len, .reject = reject.items, .nreject = reject.len,
 	};
 	int status = EXIT_OK;

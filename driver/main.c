@@ -5,6 +5,7 @@
  * own driver/cmd_*.c.  Commands return their exit status (0 success, 1
  * findings in the input, 2 usage or internal error); only this file exits.
  */
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -59,6 +60,10 @@ int main(int argc, char **argv)
 		printf("manifestc %s\n", MC_VERSION);
 		return EXIT_OK;
 	}
+	/* OpenSSL (SHA-256 for hash suffixes and Sprig) must not read the
+	 * machine's openssl.cnf: the same input gives the same bytes on any
+	 * machine (and reading it is start-up time spent on nothing). */
+	OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		if (!strcmp(commands[i]->name, name))
 			return commands[i]->run(argc - 1, argv + 1);

@@ -315,8 +315,14 @@ static int render_source(struct app_job *j, const struct ir_node *src, bool mult
 	int errors = 0;
 	char *real = NULL, *realroot = NULL;
 	if (vfs_realpath(ctx->fs, app_path, &real) || vfs_realpath(ctx->fs, root, &realroot)) {
-		errors = diag_error(&ctx->diag, &src->pos, "Application %s: app path does not exist: %s",
-			j->name, j->src_path);
+		/* With no URL known for the rendered repository, every unmapped
+		 * URL stands for it: say so, it is often another repository. */
+		bool assumed = r == j->world->self && (j->world->self_any_url || !j->world->nself_urls);
+		errors = diag_error(&ctx->diag, &src->pos, "Application %s: app path does not exist: %s%s%s%s",
+			j->name, j->src_path, assumed ? " (repository " : "", assumed && j->repo_url ? j->repo_url : "",
+			assumed ? " was taken to be the rendered one, which names no URL of its own (no git "
+			"remote, no repoURL in manifestc.yaml): if it is another repository, map it with "
+			"--repo URL=DIR)" : "");
 	} else if (!path_within(real, realroot)) {
 		errors = diag_error(&ctx->diag, &src->pos, "Application %s: app path %s is outside the "
 			"repository", j->name, j->src_path);

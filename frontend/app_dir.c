@@ -5,9 +5,10 @@
  * Files are taken in filepath.Walk order (lexical, depth first), from
  * subdirectories only with `recurse: true`.  The extension filter (.yaml,
  * .yml, .json, .jsonnet) runs before `exclude` and `include`, which are
- * gobwas globs on the path relative to the source path (so * also matches
- * '/').  Files holding +argocd:skip-file-rendering are skipped.  A .json
- * file is one object; a YAML file is a stream of objects, and one that does
+ * gobwas globs without separators (util/glob.Match) on the path relative
+ * to the source path, so * also matches '/'; a pattern gobwas cannot
+ * compile matches nothing.  Files holding +argocd:skip-file-rendering are
+ * skipped.  A .json file is one object; a YAML file is a stream of objects, and one that does
  * not parse is an error only when it looks like a Kubernetes manifest (it
  * holds apiVersion:, kind: and metadata:), otherwise it is not a manifest
  * and is left alone, as Argo CD does with a values.yaml.  Jsonnet is not
@@ -17,11 +18,14 @@
 #include <string.h>
 
 #include "argocd.h"
+#include "mc/gobwas.h"
 
 struct walk {
 	struct app_job *j;
 	bool recurse, no_ext_filter;
 	const char *include, *exclude;
+	const struct gobwas_glob *inc, *exc; /* NULL: absent, or does not compile */
+	const struct ir_node *inc_at, *exc_at; /* their nodes, for messages */
 	const struct ir_node *at; /* the directory block, for messages */
 	struct ir_reslist *out;
 	int errors;
@@ -50,9 +54,10 @@ static int parse_quiet(struct mc_ctx *ctx, const struct srcfile *f, struct ir_do
 {
 	*saved = ctx->diag;
 	diag_init(&ctx->diag);
-	/* As k8s.io/apimachinery decodes manifests: go-yaml v2 scalars, and
-	 * integers that stay int64. */
-	struct yaml_opts yo = { .schema = YAML_V2 };
+	/* As k8s.io/apimachinery decodes manifests: go-yaml v2 scalars,
+	 * integers that stay int64, and (sigs.k8s.io/yaml.Unmarshal is not
+	 * strict) a key given twice keeps its last value. */
+	struct yaml_opts yo = { .schema = YAML_V2, .flags = YAML_DUPKEYS_OK };
 	return yaml_load(ctx, f, &yo, docs);
 }
 
@@ -119,6 +124,41 @@ static int load_file(struct walk *w, const char *path, const char *rel)
 	return 0;
 }
 
+/* glob.Match(pattern, rel): 1 or 0 (unset when the pattern is empty and so
+ * not applied); -1 with a diagnostic where gobwas panics (the repo-server
+ * recovers the panic into an error). */
+static int glob_says(struct walk *w, const struct gobwas_glob *g, const struct ir_node *at,
+	const char *pattern, const char *rel, int unset)
+{
+	if (!pattern || !*pattern)
+		return unset;
+	if (!g)
+		return 0;
+	char why[128];
+	int m = gobwas_match(g, rel, strlen(rel), why, sizeof why);
+	if (m < 0) {
+		diag_error(&w->j->ctx->diag, &at->pos, "Application %s: matching %s with %s: %s",
+			w->j->name, rel, pattern, why);
+		return -1;
+	}
+	return m;
+}
+
+/* Compile a non-empty include or exclude once per source. */
+static int compile_glob(struct walk *w, const struct ir_node *at, const char *pattern,
+	const struct gobwas_glob **out)
+{
+	*out = NULL;
+	if (!pattern || !*pattern)
+		return 0;
+	bool too_complex;
+	*out = gobwas_compile(&w->j->ctx->arena, pattern, strlen(pattern), NULL, 0, &too_complex);
+	if (!*out && too_complex)
+		return diag_error(&w->j->ctx->diag, &at->pos, "Application %s: glob %s is too complex "
+			"for manifestc (more than 64 parts)", w->j->name, pattern);
+	return 0;
+}
+
 static int walk_dir(struct walk *w, const char *dir, const char *rel, int depth)
 {
 	struct mc_ctx *ctx = w->j->ctx;
@@ -155,12 +195,14 @@ static int walk_dir(struct walk *w, const char *dir, const char *rel, int depth)
 			if (!link_ok)
 				errors += diag_error(&ctx->diag, &w->j->src->pos, "Application %s: illegal "
 					"filepath in symlink at %s", w->j->name, r);
-			else if (w->exclude && *w->exclude && glob_gobwas(w->exclude, r) == 1)
-				;
-			else if (w->include && *w->include && glob_gobwas(w->include, r) != 1)
-				;
-			else
-				errors += load_file(w, path, r);
+			else {
+				int ex = glob_says(w, w->exc, w->exc_at, w->exclude, r, 0);
+				int in = ex ? 0 : glob_says(w, w->inc, w->inc_at, w->include, r, 1);
+				if (ex < 0 || in < 0)
+					errors++;
+				else if (!ex && in)
+					errors += load_file(w, path, r);
+			}
 		}
 		free(path);
 		free(r);
@@ -176,9 +218,13 @@ int app_render_directory(struct app_job *j, const struct ir_node *dir, struct ir
 	w.recurse = rec && rec->type == IR_BOOL && rec->s.v.b;
 	const struct ir_node *nf = ir_map_getc(dir, "disableExtensionFilter");
 	w.no_ext_filter = nf && nf->type == IR_BOOL && nf->s.v.b;
-	w.include = ir_cstr(ir_map_getc(dir, "include"));
-	w.exclude = ir_cstr(ir_map_getc(dir, "exclude"));
+	w.inc_at = ir_map_getc(dir, "include");
+	w.exc_at = ir_map_getc(dir, "exclude");
+	w.include = ir_cstr(w.inc_at);
+	w.exclude = ir_cstr(w.exc_at);
 	const struct ir_node *jsonnet = ir_map_getc(dir, "jsonnet");
 	(void)jsonnet; /* only used by .jsonnet files, which are refused */
+	if (compile_glob(&w, w.inc_at, w.include, &w.inc) + compile_glob(&w, w.exc_at, w.exclude, &w.exc))
+		return 1;
 	return walk_dir(&w, j->app_path, "", 0);
 }

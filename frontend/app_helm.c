@@ -250,13 +250,14 @@ static struct ir_node *merged_values(struct app_job *j, const struct helm_call *
 }
 
 /* kube.SplitYAML: the documents of helm's output, read as Argo CD reads
- * them (sigs.k8s.io/yaml into unstructured objects). */
+ * them (sigs.k8s.io/yaml into unstructured objects; not strict, so a key
+ * given twice keeps its last value). */
 static int split_output(struct app_job *j, const struct sbuf *text, struct ir_reslist *out)
 {
 	struct mc_ctx *ctx = j->ctx;
 	const struct srcfile *f = srcfile_mem(ctx, arena_printf(&ctx->arena, "helm template %s",
 		j->src_path), text->buf, text->len);
-	struct yaml_opts yo = { .schema = YAML_V2 };
+	struct yaml_opts yo = { .schema = YAML_V2, .flags = YAML_DUPKEYS_OK };
 	struct ir_docs docs = { 0 };
 	int errors = yaml_load(ctx, f, &yo, &docs);
 	for (size_t i = 0; !errors && i < docs.len; i++) {
@@ -339,6 +340,7 @@ static int call_helm(struct app_job *j, struct helm_call *c, struct ir_reslist *
 	o.include_crds = c->include_crds;
 	o.skip_tests = c->skip_tests;
 	o.skip_schema_validation = c->skip_schema;
+	o.dependency_build = true;
 	struct sbuf text = SBUF_INIT;
 	int errors = helm_template(ctx, &o, &text);
 	if (!errors)

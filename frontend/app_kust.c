@@ -475,10 +475,66 @@ static int edit(struct app_job *j, struct ir_node *doc, const struct ir_node *o)
 	return 0;
 }
 
+/* Whether Argo CD runs any `kustomize edit` for these options (each is
+ * guarded by its field being set); without one the kustomization is built
+ * as it is in git. */
+static bool edits(const struct ir_node *o)
+{
+	static const char *const strs[] = { "namePrefix", "nameSuffix", "namespace" };
+	static const char *const lists[] = { "images", "replicas", "patches", "components" };
+	static const char *const maps[] = { "commonLabels", "commonAnnotations" };
+	if (!ir_is_map(o))
+		return false;
+	for (size_t i = 0; i < 3; i++) {
+		const struct ir_node *v = ir_map_getc(o, strs[i]);
+		if (ir_is_str(v) && v->s.text->len)
+			return true;
+	}
+	for (size_t i = 0; i < 4; i++) {
+		const struct ir_node *v = ir_map_getc(o, lists[i]);
+		if (ir_is_seq(v) && v->seq.len)
+			return true;
+	}
+	for (size_t i = 0; i < 2; i++) {
+		const struct ir_node *v = ir_map_getc(o, maps[i]);
+		if (ir_is_map(v) && v->map.len)
+			return true;
+	}
+	return false;
+}
+
+/* What Argo CD appends to kustomize.buildOptions holding --enable-helm
+ * (kustomize >= v5.3.0): --helm-kube-version with the source's kubeVersion
+ * or the cluster's, and --helm-api-versions with the source's apiVersions
+ * or the cluster's, after the options' own (the last version wins, API
+ * versions accumulate). */
+static void helm_flags(struct app_job *j, const struct ir_node *opts, struct kust_opts *ko)
+{
+	struct arena *a = &j->ctx->arena;
+	const char *kv = ir_cstr(ir_map_getc(opts, "kubeVersion"));
+	ko->helm_kube_version = kv && *kv ? kv : j->cfg->kube_version;
+	const struct ir_node *av = ir_map_getc(opts, "apiVersions");
+	size_t nsrc = ir_is_seq(av) ? av->seq.len : 0;
+	size_t n = ko->helm_napi_versions + (nsrc ? nsrc : j->cfg->napi_versions);
+	const char **all = arena_alloc(a, (n + 1) * sizeof *all);
+	size_t k = 0;
+	for (size_t i = 0; i < ko->helm_napi_versions; i++)
+		all[k++] = ko->helm_api_versions[i];
+	for (size_t i = 0; i < nsrc; i++)
+		if (ir_cstr(av->seq.items[i]))
+			all[k++] = ir_cstr(av->seq.items[i]);
+	for (size_t i = 0; !nsrc && i < j->cfg->napi_versions; i++)
+		all[k++] = j->cfg->api_versions[i];
+	ko->helm_api_versions = all;
+	ko->helm_napi_versions = k;
+}
+
 int app_render_kustomize(struct app_job *j, const struct ir_node *opts, struct ir_reslist *out)
 {
 	struct mc_ctx *ctx = j->ctx;
-	struct kust_opts ko = { 0 };
+	struct kust_opts ko = j->cfg->kustomize;
+	if (ko.enable_helm)
+		helm_flags(j, opts, &ko);
 	const char *file = NULL, *base = NULL;
 	for (size_t i = 0; i < 3 && !file; i++) {
 		char *p = path_clean(j->app_path, kust_names[i]);
@@ -491,7 +547,7 @@ int app_render_kustomize(struct app_job *j, const struct ir_node *opts, struct i
 	}
 	struct ir_reslist res = { 0 };
 	int errors;
-	if (opts && file) {
+	if (file && edits(opts)) {
 		int err;
 		const struct srcfile *f = vfs_load(ctx->fs, file, file, &err);
 		struct yaml_opts yo = { .schema = YAML_V2, .flags = YAML_DUPKEYS_OK };

@@ -89,9 +89,6 @@ bool glob_pathspec(const char *pattern, const char *path);
 /* bmatcuk/doublestar v4 Match: * and ? within a segment, ** as a whole
  * segment for zero or more directories, {a,b}, [...].  1, 0 or -1. */
 int glob_doublestar(const char *pattern, const char *path);
-/* gobwas/glob without separators, as Argo CD's directory include/exclude
- * use it: * and ? match any character including '/', {a,b}, [...]. */
-int glob_gobwas(const char *pattern, const char *path);
 
 /* --------------------------------------------------------- repo trees */
 

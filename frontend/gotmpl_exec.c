@@ -1061,7 +1061,10 @@ int gt_call_exec(struct gt_call *c, struct gt_set *set, const char *name, struct
 		sbuf_adds(&sb, "template: no template ");
 		go_quote(&sb, name, strlen(name), '"', false, false);
 		sbuf_adds(&sb, " associated with template ");
-		go_quote(&sb, st->tmpl->name->s, st->tmpl->name->len, '"', false, false);
+		if (set->name)
+			go_quote(&sb, set->name, strlen(set->name), '"', false, false);
+		else
+			go_quote(&sb, st->tmpl->name->s, st->tmpl->name->len, '"', false, false);
 		err->msg = arena_strndup(&set->ctx->arena, sb.buf, sb.len);
 		err->pos = gt_call_pos(c);
 		sbuf_release(&sb);

@@ -110,6 +110,7 @@ struct gt_set {
 	uint64_t seed;
 	bool seed_set, clock_set;
 	int helm_major;
+	const char *name;   /* Go's *Template name for ExecuteTemplate errors (NULL: the running one) */
 	uint64_t text_hash; /* of everything parsed, for the default seed */
 	uint32_t warned;    /* non-reproducible warnings given (bit per family) */
 	const struct str *s_dollar;

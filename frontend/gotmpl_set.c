@@ -89,6 +89,7 @@ struct gt_set *gt_set_overlay(struct gt_set *parent, struct arena *a)
 	s->seed = parent->seed;
 	s->seed_set = parent->seed_set;
 	s->helm_major = parent->helm_major;
+	s->name = parent->name;
 	s->text_hash = parent->text_hash;
 	s->s_dollar = parent->s_dollar;
 	return s;
@@ -97,6 +98,11 @@ struct gt_set *gt_set_overlay(struct gt_set *parent, struct arena *a)
 struct mc_ctx *gt_set_ctx(const struct gt_set *s)
 {
 	return s->ctx;
+}
+
+void gt_set_name(struct gt_set *s, const char *name)
+{
+	s->name = name;
 }
 
 void gt_set_helm_major(struct gt_set *s, int major)

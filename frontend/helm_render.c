@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mc/gobwas.h"
 #include "mc/gotmpl.h"
 #include "mc/helm.h"
 
@@ -38,6 +39,7 @@ struct render {
 	struct gt_set *set;
 	const struct helm_release *rel;
 	VEC(struct incl) included; /* includedNames */
+	int major;
 };
 
 static int *incl_count(struct render *r, const struct str *name)
@@ -173,138 +175,6 @@ static const struct gt_func chart_funcs[] = {
 
 /* ------------------------------------------------------------ .Files */
 
-/* gobwas/glob with '/' as the separator: * ** ? [..] [!..] {a,b} \x */
-static int glob_match(const char *p, const char *pe, const char *s, const char *se, int depth);
-
-static int glob_alt(const char *p, const char *pe, const char *s, const char *se, int depth)
-{
-	/* p points at '{': find the alternatives and the closing brace */
-	int level = 0;
-	const char *q = p + 1, *alt = p + 1, *close = NULL;
-	VEC(const char *) cuts = { 0 };
-	struct arena a = ARENA_INIT;
-	for (; q < pe; q++) {
-		if (*q == '\\' && q + 1 < pe) {
-			q++;
-			continue;
-		}
-		if (*q == '{')
-			level++;
-		else if (*q == '}' && level-- == 0) {
-			close = q;
-			break;
-		} else if (*q == ',' && level == 0)
-			VEC_PUSH(&a, &cuts, q);
-	}
-	if (!close) {
-		arena_release(&a);
-		return -1;
-	}
-	int res = 0;
-	for (size_t i = 0; i <= cuts.len && res != 1; i++) {
-		const char *end = i < cuts.len ? cuts.items[i] : close;
-		size_t l1 = (size_t)(end - alt), l2 = (size_t)(pe - close - 1);
-		char *buf = arena_alloc(&a, l1 + l2 + 1);
-		memcpy(buf, alt, l1);
-		memcpy(buf + l1, close + 1, l2);
-		buf[l1 + l2] = '\0';
-		int m = glob_match(buf, buf + l1 + l2, s, se, depth + 1);
-		if (m < 0)
-			res = -1;
-		else if (m == 1)
-			res = 1;
-		alt = end + 1;
-	}
-	arena_release(&a);
-	return res;
-}
-
-static int glob_match(const char *p, const char *pe, const char *s, const char *se, int depth)
-{
-	if (depth > 64)
-		return -1;
-	while (p < pe) {
-		switch (*p) {
-		case '*': {
-			bool super = p + 1 < pe && p[1] == '*';
-			const char *rest = p + (super ? 2 : 1);
-			for (const char *t = s;; t++) {
-				int m = glob_match(rest, pe, t, se, depth + 1);
-				if (m != 0)
-					return m;
-				if (t >= se || (!super && *t == '/'))
-					return 0;
-			}
-		}
-		case '?': {
-			if (s >= se || *s == '/')
-				return 0;
-			uint32_t r;
-			s += utf8_decode(s, (size_t)(se - s), &r);
-			p++;
-			break;
-		}
-		case '[': {
-			const char *q = p + 1;
-			bool neg = q < pe && *q == '!';
-			if (neg)
-				q++;
-			if (s >= se)
-				return 0;
-			uint32_t r;
-			size_t l = utf8_decode(s, (size_t)(se - s), &r);
-			bool match = false, closed = false;
-			while (q < pe) {
-				if (*q == ']') {
-					closed = true;
-					q++;
-					break;
-				}
-				uint32_t lo, hi;
-				q += utf8_decode(q, (size_t)(pe - q), &lo);
-				hi = lo;
-				if (q + 1 < pe && *q == '-' && q[1] != ']') {
-					q++;
-					q += utf8_decode(q, (size_t)(pe - q), &hi);
-				}
-				if (lo <= r && r <= hi)
-					match = true;
-			}
-			if (!closed)
-				return -1;
-			if (match == neg)
-				return 0;
-			s += l;
-			p = q;
-			break;
-		}
-		case '{':
-			return glob_alt(p, pe, s, se, depth);
-		case '\\':
-			if (p + 1 >= pe)
-				return -1;
-			p++;
-			/* fallthrough */
-		default:
-			if (s >= se || *s != *p)
-				return 0;
-			s++;
-			p++;
-			break;
-		}
-	}
-	return s == se;
-}
-
-static bool glob(const char *pattern, const char *name)
-{
-	const char *pe = pattern + strlen(pattern);
-	int m = glob_match(pattern, pe, name, name + strlen(name), 0);
-	if (m < 0) /* glob.Compile failed: Helm matches with "**" */
-		return true;
-	return m == 1;
-}
-
 static const struct gt_class files_class;
 
 static struct gt_value bytes_value(struct arena *a, const char *p, size_t n)
@@ -352,15 +222,26 @@ static int files_get(struct gt_call *c, struct gt_value *a, size_t n, struct gt_
 static int files_glob(struct gt_call *c, struct gt_value *a, size_t n, struct gt_value *ret)
 {
 	(void)n;
+	static const uint32_t slash = '/';
 	struct arena *ar = gt_call_arena(c);
 	struct gt_map *m = gt_call_self(c);
-	char *pat = arena_strndup(ar, a[0].s.p, a[0].s.n);
+	bool too_complex;
+	struct gobwas_glob *g = gobwas_compile(ar, a[0].s.p, a[0].s.n, &slash, 1, &too_complex);
+	if (!g && too_complex)
+		return gt_call_errorf(c, "glob pattern %.*s is too complex for manifestc (more than 64 parts)",
+			(int)a[0].s.n, a[0].s.p);
+	/* a pattern gobwas cannot compile: Helm matches with "**" */
 	struct gt_value out = gt_map_new(ar, &files_class.type);
 	size_t cnt = 0;
 	struct gt_mapent *const *ents = m ? gt_map_sorted(ar, m, &cnt) : NULL;
-	for (size_t i = 0; i < cnt; i++)
-		if (glob(pat, ents[i]->k))
+	for (size_t i = 0; i < cnt; i++) {
+		char why[128];
+		int r = g ? gobwas_match(g, ents[i]->k, ents[i]->klen, why, sizeof why) : 1;
+		if (r < 0)
+			return gt_call_error(c, why);
+		if (r)
 			gt_map_set(ar, out.m, ents[i]->k, ents[i]->klen, ents[i]->v);
+	}
 	*ret = out;
 	return 0;
 }
@@ -1108,9 +989,105 @@ static bool partial(const char *name)
 	return (b ? b[1] : name[0]) == '_';
 }
 
-/* cleanupExecError/cleanupParseError: Helm's wording, Go's location. */
-static int report(struct mc_ctx *ctx, const struct gt_error *err, const char *file, bool parse)
+/* One link of Helm 4's TraceableError: location, executing clause, message. */
+struct trace {
+	const char *loc, *exec, *msg;
+	size_t nloc, nexec, nmsg;
+};
+
+static bool trace_eq(const struct trace *x, const struct trace *y)
 {
+	return x->nloc == y->nloc && x->nexec == y->nexec && x->nmsg == y->nmsg &&
+	       !memcmp(x->loc, y->loc, x->nloc) && !memcmp(x->exec, y->exec, x->nexec) &&
+	       !memcmp(x->msg, y->msg, x->nmsg);
+}
+
+/* the message up to its first " template:" (the next link's text) */
+static size_t trace_cut(const char *m)
+{
+	const char *c = strstr(m, " template:");
+	return c ? (size_t)(c - m) : strlen(m);
+}
+
+/*
+ * Helm 4's reformatExecErrorMsg on a text/template error: walk the chain
+ * of wrapped errors (each "error calling NAME: " wraps the next one, which
+ * is the rest of the text), parse every link as "template: no template
+ * ...", "template: LOC: executing "NAME" at <CTX>: MSG" or "template: LOC:
+ * MSG", and print one paragraph per distinct consecutive link.  NULL when a
+ * link is not a template error (a function's own error, tpl's wrapper,
+ * the include recursion error): Helm 4 then keeps the error as it is.
+ */
+static const char *helm4_trace(struct arena *a, const char *msg)
+{
+	struct sbuf out = SBUF_INIT;
+	struct trace prev = { "", "", "", 0, 0, 0 };
+	bool have_prev = false;
+	const char *s = msg;
+	while (s) {
+		if (strncmp(s, "template: ", 10)) {
+			sbuf_release(&out);
+			return NULL;
+		}
+		const char *rem = s + 10, *next = NULL, *x;
+		struct trace t = { "", "", "", 0, 0, 0 };
+		if (!strncmp(rem, "no template ", 12)) {
+			t.msg = s;
+			t.nmsg = strlen(s);
+		} else if ((x = strstr(rem, ": executing ")) && x[12] == '"' && strchr(x + 13, '"') &&
+			   !strncmp(strchr(x + 13, '"') + 1, " at <", 5) && strstr(strchr(x + 13, '"') + 6, ">: ")) {
+			const char *fn = x + 13, *fe = strchr(fn, '"');
+			const char *ctxs = fe + 6, *ce = strstr(ctxs, ">: ");
+			const char *m = ce + 3;
+			t.loc = rem;
+			t.nloc = (size_t)(x - rem);
+			t.exec = arena_printf(a, "executing \"%.*s\" at <%.*s>:", (int)(fe - fn), fn, (int)(ce - ctxs), ctxs);
+			t.nexec = strlen(t.exec);
+			t.msg = m;
+			t.nmsg = trace_cut(m);
+			/* evalCall: "error calling %s: %w" */
+			if (!strncmp(m, "error calling ", 14) && strstr(m + 14, ": "))
+				next = strstr(m + 14, ": ") + 2;
+		} else {
+			const char *sep = NULL;
+			for (const char *q = rem; (q = strstr(q, ": ")); q++)
+				sep = q;
+			if (!sep) {
+				sbuf_release(&out);
+				return NULL;
+			}
+			t.loc = rem;
+			t.nloc = (size_t)(sep - rem);
+			t.msg = sep + 2;
+			t.nmsg = trace_cut(sep + 2);
+		}
+		if (!have_prev || !trace_eq(&prev, &t)) {
+			if (t.nloc)
+				sbuf_printf(&out, "%.*s\n  ", (int)t.nloc, t.loc);
+			if (t.nexec)
+				sbuf_printf(&out, "%.*s\n    ", (int)t.nexec, t.exec);
+			if (t.nmsg)
+				sbuf_printf(&out, "%.*s\n", (int)t.nmsg, t.msg);
+		}
+		prev = t;
+		have_prev = true;
+		s = next;
+	}
+	size_t b = 0, e = out.len; /* strings.TrimSpace */
+	while (b < e && strchr(" \t\n\r\v\f", out.buf[b]))
+		b++;
+	while (e > b && strchr(" \t\n\r\v\f", out.buf[e - 1]))
+		e--;
+	const char *r = arena_strndup(a, out.buf ? out.buf + b : "", e - b);
+	sbuf_release(&out);
+	return r;
+}
+
+/* cleanupExecError/cleanupParseError (Helm 3), reformatExecErrorMsg (Helm 4):
+ * Helm's wording, Go's location. */
+static int report(struct render *r, const struct gt_error *err, const char *file, bool parse)
+{
+	struct mc_ctx *ctx = r->ctx;
 	const char *msg = err->msg ? err->msg : "error";
 	const char *s = strstr(msg, WARN_START), *e = NULL;
 	for (const char *q = msg; (q = strstr(q, WARN_END)); q++)
@@ -1135,12 +1112,14 @@ static int report(struct mc_ctx *ctx, const struct gt_error *err, const char *fi
 		return diag_error(&ctx->diag, &err->pos, "parse error at (%.*s): %s", (int)loclen, loc, last);
 	}
 	(void)file;
-	return diag_error(&ctx->diag, &err->pos, "%s", msg);
+	const char *trace = !parse && r->major >= 4 && loc && loclen ? helm4_trace(r->a, msg) : NULL;
+	return diag_error(&ctx->diag, &err->pos, "%s", trace ? trace : msg);
 }
 
 static struct gt_set *new_set(struct mc_ctx *ctx, enum gt_funcset base)
 {
 	struct gt_set *set = gt_set_new(ctx, base);
+	gt_set_name(set, "gotpl"); /* engine.go: template.New("gotpl") */
 	const char *epoch = getenv("SOURCE_DATE_EPOCH");
 	gt_set_clock(set, epoch ? strtoll(epoch, NULL, 10) : 0);
 	return set;
@@ -1159,7 +1138,7 @@ static int render_all(struct render *r, renderables_t *tpls, bool strict,
 		const struct srcfile *sf = t->chart ? helm_file_src(ctx, t->chart, t->file) : t->file->src;
 		struct gt_src src = { .name = t->name, .text = t->file->data, .len = t->file->len, .file = sf };
 		if (gt_parse(r->set, &src, &err))
-			return report(ctx, &err, t->name, true);
+			return report(r, &err, t->name, true);
 	}
 	struct gt_exec_opts eo = { 0 };
 	eo.missingkey = strict ? GT_MISSING_ERROR : GT_MISSING_ZERO;
@@ -1178,7 +1157,7 @@ static int render_all(struct render *r, renderables_t *tpls, bool strict,
 		struct sbuf text = SBUF_INIT;
 		if (gt_exec(r->set, t->name, t->dot, &eo, &text, &err)) {
 			sbuf_release(&text);
-			return report(ctx, &err, t->name, false);
+			return report(r, &err, t->name, false);
 		}
 		strip_no_value(&text);
 		struct helm_rendered rd = { 0 };
@@ -1197,6 +1176,7 @@ static void init_render(struct render *r, struct mc_ctx *ctx, int major)
 {
 	memset(r, 0, sizeof *r);
 	r->ctx = ctx;
+	r->major = major >= 4 ? 4 : 3;
 	r->a = &ctx->arena;
 	r->set = new_set(ctx, GT_FUNCS_HELM);
 	gt_set_helm_major(r->set, major >= 4 ? 4 : 3);

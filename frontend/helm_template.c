@@ -126,6 +126,28 @@ static struct ir_node *merge_values(struct mc_ctx *ctx, const struct helm_templa
 }
 
 /* ChartPathOptions.LocateChart, for local charts. */
+/* Argo CD runs `helm dependency build` when `helm template` finds a
+ * dependency missing from charts/, which needs the chart's repository:
+ * offline, the first missing dependency is an error asking to vendor it. */
+static int missing_dependency(struct mc_ctx *ctx, const struct helm_chart *c)
+{
+	for (size_t j = 0; j < c->meta.ndeps; j++) {
+		const struct helm_dep *d = c->meta.deps[j];
+		if (!d)
+			continue;
+		bool found = false;
+		for (size_t i = 0; i < c->ndeps && !found; i++)
+			found = !strcmp(c->deps[i]->meta.name, d->name);
+		if (!found)
+			return diag_error(&ctx->diag, d->pos.file ? &d->pos : &c->pos,
+				"chart dependency %s%s%s is not in the chart's charts/ directory: Argo CD would run `helm "
+				"dependency build`, which needs the network; manifestc renders offline "
+				"(vendor it: run `helm dependency build` and commit charts/)", d->name,
+				*d->repository ? " from " : "", d->repository);
+	}
+	return 0;
+}
+
 static bool locate_chart(struct mc_ctx *ctx, const char *name, const char **path)
 {
 	size_t n = strlen(name);
@@ -244,6 +266,8 @@ int helm_template(struct mc_ctx *ctx, const struct helm_template_opts *o, struct
 		return diag_error(&ctx->diag, &chart->pos, "%s charts are not installable", chart->meta.type);
 	if (chart->meta.deprecated)
 		diag_warn(&ctx->diag, &chart->pos, "This chart is deprecated");
+	if (o->dependency_build && missing_dependency(ctx, chart))
+		return 1;
 	if (helm_check_dependencies(ctx, chart))
 		return 1;
 	if (!valid_release_name(rel.name))

@@ -20,6 +20,8 @@
  *     installationID: ""
  *     kubeVersion: v1.32.0        # the clusters' versions, for Helm's
  *     apiVersions: []             # .Capabilities (Argo CD asks the cluster)
+ *     kustomizeBuildOptions: ""   # argocd-cm kustomize.buildOptions, e.g.
+ *                                 # --enable-helm --load-restrictor LoadRestrictionsNone
  *   newGitFileGlobbing: false     # --enable-new-git-file-globbing
  *
  * Unknown fields are errors, so a typo does not silently change a render.
@@ -69,6 +71,115 @@ static int str_field(struct mc_ctx *ctx, const struct ir_node *m, const char *ke
 		return diag_error(&ctx->diag, &v->pos, "manifestc.yaml: %s must be a string", key);
 	*out = v->s.text->s;
 	return 0;
+}
+
+/* Argo CD's kustomize.buildOptions: strings.Fields of the text, appended
+ * to `kustomize build PATH` and parsed as kustomize v5.5.0's flags (pflag:
+ * --flag value or --flag=value; the last value wins).  Flags that change
+ * nothing in the output are accepted; plugins, exec and writing files are
+ * not supported. */
+static int build_options(struct mc_ctx *ctx, const struct ir_node *n, struct kust_opts *ko)
+{
+	const char *s = n->s.text->s;
+	char **tok = NULL;
+	size_t ntok = 0;
+	for (size_t i = 0; s[i];) {
+		while (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' || s[i] == '\v' ||
+		       s[i] == '\f')
+			i++;
+		size_t b = i;
+		while (s[i] && !strchr(" \t\n\r\v\f", s[i]))
+			i++;
+		if (i > b) {
+			tok = arena_grow(&ctx->arena, tok, ntok * sizeof *tok, (ntok + 1) * sizeof *tok);
+			tok[ntok++] = arena_strndup(&ctx->arena, s + b, i - b);
+		}
+	}
+	const char **apis = NULL;
+	size_t napis = 0;
+	int errors = 0;
+	for (size_t i = 0; i < ntok; i++) {
+		char *flag = tok[i], *val = strchr(flag, '=');
+		if (val)
+			*val++ = 0;
+		static const char *const bools[] = { "--enable-helm", "--enable-managedby-label",
+			"--helm-debug", "--stack-trace" };
+		static const char *const valued[] = { "--load-restrictor", "--reorder",
+			"--helm-kube-version", "--helm-api-versions", "--helm-command" };
+		bool is_bool = false, is_valued = false;
+		for (size_t k = 0; k < sizeof bools / sizeof *bools; k++)
+			is_bool |= !strcmp(flag, bools[k]);
+		for (size_t k = 0; k < sizeof valued / sizeof *valued; k++)
+			is_valued |= !strcmp(flag, valued[k]);
+		if (is_bool) {
+			bool on = !val || !strcmp(val, "true") || !strcmp(val, "1") || !strcmp(val, "t") ||
+				!strcmp(val, "T") || !strcmp(val, "TRUE") || !strcmp(val, "True");
+			bool off = val && (!strcmp(val, "false") || !strcmp(val, "0") || !strcmp(val, "f") ||
+				!strcmp(val, "F") || !strcmp(val, "FALSE") || !strcmp(val, "False"));
+			if (!on && !off) {
+				errors += diag_error(&ctx->diag, &n->pos, "manifestc.yaml: kustomizeBuildOptions: "
+					"invalid argument \"%s\" for \"%s\" flag", val, flag);
+				continue;
+			}
+			if (!strcmp(flag, "--enable-helm"))
+				ko->enable_helm = on;
+			else if (!strcmp(flag, "--enable-managedby-label"))
+				ko->managed_by_label = on;
+			else if (!strcmp(flag, "--helm-debug"))
+				ko->helm_debug = on;
+			continue;
+		}
+		if (!is_valued) {
+			errors += diag_error(&ctx->diag, &n->pos, "manifestc.yaml: kustomizeBuildOptions: %s "
+				"is not supported by manifestc (supported: --enable-helm, --load-restrictor, "
+				"--reorder, --enable-managedby-label, --helm-kube-version, --helm-api-versions, "
+				"--helm-debug)", flag);
+			continue;
+		}
+		if (!val) {
+			if (i + 1 == ntok) {
+				errors += diag_error(&ctx->diag, &n->pos, "manifestc.yaml: kustomizeBuildOptions: "
+					"flag needs an argument: %s", flag);
+				continue;
+			}
+			val = tok[++i];
+		}
+		if (!strcmp(flag, "--load-restrictor")) {
+			if (!strcmp(val, "LoadRestrictionsNone"))
+				ko->load_restrict_none = true;
+			else if (!strcmp(val, "LoadRestrictionsRootOnly"))
+				ko->load_restrict_none = false;
+			else
+				errors += diag_error(&ctx->diag, &n->pos, "manifestc.yaml: kustomizeBuildOptions: "
+					"illegal flag value --load-restrictor %s; legal values: "
+					"[LoadRestrictionsRootOnly LoadRestrictionsNone]", val);
+		} else if (!strcmp(flag, "--reorder")) {
+			if (!strcmp(val, "legacy"))
+				ko->reorder = KUST_REORDER_LEGACY;
+			else if (!strcmp(val, "none"))
+				ko->reorder = KUST_REORDER_NONE;
+			else
+				errors += diag_error(&ctx->diag, &n->pos, "manifestc.yaml: kustomizeBuildOptions: "
+					"illegal flag value --reorder %s; legal values: [legacy none]", val);
+		} else if (!strcmp(flag, "--helm-kube-version")) {
+			ko->helm_kube_version = val;
+		} else if (!strcmp(flag, "--helm-api-versions")) {
+			/* a string slice: comma separated, values accumulate */
+			for (char *p = val; p;) {
+				char *comma = strchr(p, ',');
+				if (comma)
+					*comma = 0;
+				apis = arena_grow(&ctx->arena, apis, napis * sizeof *apis,
+					(napis + 1) * sizeof *apis);
+				apis[napis++] = p;
+				p = comma ? comma + 1 : NULL;
+			}
+		}
+		/* --helm-command: the helm binary; manifestc is its own helm */
+	}
+	ko->helm_api_versions = apis;
+	ko->helm_napi_versions = napis;
+	return errors;
 }
 
 static int check_keys(struct mc_ctx *ctx, const struct ir_node *m, const char *const *keys,
@@ -173,8 +284,14 @@ int repo_config_load(struct mc_ctx *ctx, const char *repo, struct repo_config *c
 	const struct ir_node *argo = ir_map_getc(doc, "argocd");
 	if (ir_is_map(argo)) {
 		static const char *const ak[] = { "namespace", "trackingMethod", "instanceLabelKey",
-			"installationID", "kubeVersion", "apiVersions" };
-		errors += check_keys(ctx, argo, ak, 6, "argocd.");
+			"installationID", "kubeVersion", "apiVersions", "kustomizeBuildOptions" };
+		errors += check_keys(ctx, argo, ak, 7, "argocd.");
+		const struct ir_node *bo = ir_map_getc(argo, "kustomizeBuildOptions");
+		if (!ir_is_null(bo) && !ir_is_str(bo))
+			errors += diag_error(&ctx->diag, &bo->pos, "manifestc.yaml: kustomizeBuildOptions "
+				"must be a string");
+		else if (ir_is_str(bo))
+			errors += build_options(ctx, bo, &c->argo.kustomize);
 		errors += str_field(ctx, argo, "kubeVersion", &c->argo.kube_version);
 		const char **av = NULL;
 		size_t nav = 0;

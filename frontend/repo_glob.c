@@ -6,15 +6,14 @@
  *                    without WM_PATHNAME, so * and ? also match '/', and a
  *                    literal pattern matches a directory's whole subtree.
  *   glob_doublestar  bmatcuk/doublestar v4: --enable-new-git-file-globbing.
- *   glob_gobwas      gobwas/glob without separators: directory sources'
- *                    include and exclude.
  *
  * (Go's path.Match, for git directory generator patterns, is path_match of
- * frontend/path.c.)  All are byte-oriented except where the Go originals
- * decode UTF-8 (doublestar classes), which is reproduced.  Matching is
- * recursive with backtracking; inputs are repository paths and short
- * patterns, and each matcher caps its work so a hostile pattern cannot make
- * it exponential.
+ * frontend/path.c; gobwas/glob, for directory sources' include and
+ * exclude, is ir/gobwas.c.)  Both are byte-oriented except where the
+ * Go originals decode UTF-8 (doublestar classes), which is reproduced.
+ * Matching is recursive with backtracking; inputs are repository paths and
+ * short patterns, and each matcher caps its work so a hostile pattern
+ * cannot make it exponential.
  */
 #include <string.h>
 
@@ -387,58 +386,4 @@ int glob_doublestar(const char *pattern, const char *path)
 {
 	long budget = 1000000;
 	return match_braces(pattern, path, ds_entry, &budget);
-}
-
-/* ------------------------------------------------------------- gobwas */
-
-static int gw_match(const char *p, const char *s, long *budget)
-{
-	const char *pe = p + strlen(p), *se = s + strlen(s);
-	while (p < pe) {
-		if (--*budget < 0)
-			return 0;
-		if (*p == '*') {
-			while (p < pe && *p == '*')
-				p++;
-			if (p == pe)
-				return 1;
-			for (const char *t = s; t <= se; t++) {
-				int m = gw_match(p, t, budget);
-				if (m)
-					return m;
-			}
-			return 0;
-		}
-		if (s >= se)
-			return 0;
-		uint32_t r;
-		size_t rl = utf8_decode(s, (size_t)(se - s), &r);
-		if (*p == '?') {
-			p++;
-			s += rl;
-		} else if (*p == '[') {
-			bool matched;
-			const char *q = match_class(p + 1, pe, r, &matched);
-			if (!q)
-				return -1;
-			if (!matched)
-				return 0;
-			p = q;
-			s += rl;
-		} else {
-			if (*p == '\\' && ++p >= pe)
-				return -1;
-			if (*p != *s)
-				return 0;
-			p++;
-			s++;
-		}
-	}
-	return s == se;
-}
-
-int glob_gobwas(const char *pattern, const char *path)
-{
-	long budget = 1000000;
-	return match_braces(pattern, path, gw_match, &budget);
 }

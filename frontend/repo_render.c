@@ -459,7 +459,8 @@ static const struct srcfile *relocate_file(void *arg, const struct srcfile *f)
 	if (!rl->from[h]) {
 		int e;
 		rl->from[h] = f;
-		rl->to[h] = vfs_load(rl->fs, f->path, f->path, &e) == f ? f : srcfile_copy(&rl->keep->arena, f);
+		rl->to[h] = f->path && vfs_load(rl->fs, f->path, f->path, &e) == f ?
+			f : srcfile_copy(&rl->keep->arena, f);
 		rl->len++;
 	}
 	return rl->to[h];
@@ -522,6 +523,7 @@ static void render_now(struct run *r, struct job *j, struct mc_ctx *keep)
 	struct ir_resource **order = NULL;
 	size_t k = 0;
 	uint32_t *lines = NULL;
+	struct relocator crl = { .fs = r->fs };
 	if (!errors) {
 		struct sync_unit su = { .dest_ns = ir_path_cstr(j->app, "spec/destination/namespace") };
 		struct ir_module m = { .ctx = ctx, .res = res, .unit = &su };
@@ -579,9 +581,13 @@ static void render_now(struct run *r, struct job *j, struct mc_ctx *keep)
 				if (!j->carry) {
 					j->carry = xcalloc(1, sizeof *j->carry);
 					mc_ctx_init(j->carry, r->fs);
+					crl.keep = j->carry;
 				}
+				/* (positions into Helm's output or a rewritten
+				 * kustomization: those files die with ctx) */
 				j->children = xrealloc(j->children, (j->nchildren + 1) * sizeof *j->children);
-				j->children[j->nchildren++] = ir_clone(j->carry, x->body);
+				j->children[j->nchildren++] = ir_clone_relocated(j->carry, x->body,
+					relocate_file, &crl);
 			}
 		}
 		if (!errors && r->o->json) {
@@ -610,6 +616,8 @@ static void render_now(struct run *r, struct job *j, struct mc_ctx *keep)
 	 * outputs first): keep the resources, not the whole context. */
 	if (r->o->validate && !errors)
 		keep_render(r, j, keep, order, k, lines, &trace);
+	free(crl.from);
+	free(crl.to);
 	mc_ctx_release(ctx);
 	free(ctx);
 }
@@ -732,8 +740,8 @@ static int adopt(struct run *r, const struct ir_node *app, int parent, char *ori
 		old->dropped = true;
 		add_job(r, app, origin, parent);
 	} else {
-		errors += diag_error(&ctx->diag, pos, "duplicate Application %s (also defined by %s)", key,
-			old->origin);
+		errors += diag_error(&ctx->diag, pos, "duplicate Application %s: from %s, also defined by %s",
+			key, origin, old->origin);
 		free(origin);
 	}
 	sbuf_release(&sb);
@@ -940,8 +948,14 @@ int repo_render(const struct repo_render_opts *o, struct repo_result *out)
 		errors += discover(&r, &apps, &sets);
 	/* Every Application and ApplicationSet is looked at and rendered, so
 	 * that one run reports every problem (nothing is written after one). */
-	for (size_t i = 0; i < apps.len; i++)
-		errors += adopt(&r, apps.items[i].doc, -1, xfmt_pos(apps.items[i].pos), apps.items[i].pos);
+	for (size_t i = 0; i < apps.len; i++) {
+		struct sbuf sb = SBUF_INIT;
+		char *at = xfmt_pos(apps.items[i].pos);
+		const char *name = ir_path_cstr(apps.items[i].doc, "metadata/name");
+		sbuf_printf(&sb, "Application %s (%s)", name ? name : "", at);
+		free(at);
+		errors += adopt(&r, apps.items[i].doc, -1, sbuf_detach(&sb, NULL), apps.items[i].pos);
+	}
 	for (size_t i = 0; i < sets.len; i++)
 		errors += generate(&r, sets.items[i].doc, sets.items[i].pos, -1);
 	size_t from = 0;

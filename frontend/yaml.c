@@ -14,6 +14,7 @@
  */
 #include <libfyaml.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -265,7 +266,8 @@ enum ir_type yaml_resolve(enum yaml_schema schema, const char *s, size_t n,
 		hint = 'S';
 	else if (is_digit(c))
 		hint = 'D';
-	else if (strchr("yYnNtTfFoO~", c))
+	else if (c == 'n' || c == 'N' || c == 't' || c == 'T' || c == 'f' || c == 'F' || c == '~' ||
+		 (schema == YAML_V2 && (c == 'y' || c == 'Y' || c == 'o' || c == 'O')))
 		hint = 'M';
 	else if (c == '.')
 		hint = '.';
@@ -353,6 +355,11 @@ struct loader {
 	size_t nodes, max_nodes;
 	int errors;
 	bool failed; /* stop building after a structural error */
+	/* Empty entries of indentless sequences, written as `- ~` in a copy
+	 * of the text (libfyaml refuses them): line and column of each `~`. */
+	struct srcfile *mended;
+	uint32_t fix_line[64], fix_col[64];
+	unsigned nfix;
 };
 
 static struct srcpos mark_pos(struct loader *L, struct fy_token *t)
@@ -522,6 +529,11 @@ static struct ir_node *make_scalar(struct loader *L, struct fy_event *e)
 		if (!text)
 			text = "", len = 0;
 	}
+	if (L->nfix && st == FYSS_PLAIN && len == 1 && text[0] == '~' && sm)
+		for (unsigned i = 0; i < L->nfix; i++)
+			if (L->fix_line[i] == (uint32_t)sm->line + 1 &&
+			    L->fix_col[i] == (uint32_t)sm->column + 1)
+				len = 0; /* the empty entry it stands for */
 	struct ir_node *n = ir_str(L->ctx, text, len, &pos);
 	sbuf_release(&sq);
 	text = n->s.text->s;
@@ -614,6 +626,35 @@ static void finish_map(struct loader *L, struct frame *fr)
 	}
 }
 
+/* The string sigs.k8s.io/yaml makes of a resolved non-string key
+ * (convertToJSONableObject): integers in decimal, floats as
+ * FormatFloat(f, 'g', -1, 32), booleans as true/false; nil and uint64
+ * keys are refused. */
+static bool json_key(struct loader *L, struct ir_node *n)
+{
+	struct sbuf b = SBUF_INIT;
+	if (n->type == IR_INT && !(n->flags & IR_F_UINT)) {
+		sbuf_printf(&b, "%lld", (long long)n->s.v.i);
+	} else if (n->type == IR_FLOAT) {
+		double f = n->s.v.f;
+		if (isnan(f))
+			sbuf_adds(&b, ".nan");
+		else if (isinf(f))
+			sbuf_adds(&b, f > 0 ? ".inf" : "-.inf");
+		else
+			go_ftoa(&b, f, 'g', -1, 32);
+	} else if (n->type == IR_BOOL) {
+		sbuf_adds(&b, n->s.v.b ? "true" : "false");
+	} else {
+		lerror(L, &n->pos, "unsupported map key of type %s: %s",
+			n->type == IR_NULL ? "<nil>" : "uint64", n->s.text->s);
+		return false;
+	}
+	n->s.text = mc_intern(L->ctx, b.buf, b.len);
+	sbuf_release(&b);
+	return true;
+}
+
 static void attach(struct loader *L, struct ir_node *n, const struct srcpos *pos, bool plain_merge)
 {
 	if (L->stack.len == 0) {
@@ -635,6 +676,8 @@ static void attach(struct loader *L, struct ir_node *n, const struct srcpos *pos
 		}
 		/* Keys are strings whatever they resolve to. */
 		if (n->type != IR_STR) {
+			if ((L->o->flags & YAML_JSON_KEYS) && !json_key(L, n))
+				return;
 			n->type = IR_STR;
 			n->flags = 0;
 		}
@@ -787,8 +830,334 @@ static size_t first_bad_char(const char *p, size_t n)
 	return n;
 }
 
+/* ------------------------------------------------- go-yaml's scanner */
+
+/* Where libyaml (and so go-yaml v2 and v3) refuses a tab that libfyaml
+ * takes.  libyaml eats tabs between tokens only where a simple key cannot
+ * start: not at the start of a line in block context, and not after `-`,
+ * `?` or the `:` of a complex key; a plain scalar's continuation lines may
+ * hold a tab only at or beyond its indentation, and a block scalar's
+ * indentation is spaces.  The tokens of libfyaml's scanner give the
+ * context; only inputs holding a tab pay for this second scan. */
+struct tabscan {
+	const char *d;
+	size_t n;
+	int indent[YAML_MAX_DEPTH]; /* columns of the open block collections */
+	int depth, flow;
+	size_t bad;                 /* offset of the offending tab, or n */
+	const char *why;
+};
+
+static int ts_indent(const struct tabscan *t)
+{
+	return t->depth ? t->indent[t->depth - 1] : -1;
+}
+
+static void ts_fail(struct tabscan *t, size_t at, const char *why)
+{
+	if (at < t->bad) {
+		t->bad = at;
+		t->why = why;
+	}
+}
+
+/* The blanks from p on: a tab among them is refused. */
+static void ts_after_indicator(struct tabscan *t, size_t p)
+{
+	for (; p < t->n && (t->d[p] == ' ' || t->d[p] == '\t'); p++)
+		if (t->d[p] == '\t') {
+			ts_fail(t, p, "found character that cannot start any token");
+			return;
+		}
+}
+
+/* Line starts in [a, b): the text between two tokens.  After a plain
+ * scalar (plain_indent >= 0), libyaml's scalar scanner reads the blank
+ * lines up to the next text with its own rule (a tab below the scalar's
+ * indentation); from there on, and after other tokens, a tab in a line's
+ * leading blanks cannot start a token. */
+static void ts_gap(struct tabscan *t, size_t a, size_t b, int plain_indent)
+{
+	bool plain = plain_indent >= 0;
+	size_t p = a;
+	if (plain) {
+		/* the rest of the scalar's own line */
+		while (p < b && t->d[p] != '\n')
+			if (t->d[p++] != ' ' && t->d[p - 1] != '\t' && t->d[p - 1] != '\r')
+				plain = false;
+	} else if (p > 0 && t->d[p - 1] != '\n') {
+		while (p < b && t->d[p] != '\n')
+			p++;
+	}
+	while (p < b) {
+		if (t->d[p] == '\n')
+			p++;
+		if (p >= b)
+			break;
+		int col = 0;
+		size_t q = p;
+		while (q < t->n && t->d[q] == ' ')
+			q++, col++;
+		if (q < t->n && t->d[q] == '\t' && !t->flow) {
+			if (!plain)
+				ts_fail(t, q, "found character that cannot start any token");
+			else if (col < plain_indent)
+				ts_fail(t, q, "found a tab character that violates indentation");
+		}
+		while (q < t->n && (t->d[q] == ' ' || t->d[q] == '\t'))
+			q++;
+		if (q < t->n && t->d[q] != '\n' && t->d[q] != '\r')
+			plain = false; /* text: the scalar ended or went on */
+		p = q;
+		while (p < b && t->d[p] != '\n')
+			p++;
+	}
+}
+
+/* A block scalar's lines [a, b): spaces up to its indentation, then
+ * content (libyaml's yaml_parser_scan_block_scalar_breaks). */
+static void ts_block_scalar(struct tabscan *t, size_t a, size_t b)
+{
+	/* The header is the last `|` or `>` before the body. */
+	size_t h = a;
+	while (h > 0 && t->d[h - 1] != '|' && t->d[h - 1] != '>')
+		h--;
+	int indent = 0;
+	for (size_t i = h; i < a && t->d[i] != '\n' && t->d[i] != ' ' && t->d[i] != '#'; i++)
+		if (t->d[i] >= '1' && t->d[i] <= '9')
+			indent = ts_indent(t) >= 0 ? ts_indent(t) + (t->d[i] - '0') : t->d[i] - '0';
+	int max_indent = 0;
+	size_t p = a;
+	while (p < b) {
+		int col = 0;
+		while (p < t->n && t->d[p] == ' ' && (!indent || col < indent))
+			p++, col++;
+		if (col > max_indent)
+			max_indent = col;
+		if (p < t->n && t->d[p] == '\t' && (!indent || col < indent)) {
+			ts_fail(t, p, "found a tab character where an indentation space is expected");
+			return;
+		}
+		bool empty = p >= t->n || t->d[p] == '\n' || t->d[p] == '\r';
+		if (!empty && !indent) {
+			indent = max_indent;
+			if (indent < ts_indent(t) + 1)
+				indent = ts_indent(t) + 1;
+			if (indent < 1)
+				indent = 1;
+		}
+		while (p < b && t->d[p] != '\n')
+			p++;
+		p++;
+	}
+}
+
+static bool line_starts_at(const char *d, size_t p)
+{
+	while (p > 0 && d[p - 1] == ' ')
+		p--;
+	return p == 0 || d[p - 1] == '\n';
+}
+
+/* The offset of the first tab go-yaml refuses, or n; *why: its message. */
+static size_t go_tab_error(const char *d, size_t n, const char **why)
+{
+	struct tabscan *t = xcalloc(1, sizeof *t);
+	t->d = d;
+	t->n = n;
+	t->bad = n;
+	struct fy_diag_cfg dcfg;
+	fy_diag_cfg_default(&dcfg);
+	dcfg.fp = NULL;
+	struct fy_diag *fyd = fy_diag_create(&dcfg);
+	if (!fyd)
+		mc_oom(0);
+	struct fy_parse_cfg cfg = {
+		.flags = FYPCF_QUIET | FYPCF_DEFAULT_VERSION_1_2 | FYPCF_DISABLE_DEPTH_LIMIT |
+			 PARSE_RECYCLING_FLAG,
+		.diag = fyd,
+	};
+	struct fy_parser *p = fy_parser_create(&cfg);
+	if (!p)
+		mc_oom(0);
+	fy_parser_set_string(p, d, n);
+	size_t hi = 0;
+	int plain_indent = -1;
+	struct fy_token *tok;
+	while ((tok = fy_scan(p))) {
+		enum fy_token_type ty = fy_token_get_type(tok);
+		const struct fy_mark *sm = fy_token_start_mark(tok), *em = fy_token_end_mark(tok);
+		size_t s = sm ? sm->input_pos : hi, e = em ? em->input_pos : s;
+		if (s > n)
+			s = n;
+		if (e > n)
+			e = n;
+		if (s > hi)
+			ts_gap(t, hi, s, plain_indent);
+		if (e > hi || s >= hi) {
+			/* a token that is text (zero-width ones mark places) */
+			if (e > s)
+				plain_indent = -1;
+		}
+		switch (ty) {
+		case FYTT_BLOCK_SEQUENCE_START:
+		case FYTT_BLOCK_MAPPING_START:
+			if (t->depth < YAML_MAX_DEPTH)
+				t->indent[t->depth] = sm ? sm->column : 0;
+			t->depth++;
+			break;
+		case FYTT_BLOCK_END:
+			if (t->depth)
+				t->depth--;
+			break;
+		case FYTT_FLOW_SEQUENCE_START:
+		case FYTT_FLOW_MAPPING_START:
+			t->flow++;
+			break;
+		case FYTT_FLOW_SEQUENCE_END:
+		case FYTT_FLOW_MAPPING_END:
+			if (t->flow)
+				t->flow--;
+			break;
+		case FYTT_BLOCK_ENTRY:
+			if (!t->flow)
+				ts_after_indicator(t, e);
+			break;
+		case FYTT_KEY:
+			if (!t->flow && e == s + 1 && d[s] == '?')
+				ts_after_indicator(t, e);
+			break;
+		case FYTT_VALUE:
+			if (!t->flow && e == s + 1 && line_starts_at(d, s))
+				ts_after_indicator(t, e);
+			break;
+		case FYTT_SCALAR: {
+			enum fy_scalar_style st = fy_token_scalar_style(tok);
+			if (st == FYSS_LITERAL || st == FYSS_FOLDED)
+				ts_block_scalar(t, s, e);
+			else if (st == FYSS_PLAIN && !t->flow && e > s) {
+				plain_indent = ts_indent(t) + 1 > 0 ? ts_indent(t) + 1 : 0;
+				/* its continuation lines */
+				for (size_t i = s; i < e; i++) {
+					if (d[i] != '\n')
+						continue;
+					int col = 0;
+					size_t q = i + 1;
+					while (q < e && d[q] == ' ')
+						q++, col++;
+					if (q < e && d[q] == '\t' && col < plain_indent)
+						ts_fail(t, q, "found a tab character that violates indentation");
+				}
+			}
+			break;
+		}
+		default:
+			break;
+		}
+		if (e > hi)
+			hi = e;
+		fy_scan_token_free(p, tok);
+		if (t->bad < n)
+			break;
+	}
+	fy_parser_destroy(p);
+	fy_diag_destroy(fyd);
+	size_t bad = t->bad;
+	*why = t->why;
+	free(t);
+	return bad;
+}
+
+/* `...` before the stream's first document: libyaml parses an implicit
+ * document there and finds no node. */
+static size_t leading_doc_end(const char *d, size_t n)
+{
+	size_t p = 0;
+	if (n >= 3 && !memcmp(d, "\xef\xbb\xbf", 3))
+		p = 3;
+	while (p < n) {
+		size_t q = p;
+		while (q < n && (d[q] == ' ' || d[q] == '\t' || d[q] == '\r'))
+			q++;
+		if (q < n && d[q] != '\n' && d[q] != '#') {
+			if (q == p && n - q >= 3 && !memcmp(d + q, "...", 3) &&
+			    (n - q == 3 || strchr(" \t\r\n", d[q + 3])))
+				return q;
+			return n;
+		}
+		while (q < n && d[q] != '\n')
+			q++;
+		p = q + 1;
+	}
+	return n;
+}
+
+/* libfyaml 0.7 refuses an empty entry of an indentless sequence
+ * ("k:\n- a\n-\nj: 1\n": "did not find expected node content" on the
+ * line after it), which libyaml and go-yaml read as null.  When that error
+ * follows such an entry (a `-` line, blank and comment lines, then a line
+ * indented no deeper than the `-`), the entry becomes `- ~` in a copy of
+ * the text, the `~` is remembered so it reads as the empty scalar it
+ * replaces, and the text is parsed again.  Returns 1 when it mended one. */
+static int empty_entry_fix(struct loader *L, int err_line)
+{
+	if (L->nfix >= sizeof L->fix_line / sizeof L->fix_line[0] || err_line < 2)
+		return 0;
+	const char *d = L->f->data;
+	size_t n = L->f->len;
+	/* the start of each line up to err_line (1-based) */
+	VEC(size_t) ls = { 0 };
+	VEC_PUSH(&L->ctx->arena, &ls, (size_t)0);
+	for (size_t i = 0; i < n && ls.len < (size_t)err_line; i++)
+		if (d[i] == '\n')
+			VEC_PUSH(&L->ctx->arena, &ls, i + 1);
+	size_t err_ind = 0;
+	if ((size_t)err_line <= ls.len) {
+		size_t q = ls.items[err_line - 1];
+		while (q < n && d[q] == ' ')
+			q++, err_ind++;
+	}
+	for (int l = err_line - 1; l >= 1; l--) {
+		size_t p = ls.items[l - 1], q = p;
+		while (q < n && d[q] == ' ')
+			q++;
+		size_t ind = q - p;
+		if (q >= n || d[q] == '\n' || d[q] == '\r' || d[q] == '#')
+			continue; /* blank or comment */
+		if (d[q] != '-')
+			return 0;
+		size_t r = q + 1;
+		while (r < n && (d[r] == ' ' || d[r] == '\t'))
+			r++;
+		if (r < n && d[r] != '\n' && d[r] != '\r' && d[r] != '#')
+			return 0;
+		if ((size_t)err_line <= ls.len && err_ind > ind)
+			return 0;
+		/* d[..q] "-" " ~" d[q+1..] */
+		struct srcfile *m = arena_calloc(&L->ctx->arena, 1, sizeof *m);
+		*m = *L->f;
+		char *buf = arena_alloc(&L->ctx->arena, n + 3);
+		memcpy(buf, d, q + 1);
+		memcpy(buf + q + 1, " ~", 2);
+		memcpy(buf + q + 3, d + q + 1, n - q - 1);
+		buf[n + 2] = 0;
+		m->data = buf;
+		m->len = n + 2;
+		L->fix_line[L->nfix] = (uint32_t)l;
+		L->fix_col[L->nfix] = (uint32_t)ind + 3;
+		L->nfix++;
+		L->mended = m;
+		L->f = m;
+		return 1;
+	}
+	return 0;
+}
+
+static bool load_split(struct mc_ctx *ctx, const struct srcfile *f,
+	const struct yaml_opts *opts, struct ir_docs *out, int *errors);
+
 static int load(struct mc_ctx *ctx, const struct srcfile *f, const struct yaml_opts *opts,
-	struct ir_docs *out, bool one, struct ir_node **one_out)
+	struct ir_docs *out, bool one, struct ir_node **one_out, size_t *nodes_out)
 {
 	struct yaml_opts defaults = { 0 };
 	if (!opts)
@@ -826,6 +1195,30 @@ static int load(struct mc_ctx *ctx, const struct srcfile *f, const struct yaml_o
 		return lerror(&L, &p, "control characters are not allowed (U+%04X)", (unsigned)first_rune(f->data + bad, f->len - bad));
 	}
 
+	if (opts->flags & YAML_GO_STRICT) {
+		const char *why = "did not find expected node content";
+		size_t at = leading_doc_end(f->data, f->len);
+		if (at == f->len && memchr(f->data, '\t', f->len))
+			at = go_tab_error(f->data, f->len, &why);
+		if (at < f->len) {
+			uint32_t line = 1, col = 1;
+			for (size_t i = 0; i < at; i++) {
+				if (f->data[i] == '\n')
+					line++, col = 1;
+				else
+					col++;
+			}
+			struct srcpos p = { L.posf, line + opts->line_offset, col + opts->col_offset };
+			return lerror(&L, &p, "%s", why);
+		}
+	}
+
+	int split_errors;
+	if (!one && !nodes_out && load_split(ctx, f, opts, out, &split_errors))
+		return split_errors;
+
+	size_t out0 = out ? out->len : 0;
+again:;
 	struct fy_diag_cfg dcfg;
 	fy_diag_cfg_default(&dcfg);
 	dcfg.fp = NULL;
@@ -844,7 +1237,7 @@ static int load(struct mc_ctx *ctx, const struct srcfile *f, const struct yaml_o
 	struct fy_parser *p = fy_parser_create(&cfg);
 	if (!p)
 		mc_oom(0);
-	fy_parser_set_string(p, f->data, f->len);
+	fy_parser_set_string(p, L.f->data, L.f->len);
 
 	struct srcpos docstart = { L.posf, 1 + opts->line_offset, 1 + opts->col_offset };
 	size_t ndocs = 0;
@@ -899,6 +1292,7 @@ static int load(struct mc_ctx *ctx, const struct srcfile *f, const struct yaml_o
 		}
 		fy_parser_event_free(p, e);
 	}
+	int retry = 0;
 	if (fy_parser_get_stream_error(p) || fy_diag_got_error(fyd)) {
 		void *it = NULL;
 		struct fy_diag_error *de;
@@ -906,6 +1300,9 @@ static int load(struct mc_ctx *ctx, const struct srcfile *f, const struct yaml_o
 		while ((de = fy_diag_errors_iterate(fyd, &it))) {
 			if (de->type < FYET_ERROR)
 				continue;
+			if (!L.errors && !strcmp(de->msg, "did not find expected node content") &&
+			    (retry = empty_entry_fix(&L, de->line)))
+				break;
 			struct srcpos pos = { L.posf, (uint32_t)de->line + opts->line_offset,
 				(uint32_t)de->column + opts->col_offset };
 			if (de->line <= 0)
@@ -915,26 +1312,183 @@ static int load(struct mc_ctx *ctx, const struct srcfile *f, const struct yaml_o
 			any = true;
 			break; /* the first error explains the rest */
 		}
-		if (!any) {
+		if (!any && !retry) {
 			struct srcpos pos = { L.posf, 0, 0 };
 			lerror(&L, &pos, "invalid YAML");
 		}
 	}
 	fy_parser_destroy(p);
 	fy_diag_destroy(fyd);
+	if (retry) {
+		/* Again on the mended text, from a clean slate. */
+		if (out)
+			out->len = out0;
+		if (one_out)
+			*one_out = NULL;
+		L.root = NULL;
+		L.have_root = false;
+		L.stack.len = 0;
+		L.anchors.len = 0;
+		L.nodes = 0;
+		L.failed = false;
+		goto again;
+	}
+	if (nodes_out)
+		*nodes_out = L.nodes;
 	return L.errors;
+}
+
+/* ------------------------------------------------------ two halves at once
+ *
+ * A large multi-document file (a base of a thousand Deployments) is parsed
+ * as two halves cut at a `---` line near the middle, the second on another
+ * thread into a context of its own; its nodes then take this context's
+ * interned strings and its arena joins this one.  Documents never span a
+ * `---` line at column 0, and a file without directives starts each
+ * document afresh, so the halves give the documents the whole file gives;
+ * anything unusual (an error in either half, a node count that the whole
+ * file would exceed) is parsed again whole, so diagnostics are the same
+ * bytes either way.  Only commands that run one compilation at a time turn
+ * it on (yaml_set_parallel): render already keeps every core busy. */
+
+#define SPLIT_MIN (128 * 1024)
+
+static bool split_enabled;
+
+void yaml_set_parallel(bool on)
+{
+	split_enabled = on;
+}
+
+/* Where the second half starts: a `---` line at or after the middle; 0 for none. */
+static size_t split_point(const char *s, size_t n)
+{
+	if (n && s[0] == '%')
+		return 0;
+	for (const char *p = s; (p = memchr(p, '\n', (size_t)(s + n - p))); p++)
+		if (p + 1 < s + n && p[1] == '%')
+			return 0; /* directives: keep the stream whole */
+	for (const char *p = s + n / 2; (p = memchr(p, '\n', (size_t)(s + n - p))); p++) {
+		const char *l = p + 1;
+		if (s + n - l >= 4 && l[0] == '-' && l[1] == '-' && l[2] == '-' &&
+		    (l[3] == '\n' || l[3] == ' ' || l[3] == '\t' || l[3] == '\r'))
+			return (size_t)(l - s);
+	}
+	return 0;
+}
+
+struct half {
+	struct mc_ctx ctx;
+	const struct srcfile *f;
+	const struct yaml_opts *opts;
+	struct ir_docs docs;
+	size_t nodes;
+	int errors;
+};
+
+static void *half_main(void *arg)
+{
+	struct half *h = arg;
+	h->errors = load(&h->ctx, h->f, h->opts, &h->docs, false, NULL, &h->nodes);
+	return NULL;
+}
+
+/* n's strings from ctx's table (n was made with another one). */
+static void reintern(struct mc_ctx *ctx, struct ir_node *n)
+{
+	if (!n)
+		return;
+	if (n->tag)
+		n->tag = mc_intern(ctx, n->tag->s, n->tag->len);
+	if (n->type == IR_MAP) {
+		for (uint32_t i = 0; i < n->map.len; i++) {
+			reintern(ctx, n->map.items[i].key);
+			reintern(ctx, n->map.items[i].value);
+		}
+	} else if (n->type == IR_SEQ) {
+		for (uint32_t i = 0; i < n->seq.len; i++)
+			reintern(ctx, n->seq.items[i]);
+	} else if (n->s.text) {
+		n->s.text = mc_intern(ctx, n->s.text->s, n->s.text->len);
+	}
+}
+
+static void push_doc(struct mc_ctx *ctx, struct ir_docs *out, struct ir_node *root,
+	struct srcpos start)
+{
+	if (out->len == out->cap) {
+		size_t nc = out->cap ? out->cap * 2 : 4;
+		out->items = arena_grow(&ctx->arena, out->items, out->cap * sizeof *out->items,
+			nc * sizeof *out->items);
+		out->starts = arena_grow(&ctx->arena, out->starts, out->cap * sizeof *out->starts,
+			nc * sizeof *out->starts);
+		out->cap = nc;
+	}
+	out->items[out->len] = root;
+	out->starts[out->len++] = start;
+}
+
+static bool load_split(struct mc_ctx *ctx, const struct srcfile *f,
+	const struct yaml_opts *opts, struct ir_docs *out, int *errors)
+{
+	if (!split_enabled || f->len < SPLIT_MIN)
+		return false;
+	size_t at = split_point(f->data, f->len);
+	if (!at)
+		return false;
+	uint32_t lines = 0;
+	for (const char *p = f->data; (p = memchr(p, '\n', (size_t)(f->data + at - p))); p++)
+		lines++;
+	struct yaml_opts po = *opts;
+	po.pos_file = opts->pos_file ? opts->pos_file : f;
+	struct yaml_opts po2 = po;
+	po2.line_offset = opts->line_offset + lines;
+	struct half h = { .f = srcfile_mem(ctx, f->path, f->data + at, f->len - at), .opts = &po2 };
+	const struct srcfile *first = srcfile_mem(ctx, f->path, f->data, at);
+	mc_ctx_init(&h.ctx, ctx->fs);
+	pthread_t t;
+	if (pthread_create(&t, NULL, half_main, &h)) {
+		mc_ctx_release(&h.ctx);
+		return false;
+	}
+	/* The first half here, its diagnostics aside until both are known good. */
+	struct diag saved = ctx->diag;
+	diag_init(&ctx->diag);
+	size_t out0 = out->len, nodes = 0;
+	int e = load(ctx, first, &po, out, false, NULL, &nodes);
+	pthread_join(t, NULL);
+	struct diag mine = ctx->diag;
+	ctx->diag = saved;
+	size_t cap = opts->max_nodes ? opts->max_nodes : YAML_MAX_NODES;
+	bool ok = !e && !h.errors && !diag_errors(&mine) && !diag_errors(&h.ctx.diag) &&
+		nodes + h.nodes <= cap;
+	if (ok) {
+		diag_merge(&ctx->diag, &mine);
+		diag_merge(&ctx->diag, &h.ctx.diag);
+		for (size_t i = 0; i < h.docs.len; i++) {
+			reintern(ctx, h.docs.items[i]);
+			push_doc(ctx, out, h.docs.items[i], h.docs.starts[i]);
+		}
+		arena_adopt(&ctx->arena, &h.ctx.arena);
+	} else {
+		out->len = out0;
+	}
+	diag_release(&mine);
+	mc_ctx_release(&h.ctx);
+	*errors = 0;
+	return ok;
 }
 
 int yaml_load(struct mc_ctx *ctx, const struct srcfile *f, const struct yaml_opts *opts,
 	struct ir_docs *out)
 {
-	return load(ctx, f, opts, out, false, NULL);
+	return load(ctx, f, opts, out, false, NULL, NULL);
 }
 
 int yaml_load_one(struct mc_ctx *ctx, const struct srcfile *f, const struct yaml_opts *opts,
 	struct ir_node **out)
 {
-	return load(ctx, f, opts, NULL, true, out);
+	return load(ctx, f, opts, NULL, true, out, NULL);
 }
 
 const char *yaml_string_field(struct mc_ctx *ctx, const struct ir_node *n)

@@ -224,7 +224,7 @@ static struct ir_node *clone(struct mc_ctx *ctx, const struct ir_node *n)
 	struct ir_node *c = arena_alloc(&ctx->arena, sizeof *c);
 	*c = *n;
 	if (n->type == IR_MAP) {
-		c->map.idx = NULL;
+		c->flags &= (uint16_t)~IR_F_MAPIDX;
 		c->map.cap = n->map.len;
 		c->map.items = n->map.len ? arena_alloc(&ctx->arena, n->map.len * sizeof *c->map.items)
 			: NULL;

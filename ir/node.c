@@ -17,9 +17,43 @@
 #define MAP_INDEX_MIN 12
 
 struct ir_mapidx {
+	const struct ir_pair *items; /* the array it indexes (a check, below) */
 	uint32_t cap;   /* power of two */
 	uint32_t slots[]; /* pair index + 1, 0 = empty */
 };
+
+_Static_assert(sizeof(void *) != 8 || sizeof(struct ir_node) == 48,
+	"an IR node is 48 bytes on 64-bit machines: most of a build's memory is nodes");
+
+/* The index lives in the pair slot past the map's capacity, so it costs
+ * nodes nothing when absent (most maps have a handful of keys). */
+static struct ir_mapidx *map_idx(const struct ir_node *map)
+{
+	if (!(map->flags & IR_F_MAPIDX))
+		return NULL;
+	struct ir_mapidx *ix;
+	memcpy(&ix, &map->map.items[map->map.cap], sizeof ix);
+	/* A map copied by value whose twin then grew in place has a pair
+	 * where its index was: it is searched linearly instead. */
+	return ix->items == map->map.items ? ix : NULL;
+}
+
+static void set_idx(struct mc_ctx *ctx, struct ir_node *map, struct ir_mapidx *ix)
+{
+	if (!(map->flags & IR_F_MAPIDX)) {
+		size_t sz = map->map.cap * sizeof *map->map.items;
+		map->map.items = map->map.items ? arena_grow(&ctx->arena, map->map.items, sz,
+			sz + sizeof *map->map.items) : arena_alloc(&ctx->arena, sizeof *map->map.items);
+		map->flags |= IR_F_MAPIDX;
+	}
+	ix->items = map->map.items;
+	memcpy(&map->map.items[map->map.cap], &ix, sizeof ix);
+}
+
+static void clear_idx(struct ir_node *map)
+{
+	map->flags &= (uint16_t)~IR_F_MAPIDX;
+}
 
 void mc_ctx_init(struct mc_ctx *ctx, struct vfs *fs)
 {
@@ -174,7 +208,7 @@ void ir_seq_remove(struct ir_node *seq, size_t at)
 void ir_map_touched(struct ir_node *map)
 {
 	if (ir_is_map(map))
-		map->map.idx = NULL;
+		clear_idx(map);
 }
 
 static void idx_insert(struct ir_mapidx *ix, uint64_t h, uint32_t pair)
@@ -205,10 +239,9 @@ static struct ir_pair *find_linear(const struct ir_node *map, const struct str *
 	return NULL;
 }
 
-static struct ir_pair *find_indexed(const struct ir_node *map, const char *key,
-	size_t len, uint64_t hash)
+static struct ir_pair *find_indexed(const struct ir_node *map, const struct ir_mapidx *ix,
+	const char *key, size_t len, uint64_t hash)
 {
-	const struct ir_mapidx *ix = map->map.idx;
 	uint32_t i = (uint32_t)hash & (ix->cap - 1);
 	for (;;) {
 		uint32_t s = ix->slots[i];
@@ -226,8 +259,9 @@ struct ir_pair *ir_map_find(const struct ir_node *map, const struct str *key)
 {
 	if (!ir_is_map(map) || !key)
 		return NULL;
-	if (map->map.idx)
-		return find_indexed(map, key->s, key->len, key->hash);
+	const struct ir_mapidx *ix = map_idx(map);
+	if (ix)
+		return find_indexed(map, ix, key->s, key->len, key->hash);
 	return find_linear(map, key);
 }
 
@@ -242,8 +276,9 @@ struct ir_node *ir_map_getc(const struct ir_node *map, const char *key)
 	if (!ir_is_map(map))
 		return NULL;
 	size_t n = strlen(key);
-	if (map->map.idx) {
-		struct ir_pair *p = find_indexed(map, key, n, str_hash(key, n));
+	const struct ir_mapidx *ix = map_idx(map);
+	if (ix) {
+		struct ir_pair *p = find_indexed(map, ix, key, n, str_hash(key, n));
 		return p ? p->value : NULL;
 	}
 	for (uint32_t i = 0; i < map->map.len; i++) {
@@ -257,22 +292,31 @@ struct ir_node *ir_map_getc(const struct ir_node *map, const char *key)
 void ir_map_append(struct mc_ctx *ctx, struct ir_node *map, struct ir_node *key,
 	struct ir_node *value)
 {
+	struct ir_mapidx *ix = map_idx(map);
+	if (!ix)
+		clear_idx(map);
 	if (map->map.len == map->map.cap) {
 		uint32_t nc = map->map.cap ? map->map.cap * 2 : 4;
+		uint32_t extra = ix ? 1 : 0;
 		map->map.items = arena_grow(&ctx->arena, map->map.items,
-			map->map.cap * sizeof *map->map.items, nc * sizeof *map->map.items);
+			(map->map.cap + extra) * sizeof *map->map.items,
+			(nc + extra) * sizeof *map->map.items);
 		map->map.cap = nc;
+		if (ix) {
+			ix->items = map->map.items;
+			memcpy(&map->map.items[nc], &ix, sizeof ix);
+		}
 	}
 	uint32_t at = map->map.len++;
 	map->map.items[at].key = key;
 	map->map.items[at].value = value;
-	if (map->map.idx) {
-		if (map->map.len * 2 > map->map.idx->cap)
-			map->map.idx = build_index(&ctx->arena, map);
+	if (ix) {
+		if (map->map.len * 2 > ix->cap)
+			set_idx(ctx, map, build_index(&ctx->arena, map));
 		else
-			idx_insert(map->map.idx, key->s.text->hash, at);
+			idx_insert(ix, key->s.text->hash, at);
 	} else if (map->map.len >= MAP_INDEX_MIN) {
-		map->map.idx = build_index(&ctx->arena, map);
+		set_idx(ctx, map, build_index(&ctx->arena, map));
 	}
 }
 
@@ -302,7 +346,7 @@ bool ir_map_del(struct ir_node *map, const struct str *key)
 	size_t at = (size_t)(p - map->map.items);
 	memmove(p, p + 1, (map->map.len - at - 1) * sizeof *p);
 	map->map.len--;
-	map->map.idx = NULL;
+	clear_idx(map);
 	return true;
 }
 
@@ -368,7 +412,7 @@ static struct ir_node *clone(struct mc_ctx *ctx, const struct ir_node *n,
 	if (file && n->pos.file)
 		c->pos.file = file(arg, n->pos.file);
 	if (n->type == IR_MAP) {
-		c->map.idx = NULL;
+		clear_idx(c);
 		c->map.cap = n->map.len;
 		c->map.items = n->map.len ? arena_alloc(&ctx->arena, n->map.len * sizeof *c->map.items) : NULL;
 		for (uint32_t i = 0; i < n->map.len; i++) {
@@ -376,7 +420,7 @@ static struct ir_node *clone(struct mc_ctx *ctx, const struct ir_node *n,
 			c->map.items[i].value = clone(ctx, n->map.items[i].value, file, arg);
 		}
 		if (c->map.len >= MAP_INDEX_MIN)
-			c->map.idx = build_index(&ctx->arena, c);
+			set_idx(ctx, c, build_index(&ctx->arena, c));
 	} else if (n->type == IR_SEQ) {
 		c->seq.cap = n->seq.len;
 		c->seq.items = n->seq.len ? arena_alloc(&ctx->arena, n->seq.len * sizeof *c->seq.items) : NULL;

@@ -13,7 +13,9 @@
  * An empty string is accepted wherever an enum applies: the API server
  * defaults an empty value (imagePullPolicy, protocol, restartPolicy...) or
  * gives it a meaning (a toleration with no effect matches all effects)
- * before validating.
+ * before validating.  Except where the rule says ES: the field is a pointer
+ * that is defaulted only when absent, so "" reaches validation and is not
+ * a supported value (Ingress pathType).
  */
 #include <string.h>
 
@@ -55,6 +57,7 @@ static const char *const policy_types[] = { "Ingress", "Egress" };
 #define E(v) v, sizeof v / sizeof v[0], 0, false
 #define K(k) NULL, 0, k, false
 #define EI(v) v, sizeof v / sizeof v[0], 0, true /* on the list's items */
+#define ES(v) v, sizeof v / sizeof v[0], SCHEMA_K_ENUM_STRICT, false /* "" refused */
 
 static const struct rule {
 	const char *component, *prop;
@@ -63,6 +66,7 @@ static const struct rule {
 	uint8_t kcheck;
 	bool items;
 } rules[] = {
+	{ "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", "name", K(SCHEMA_K_OBJECT_NAME) },
 	{ CORE "Container", "imagePullPolicy", E(pull_policies) },
 	{ CORE "Container", "terminationMessagePolicy", E(termination_policies) },
 	{ CORE "Container", "restartPolicy", E(container_restart) },
@@ -101,7 +105,7 @@ static const struct rule {
 	{ "io.k8s.api.apps.v1.StatefulSetSpec", "podManagementPolicy", E(pod_management) },
 	{ "io.k8s.api.batch.v1.CronJobSpec", "concurrencyPolicy", E(concurrency) },
 	{ "io.k8s.api.batch.v1.JobSpec", "completionMode", E(completion_modes) },
-	{ "io.k8s.api.networking.v1.HTTPIngressPath", "pathType", E(path_types) },
+	{ "io.k8s.api.networking.v1.HTTPIngressPath", "pathType", ES(path_types) },
 	{ "io.k8s.api.networking.v1.NetworkPolicyPort", "protocol", E(protocols) },
 	{ "io.k8s.api.storage.v1.StorageClass", "reclaimPolicy", E(reclaim_sc) },
 	{ "io.k8s.api.storage.v1.StorageClass", "volumeBindingMode", E(binding_modes) },

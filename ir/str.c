@@ -153,13 +153,6 @@ void sbuf_add(struct sbuf *sb, const void *p, size_t n)
 	sb->buf[sb->len] = '\0';
 }
 
-void sbuf_addc(struct sbuf *sb, char c)
-{
-	sbuf_grow(sb, 1);
-	sb->buf[sb->len++] = c;
-	sb->buf[sb->len] = '\0';
-}
-
 void sbuf_adds(struct sbuf *sb, const char *s)
 {
 	sbuf_add(sb, s, strlen(s));

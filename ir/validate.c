@@ -215,7 +215,8 @@ static void check_object(struct vstate *v, const struct ir_node *n, const struct
 		if (!child)
 			child = schema_child(s, k->s, k->len);
 		if (!child) {
-			if (closed)
+			/* `key: null` is unset, so not there to be unknown either. */
+			if (closed && val->type != IR_NULL)
 				vs_report(v, key, DIAG_ERROR, "schema/unknown-field",
 					"unknown field \"%s\"", k->s);
 		} else if (val->type == IR_NULL && !accepts_null(child)) {
@@ -226,14 +227,18 @@ static void check_object(struct vstate *v, const struct ir_node *n, const struct
 		vs_pop(v, mark);
 	}
 	const struct schema_more *m = s->more;
-	if (m && m->min_props >= 0 && n->map.len < (uint64_t)m->min_props)
+	if (!m || (m->min_props < 0 && m->max_props < 0))
+		return;
+	/* Null-valued keys are unset: they do not count. */
+	uint32_t set = 0;
+	for (uint32_t i = 0; i < n->map.len; i++)
+		set += n->map.items[i].value->type != IR_NULL;
+	if (m->min_props >= 0 && set < (uint64_t)m->min_props)
 		vs_report(v, n, DIAG_ERROR, "schema/properties",
-			"has %u properties, fewer than the minimum %lld", n->map.len,
-			(long long)m->min_props);
-	if (m && m->max_props >= 0 && n->map.len > (uint64_t)m->max_props)
+			"has %u properties, fewer than the minimum %lld", set, (long long)m->min_props);
+	if (m->max_props >= 0 && set > (uint64_t)m->max_props)
 		vs_report(v, n, DIAG_ERROR, "schema/properties",
-			"has %u properties, more than the maximum %lld", n->map.len,
-			(long long)m->max_props);
+			"has %u properties, more than the maximum %lld", set, (long long)m->max_props);
 }
 
 /* -------------------------------------------------------------- arrays */
@@ -346,6 +351,14 @@ static size_t code_points(const char *s, size_t n)
 	return c;
 }
 
+/* Is the value being checked the resource's own metadata.name? */
+static bool own_name(const struct vstate *v)
+{
+	return v->nsegs == 2 && v->segs[0].key && v->segs[0].len == 8 &&
+		!memcmp(v->segs[0].key, "metadata", 8) && v->segs[1].key && v->segs[1].len == 4 &&
+		!memcmp(v->segs[1].key, "name", 4);
+}
+
 static void check_string(struct vstate *v, const struct ir_node *n, const struct schema *s)
 {
 	const char *str = n->s.text->s;
@@ -385,7 +398,7 @@ static void check_string(struct vstate *v, const struct ir_node *n, const struct
 			vs_describe(v, n) + 7, why);
 	if (!m)
 		return;
-	if (m->nkenum && len) {
+	if (m->nkenum && (len || m->kcheck == SCHEMA_K_ENUM_STRICT)) {
 		bool ok = false;
 		for (uint16_t i = 0; i < m->nkenum && !ok; i++)
 			ok = !strcmp(m->kenum[i], str);
@@ -402,10 +415,27 @@ static void check_string(struct vstate *v, const struct ir_node *n, const struct
 	case SCHEMA_K_DNS1123_LABEL: why = k8s_dns1123_label(str, len); break;
 	case SCHEMA_K_DNS1123_SUBDOMAIN: why = k8s_dns1123_subdomain(str, len); break;
 	case SCHEMA_K_IANA_SVC_NAME: why = k8s_port_name(str, len); break;
+	case SCHEMA_K_OBJECT_NAME:
+		/* The resource's own name follows its kind (check_meta). */
+		why = own_name(v) ? NULL : k8s_dns1123_subdomain(str, len);
+		break;
 	default: why = NULL; break;
 	}
 	if (why)
 		vs_report(v, n, DIAG_ERROR, "k8s/name", "invalid name %s: %s", vs_describe(v, n) + 7, why);
+}
+
+/* Digits (and a sign) only: an integer too large for int64 and uint64
+ * that the YAML reader made a float (possibly rounded into range). */
+static bool int_literal(const struct str *t)
+{
+	size_t i = t->len && (t->s[0] == '-' || t->s[0] == '+');
+	if (i == t->len)
+		return false;
+	for (; i < t->len; i++)
+		if ((t->s[i] < '0' || t->s[i] > '9') && t->s[i] != '_')
+			return false;
+	return true;
 }
 
 static void check_number(struct vstate *v, const struct ir_node *n, const struct schema *s)
@@ -441,7 +471,8 @@ static void check_number(struct vstate *v, const struct ir_node *n, const struct
 	bool integral = node_types(n) & SCHEMA_T_INTEGER;
 	if (s->format == SCHEMA_FMT_INT64 && integral &&
 	    ((n->type == IR_INT && (n->flags & IR_F_UINT)) ||
-	     (n->type == IR_FLOAT && (d >= 9223372036854775808.0 || d < -9223372036854775808.0)))) {
+	     (n->type == IR_FLOAT && (d >= 9223372036854775808.0 || d < -9223372036854775808.0 ||
+				      int_literal(n->s.text))))) {
 		vs_report(v, n, DIAG_ERROR, "k8s/int64", "%s does not fit in a 64-bit integer",
 			n->s.text->s);
 	} else if (s->format == SCHEMA_FMT_INT32 && integral && !v->o->no_k8s &&

@@ -10,200 +10,39 @@
  *    kinds must be in clusterResourceWhitelist (empty: none allowed) and not
  *    in the blacklist; group and kind match as filepath.Match patterns.
  *
- * Globs are gobwas/glob's (what Argo CD's util/glob wraps): `*` stops at
- * separators, `**` does not, `?`, `[...]`, `[!...]`, `{a,b}`, `\` escapes.
- * Matching is a dynamic programme over (pattern, text) positions, so a
- * hostile pattern costs O(pattern x text), never exponential time.
+ * Repository and destination globs are gobwas/glob's (what Argo CD's
+ * util/glob wraps; mc/gobwas.h), kind, group and resource name patterns
+ * Go's filepath.Match (path_match).
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "mc/gobwas.h"
 #include "validate_int.h"
 
-#define GLOB_MAX_ALTS 256
-
-/* Expand {a,b} alternatives (nesting allowed) into plain globs. */
-static void expand(const char *p, size_t n, struct sbuf *prefix, char ***out, size_t *nout)
+/* util/glob.Match: gobwas/glob compiled with '/' as the separator or
+ * with none.  A pattern gobwas cannot compile matches nothing (Match logs
+ * and says false), and so does one beyond gobwas.c's caps or one where
+ * gobwas would panic (which fails Argo CD's check rather than pass it). */
+static bool glob_match(const char *pattern, const char *text, bool slash)
 {
-	if (*nout >= GLOB_MAX_ALTS)
-		return;
-	size_t i = 0;
-	for (; i < n; i++) {
-		if (p[i] == '\\' && i + 1 < n) {
-			i++;
-			continue;
-		}
-		if (p[i] == '{')
-			break;
-	}
-	if (i == n) {
-		struct sbuf s = SBUF_INIT;
-		sbuf_add(&s, prefix->buf, prefix->len);
-		sbuf_add(&s, p, n);
-		*out = xrealloc(*out, (*nout + 1) * sizeof **out);
-		(*out)[(*nout)++] = sbuf_detach(&s, NULL);
-		return;
-	}
-	/* Find the matching '}' and the top-level commas. */
-	size_t depth = 0, close = n;
-	for (size_t j = i; j < n; j++) {
-		if (p[j] == '\\' && j + 1 < n) {
-			j++;
-			continue;
-		}
-		if (p[j] == '{')
-			depth++;
-		else if (p[j] == '}' && --depth == 0) {
-			close = j;
-			break;
-		}
-	}
-	if (close == n) { /* unbalanced: literal */
-		struct sbuf s = SBUF_INIT;
-		sbuf_add(&s, prefix->buf, prefix->len);
-		sbuf_add(&s, p, n);
-		*out = xrealloc(*out, (*nout + 1) * sizeof **out);
-		(*out)[(*nout)++] = sbuf_detach(&s, NULL);
-		return;
-	}
-	size_t start = i + 1;
-	depth = 0;
-	for (size_t j = i + 1; j <= close; j++) {
-		if (j < close && p[j] == '\\' && j + 1 < close) {
-			j++;
-			continue;
-		}
-		if (j < close && p[j] == '{')
-			depth++;
-		else if (j < close && p[j] == '}')
-			depth--;
-		if (j == close || (p[j] == ',' && depth == 0)) {
-			size_t mark = prefix->len;
-			sbuf_add(prefix, p, i);
-			struct sbuf rest = SBUF_INIT;
-			sbuf_add(&rest, p + start, j - start);
-			sbuf_add(&rest, p + close + 1, n - close - 1);
-			expand(rest.buf, rest.len, prefix, out, nout);
-			sbuf_release(&rest);
-			sbuf_truncate(prefix, mark);
-			start = j + 1;
-		}
-	}
-}
-
-/* One character class at p ("[...]"); returns its length or 0 if invalid. */
-static size_t class_len(const char *p, size_t n)
-{
-	size_t i = 1;
-	if (i < n && p[i] == '!')
-		i++;
-	if (i < n && p[i] == ']')
-		i++;
-	while (i < n && p[i] != ']')
-		i++;
-	return i < n ? i + 1 : 0;
-}
-
-static bool class_match(const char *p, size_t len, char c)
-{
-	size_t i = 1;
-	bool neg = p[i] == '!';
-	if (neg)
-		i++;
-	bool hit = false;
-	for (; i < len - 1; i++) {
-		if (i + 2 < len - 1 && p[i + 1] == '-') {
-			if (c >= p[i] && c <= p[i + 2])
-				hit = true;
-			i += 2;
-		} else if (p[i] == c) {
-			hit = true;
-		}
-	}
-	return hit != neg;
-}
-
-static bool is_sep(char c, const char *seps)
-{
-	return seps && c && strchr(seps, c);
-}
-
-static bool glob_plain(const char *p, size_t pn, const char *t, size_t tn, const char *seps)
-{
-	/* ok[j]: text[0..j) matched by pattern[0..i) */
-	bool *ok = xcalloc(tn + 1, sizeof *ok), *nx = xcalloc(tn + 1, sizeof *nx);
-	ok[0] = true;
-	size_t i = 0;
-	while (i < pn) {
-		memset(nx, 0, (tn + 1) * sizeof *nx);
-		size_t step = 1;
-		if (p[i] == '*') {
-			bool super = i + 1 < pn && p[i + 1] == '*';
-			step = super ? 2 : 1;
-			bool reach = false;
-			for (size_t j = 0; j <= tn; j++) {
-				if (ok[j])
-					reach = true;
-				nx[j] = reach;
-				if (j < tn && !super && is_sep(t[j], seps))
-					reach = false;
-			}
-		} else if (p[i] == '?') {
-			for (size_t j = 0; j < tn; j++)
-				if (ok[j] && !is_sep(t[j], seps))
-					nx[j + 1] = true;
-		} else if (p[i] == '[' && class_len(p + i, pn - i)) {
-			size_t cl = class_len(p + i, pn - i);
-			step = cl;
-			for (size_t j = 0; j < tn; j++)
-				if (ok[j] && class_match(p + i, cl, t[j]))
-					nx[j + 1] = true;
-		} else {
-			char c = p[i];
-			if (c == '\\' && i + 1 < pn) {
-				c = p[i + 1];
-				step = 2;
-			}
-			for (size_t j = 0; j < tn; j++)
-				if (ok[j] && t[j] == c)
-					nx[j + 1] = true;
-		}
-		bool *tmp = ok;
-		ok = nx;
-		nx = tmp;
-		i += step;
-	}
-	bool r = ok[tn];
-	free(ok);
-	free(nx);
-	return r;
-}
-
-static bool glob_match(const char *pattern, const char *text, const char *seps)
-{
-	char **alts = NULL;
-	size_t n = 0;
-	struct sbuf prefix = SBUF_INIT;
-	expand(pattern, strlen(pattern), &prefix, &alts, &n);
-	sbuf_release(&prefix);
-	bool r = false;
-	for (size_t i = 0; i < n; i++) {
-		if (!r)
-			r = glob_plain(alts[i], strlen(alts[i]), text, strlen(text), seps);
-		free(alts[i]);
-	}
-	free(alts);
+	static const uint32_t sep = '/';
+	struct arena a = ARENA_INIT;
+	bool too_complex;
+	struct gobwas_glob *g = gobwas_compile(&a, pattern, strlen(pattern), &sep, slash, &too_complex);
+	bool r = g && gobwas_match(g, text, strlen(text), NULL, 0) == 1;
+	arena_release(&a);
 	return r;
 }
 
 /* Argo CD's globMatch with negation allowed. */
-static bool argo_glob(const char *pattern, const char *val, const char *seps)
+static bool argo_glob(const char *pattern, const char *val, bool slash)
 {
 	if (pattern[0] == '!')
-		return !glob_match(pattern + 1, val, seps);
+		return !glob_match(pattern + 1, val, slash);
 	if (!strcmp(pattern, "*"))
 		return true;
-	return glob_match(pattern, val, seps);
+	return glob_match(pattern, val, slash);
 }
 
 /* git.NormalizeGitURL for the usual forms (https, ssh, scp-like). */
@@ -256,7 +95,7 @@ static bool source_permitted(const struct ir_node *repos, const char *repo)
 			sbuf_adds(&norm, n);
 			free(n);
 		}
-		bool m = argo_glob(norm.buf, src, "/");
+		bool m = argo_glob(norm.buf, src, true);
 		if (m)
 			any = true;
 		else if (norm.buf[0] == '!')
@@ -285,13 +124,13 @@ static bool destination_permitted(const struct ir_node *dests, const char *serve
 			iserver = "";
 		if (!ins)
 			ins = "";
-		bool name_m = *name && argo_glob(iname, name, NULL);
-		bool server_m = *server && argo_glob(iserver, server, NULL);
+		bool name_m = *name && argo_glob(iname, name, false);
+		bool server_m = *server && argo_glob(iserver, server, false);
 		if (!*server && *name && !*iname && *iserver && iserver[0] != '!')
 			server_m = true; /* unknown server of a named cluster */
 		if (!*name && *server && !*iserver && *iname && iname[0] != '!')
 			name_m = true;   /* unknown name of a cluster given by URL */
-		bool ns_m = argo_glob(ins, ns, NULL);
+		bool ns_m = argo_glob(ins, ns, false);
 		bool matched = (server_m || name_m) && ns_m;
 		if (matched)
 			any = true;
@@ -394,10 +233,10 @@ void validate_projects(struct mc_ctx *ctx, const struct validate_policy *p,
 	}
 }
 
-/* filepath.Match on the simple patterns group/kind lists use. */
+/* isResourceInList's filepath.Match (an error is no match). */
 static bool fp_match(const char *pattern, const char *s)
 {
-	return glob_match(pattern, s, "/");
+	return path_match(pattern, s) == 1;
 }
 
 static bool in_list(const struct ir_node *list, const char *group, const char *kind,
@@ -409,7 +248,7 @@ static bool in_list(const struct ir_node *list, const char *group, const char *k
 		if (!fp_match(k ? k : "", kind) || !fp_match(g ? g : "", group))
 			continue;
 		const char *n = named ? ir_path_cstr(it, "name") : NULL;
-		if (n && *n && !argo_glob(n, name, NULL))
+		if (n && *n && !fp_match(n, name))
 			continue;
 		return true;
 	}

@@ -136,7 +136,8 @@ int validate_load(struct mc_ctx *ctx, struct mc_ctx *pctx, const struct srcfile 
 	memset(in, 0, sizeof *in);
 	in->file = f;
 	in->seq = seq;
-	struct yaml_opts yo = { .schema = YAML_V2, .flags = YAML_KEEP_EMPTY, .max_nodes = o->max_nodes };
+	struct yaml_opts yo = { .schema = YAML_V2, .flags = YAML_KEEP_EMPTY | YAML_JSON_KEYS | YAML_GO_STRICT,
+		.max_nodes = o->max_nodes };
 	if (!o->strict)
 		yo.flags |= YAML_DUPKEYS_OK;
 	struct diag *dg = &pctx->diag;
@@ -279,22 +280,44 @@ static void check_key_map(struct vstate *v, const struct ir_node *m, const char 
 	vs_pop(v, mark);
 }
 
+#define OBJECTMETA "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
+
+/* Does the resource schema s declare its metadata as ObjectMeta (not the
+ * ListMeta of the *List kinds, which have no name)? */
+static bool has_object_meta(const struct schema *s)
+{
+	const struct schema *ms = schema_propc(s, "metadata");
+	return ms && ms->more && ms->more->name && !strcmp(ms->more->name, OBJECTMETA);
+}
+
+static bool is_set(const struct ir_node *n)
+{
+	return n && n->type != IR_NULL;
+}
+
 /* What ValidateObjectMeta checks, and ConfigMap/Secret keys. */
-static void check_meta(struct vstate *v, const struct ir_node *body, const char *group,
-	const char *kind)
+static void check_meta(struct vstate *v, const struct schema *s, const struct ir_node *body,
+	const char *group, const char *kind)
 {
 	const struct ir_node *md = ir_map_getc(body, "metadata");
 	size_t mark = vs_push(v, "metadata", 8);
-	const struct ir_node *name = ir_map_getc(md, "name");
-	const struct ir_node *gen = ir_map_getc(md, "generateName");
-	if (ir_is_map(md) || !md) {
+	if (has_object_meta(s) && (!is_set(md) || ir_is_map(md))) {
+		const struct ir_node *name = is_set(md) ? ir_map_getc(md, "name") : NULL;
+		const struct ir_node *gen = is_set(md) ? ir_map_getc(md, "generateName") : NULL;
 		bool has_name = ir_is_str(name) && name->s.text->len;
 		bool has_gen = ir_is_str(gen) && gen->s.text->len;
-		if (!has_name && !has_gen) {
-			vs_report(v, md ? md : body, DIAG_ERROR, "k8s/name",
+		/* A name of another type is a schema finding already. */
+		if (!is_set(name) && !has_gen)
+			vs_report(v, is_set(md) ? md : body,
+				v->o->missing_name_warns ? DIAG_WARNING : DIAG_ERROR, "k8s/name",
 				"missing required field \"name\" (or \"generateName\")");
-		}
 		const char *why;
+		if (ir_is_str(name) && !has_name && !has_gen) {
+			size_t m2 = vs_push(v, "name", 4);
+			vs_report(v, name, DIAG_ERROR, "k8s/name",
+				"invalid %s name \"\": name or generateName is required", kind);
+			vs_pop(v, m2);
+		}
 		if (has_name && (why = k8s_object_name(group, kind, name->s.text->s, name->s.text->len, false))) {
 			size_t m2 = vs_push(v, "name", 4);
 			vs_report(v, name, DIAG_ERROR, "k8s/name", "invalid %s name %s: %s", kind,
@@ -441,7 +464,7 @@ enum validate_status validate_resource(struct mc_ctx *ctx, const struct schema_s
 	}
 	vs_check(&v, body, s);
 	if (!o->no_k8s)
-		check_meta(&v, body, group->s, kinds);
+		check_meta(&v, s, body, group->s, kinds);
 	if (ctx->diag.nerrors > err0)
 		st = VALIDATE_INVALID;
 out:
@@ -451,6 +474,20 @@ out:
 	}
 	vs_release(&v);
 	return st;
+}
+
+static void null_item(struct mc_ctx *ctx, const struct ir_node *item, const char *prefix,
+	struct validate_record *rec)
+{
+	size_t first = ctx->diag.len;
+	struct validate_opts def = { 0 };
+	struct vstate v;
+	vs_init(&v, ctx, &def, prefix);
+	vs_report(&v, item, DIAG_ERROR, "resource/not-a-mapping",
+		"a List item must be a mapping, not null");
+	vs_release(&v);
+	rec->status = VALIDATE_ERROR;
+	validate_record_take(ctx, rec, first);
 }
 
 static bool is_list(const struct ir_node *d)
@@ -480,9 +517,17 @@ void validate_input_run(struct mc_ctx *ctx, const struct schema_set *ss,
 				snprintf(prefix, sizeof prefix, "/items/%u", j);
 				struct validate_record ri = r;
 				ri.item = (int32_t)j;
-				if (items->seq.items[j])
-					ri.pos = items->seq.items[j]->pos;
-				if (validate_resource(ctx, ss, items->seq.items[j], prefix, o, &ri) != VALIDATE_EMPTY)
+				const struct ir_node *item = items->seq.items[j];
+				if (item)
+					ri.pos = item->pos;
+				if (item && item->type == IR_NULL) {
+					/* Not an empty document: an item that is no object
+					 * (kubectl: "Object 'Kind' is missing in 'null'"). */
+					null_item(ctx, item, prefix, &ri);
+					validate_records_push(ctx, out, &ri);
+					continue;
+				}
+				if (validate_resource(ctx, ss, item, prefix, o, &ri) != VALIDATE_EMPTY)
 					validate_records_push(ctx, out, &ri);
 			}
 			continue;

@@ -159,9 +159,18 @@ enum yaml_flag {
 	YAML_DUPKEYS_OK = 1 << 0, /* duplicate keys: the last value wins */
 	YAML_KEEP_EMPTY = 1 << 1, /* empty documents are kept as NULL entries */
 	YAML_JSON_NUMBERS = 1 << 2, /* every number is a float (encoding/json) */
+	/* Keys become the strings sigs.k8s.io/yaml makes of them (kubectl):
+	 * `0644:` is "420", `yes:` "true", `1e3:` "1000"; a null or uint64
+	 * key is an error.  Without it a key keeps its source text. */
+	YAML_JSON_KEYS = 1 << 3,
+	/* Refuse what go-yaml's scanner (a libyaml port) refuses and libfyaml
+	 * takes: a tab after `-`, `?` or a complex key's `:`, in indentation
+	 * (block context) or in a block scalar's indentation, and `...` before
+	 * the stream's first document. */
+	YAML_GO_STRICT = 1 << 4,
 	/* yaml_load_one: stop after the first document, as go-yaml's
 	 * Unmarshal does (what follows it is not parsed, errors included). */
-	YAML_FIRST_ONLY = 1 << 3,
+	YAML_FIRST_ONLY = 1 << 5,
 };
 
 struct yaml_opts {
@@ -187,6 +196,10 @@ struct ir_docs {
 /* Parse every document of f.  Errors go to ctx->diag; returns how many. */
 int yaml_load(struct mc_ctx *ctx, const struct srcfile *f,
 	const struct yaml_opts *opts, struct ir_docs *out);
+/* Let yaml_load parse a large multi-document file as two halves on two
+ * threads (same result, same diagnostics); for commands that run one
+ * compilation at a time.  Off by default. */
+void yaml_set_parallel(bool on);
 /* Parse exactly one document (an empty input gives NULL). */
 int yaml_load_one(struct mc_ctx *ctx, const struct srcfile *f,
 	const struct yaml_opts *opts, struct ir_node **out);
@@ -259,6 +272,8 @@ struct helm_template_opts {
 	const char *output_dir;    /* write files there instead of printing */
 	bool use_release_name;     /* --release-name: output_dir/NAME */
 	int helm_major;            /* 3 (default) or 4 */
+	bool dependency_build;     /* the caller would run `helm dependency build` (Argo CD):
+				    * a missing dependency is reported as not vendored */
 };
 
 /* Run `helm template`: what helm prints on stdout goes to out (with
@@ -354,6 +369,9 @@ struct app_config {
 	const char *kube_version;
 	const char *const *api_versions;
 	size_t napi_versions;
+	/* kustomize.buildOptions; with --enable-helm, Argo CD adds the
+	 * cluster's --helm-kube-version and --helm-api-versions. */
+	struct kust_opts kustomize;
 };
 
 void app_config_default(struct app_config *c);

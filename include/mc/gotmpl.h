@@ -313,6 +313,10 @@ enum gt_funcset {
 /* Helm's major version for GT_FUNCS_HELM (4 adds mustToYaml, mustToJson,
  * mustToToml).  Default 3. */
 void gt_set_helm_major(struct gt_set *s, int major);
+/* The name of the Go *Template the set stands for, which gt_call_exec's
+ * "no template %q associated with template %q" names (Helm's engine:
+ * "gotpl"; overlays inherit it).  Default: the template running. */
+void gt_set_name(struct gt_set *s, const char *name);
 
 /* A new empty set in ctx (allocated in ctx's arena). */
 struct gt_set *gt_set_new(struct mc_ctx *ctx, enum gt_funcset base);

@@ -73,6 +73,8 @@ enum ir_flag {
 	/* An IR_STR that go-yaml v3 reads as a timestamp: text is the source
 	 * text; JSON (and so kustomize's output) carries it in RFC 3339. */
 	IR_F_TIMESTAMP = 1 << 1,
+	/* An IR_MAP whose items carry a key index (node.c's to set and clear). */
+	IR_F_MAPIDX = 1 << 2,
 	/* Bits 14 and 15 belong to the frontend that made the node (the Argo CD
 	 * frontend marks typed Go slices with bit 14: frontend/argocd.h). */
 };
@@ -83,8 +85,6 @@ struct ir_pair {
 	struct ir_node *key; /* an IR_STR node */
 	struct ir_node *value;
 };
-
-struct ir_mapidx;
 
 struct ir_node {
 	uint8_t type;   /* enum ir_type */
@@ -103,9 +103,11 @@ struct ir_node {
 			} v;
 		} s;
 		struct {
+			/* With IR_F_MAPIDX, one more slot past cap holds the
+			 * map's key index (node.c): maps of a dozen keys or
+			 * more have one, and every node stays 48 bytes. */
 			struct ir_pair *items;
 			uint32_t len, cap;
-			struct ir_mapidx *idx;
 		} map;
 		struct {
 			struct ir_node **items;

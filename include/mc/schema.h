@@ -97,6 +97,12 @@ enum schema_kcheck {
 	SCHEMA_K_DNS1123_LABEL,     /* container, volume, init container names */
 	SCHEMA_K_DNS1123_SUBDOMAIN,
 	SCHEMA_K_IANA_SVC_NAME,     /* port names */
+	SCHEMA_K_OBJECT_NAME,       /* ObjectMeta.name: the resource's own by its kind's
+	                             * rule (validate_resource), nested ones (templates,
+	                             * list items) as DNS-1123 subdomains */
+	SCHEMA_K_ENUM_STRICT,       /* with kenum: an empty value is refused too (a
+	                             * pointer the API server does not default,
+	                             * HTTPIngressPath.pathType) */
 };
 
 struct schema;

@@ -76,7 +76,14 @@ void sbuf_release(struct sbuf *sb);
 void sbuf_reset(struct sbuf *sb);
 void sbuf_grow(struct sbuf *sb, size_t extra);
 void sbuf_add(struct sbuf *sb, const void *p, size_t n);
-void sbuf_addc(struct sbuf *sb, char c);
+/* One byte: inline, since emitters and decoders add most of their output so. */
+static inline void sbuf_addc(struct sbuf *sb, char c)
+{
+	if (sb->len + 2 > sb->cap)
+		sbuf_grow(sb, 1);
+	sb->buf[sb->len++] = c;
+	sb->buf[sb->len] = '\0';
+}
 void sbuf_adds(struct sbuf *sb, const char *s);
 void sbuf_addstr(struct sbuf *sb, const struct str *s);
 void sbuf_printf(struct sbuf *sb, const char *fmt, ...)

@@ -46,6 +46,10 @@ struct validate_opts {
 	const char *const *reject;
 	size_t nreject;
 	size_t max_nodes;     /* nodes per file when loading (0: the loader's cap) */
+	/* A resource without name or generateName is a warning (kubeconform
+	 * and the validation corpus do not require one) instead of an error
+	 * (the API server's view, kept by render). */
+	bool missing_name_warns;
 };
 
 enum validate_status {

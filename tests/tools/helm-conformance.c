@@ -85,6 +85,14 @@ static int print_json(struct mc_ctx *ctx, const struct ir_node *n)
 	return 0;
 }
 
+/* The Helm major version whose semantics a case needs (its "helm_major", default 3). */
+static int case_major(struct ir_node *cs)
+{
+	struct ir_node *m = ir_map_getc(cs, "helm_major");
+	const struct str *t = m ? ir_text(m) : NULL;
+	return t && t->len == 1 && t->s[0] == '4' ? 4 : 3;
+}
+
 static int run_coalesce(struct mc_ctx *ctx, struct ir_node *cs)
 {
 	const char *kind = ir_path_cstr(cs, "kind");
@@ -105,7 +113,7 @@ static int run_coalesce(struct mc_ctx *ctx, struct ir_node *cs)
 		user = parse_yaml_text(ctx, "user_values_yaml", yaml);
 	if (!ir_is_map(user))
 		user = NULL;
-	struct ir_node *v = helm_coalesce_values(ctx, c, user, merge, 3);
+	struct ir_node *v = helm_coalesce_values(ctx, c, user, merge, case_major(cs));
 	if (!v)
 		return 1;
 	return print_json(ctx, v);
@@ -139,7 +147,7 @@ static int run_engine(struct mc_ctx *ctx, struct ir_node *cs)
 			files[i].len = txt ? txt->len : 0;
 			dots[i] = gt_from_ir(a, ir_map_getc(t, "vals"), GT_NUM_JSON);
 		}
-		if (helm_render_templates(ctx, files, dots, n, 3, strict, &out))
+		if (helm_render_templates(ctx, files, dots, n, case_major(cs), strict, &out))
 			return 1;
 		return print_rendered(ctx, &out);
 	}
@@ -149,12 +157,12 @@ static int run_engine(struct mc_ctx *ctx, struct ir_node *cs)
 	struct ir_node *co = ir_map_getc(cs, "coalesce_user_values_with_chart");
 	if (co && co->type == IR_BOOL && co->s.v.b && gt_kind(top) == GT_MAP) {
 		struct ir_node *uv = ir_map_getc(rv, "Values");
-		struct ir_node *v = helm_coalesce_values(ctx, c, ir_is_map(uv) ? uv : NULL, false, 3);
+		struct ir_node *v = helm_coalesce_values(ctx, c, ir_is_map(uv) ? uv : NULL, false, case_major(cs));
 		if (!v)
 			return 1;
 		gt_map_setc(a, top.m, "Values", gt_from_ir(a, v, GT_NUM_JSON));
 	}
-	if (helm_render_values(ctx, c, top, 3, strict, &out))
+	if (helm_render_values(ctx, c, top, case_major(cs), strict, &out))
 		return 1;
 	return print_rendered(ctx, &out);
 }

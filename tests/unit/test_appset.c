@@ -241,13 +241,6 @@ Test(glob, doublestar)
 	cr_expect_eq(glob_doublestar("x[", "x["), -1);
 }
 
-Test(glob, gobwas_without_separators)
-{
-	cr_expect_eq(glob_gobwas("*.yaml", "sub/x.yaml"), 1);
-	cr_expect_eq(glob_gobwas("{a,b}.yaml", "b.yaml"), 1);
-	cr_expect_eq(glob_gobwas("?.yaml", "ab.yaml"), 0);
-}
-
 static void write_file(const char *dir, const char *rel)
 {
 	char p[512];

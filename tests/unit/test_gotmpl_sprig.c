@@ -173,6 +173,78 @@ Test(sprig, crypto_and_random)
 	FAILS("{{getHostByName \"example.com\"}}", "not supported");
 }
 
+/* fromToml's Error text is BurntSushi/toml v1.6.0's ParseError.Error():
+ * the lexer state's message, the line (a newline or an end of input right
+ * after one reports the line before), and "(last key ...)" = the table
+ * context plus the key whose value was being read. */
+Test(helm, toml_errors)
+{
+	HELM("{{(fromToml \"k\").Error}}", NULL, "toml: line 1: unexpected EOF; expected key separator '='");
+	HELM("{{(fromToml \"a = 1\\nk v\").Error}}", NULL, "toml: line 2: expected '.' or '=', but got 'v' instead");
+	HELM("{{(fromToml \"a = 1\\nk\\n\").Error}}", NULL, "toml: line 2: expected '.' or '=', but got '\\n' instead");
+	HELM("{{(fromToml \" = 1\").Error}}|{{(fromToml \".k = 1\").Error}}|{{(fromToml \"k. = 1\").Error}}", NULL,
+		"toml: line 1: unexpected '=': key name appears blank|"
+		"toml: line 1: unexpected '.': keys cannot start with a '.'|toml: line 1: unexpected '='");
+	HELM("{{(fromToml \"[s.t]\\nk = yes\").Error}}", NULL,
+		"toml: line 2 (last key \"s.t.k\"): expected value but found \"yes\" instead");
+	HELM("{{(fromToml \"k = .5\").Error}}|{{(fromToml \"k = ?\").Error}}", NULL,
+		"toml: line 1 (last key \"k\"): floats must start with a digit, not '.'|"
+		"toml: line 1 (last key \"k\"): expected value but found '?' instead");
+	HELM("{{(fromToml \"k = [1,\\n\").Error}}|{{(fromToml \"k = [,]\").Error}}|{{(fromToml \"k = [1 2]\").Error}}",
+		NULL,
+		"toml: line 1 (last key \"k\"): unexpected EOF; expected value|"
+		"toml: line 1 (last key \"k\"): unexpected comma|"
+		"toml: line 1 (last key \"k\"): expected a comma (',') or array terminator (']'), but got '2'");
+	HELM("{{(fromToml \"[\\\"a b\\\"]\\nx.y = {p = 1 q = 2}\").Error}}", NULL,
+		"toml: line 2 (last key \"\\\"a b\\\".x.y.p\"): expected a comma or an inline table terminator '}', but got 'q' instead");
+	HELM("{{(fromToml \"k = 1 2\").Error}}", NULL,
+		"toml: line 1: expected a top-level item to end with a newline, comment, or EOF, but got '2' instead");
+	/* v1.6 inline tables: newlines, comments and one trailing comma */
+	HELM("{{fromToml \"t = {a = 1, # c\\n b = 2,}\"}}", NULL, "map[t:map[a:1 b:2]]");
+	HELM("{{(fromToml \"t = {a = 1,,}\").Error}}", NULL, "toml: line 1 (last key \"t.a\"): unexpected comma");
+	/* parse.go's number checks and redefinitions (at the key's line) */
+	HELM("{{(fromToml \"a = 1.\").Error}}|{{(fromToml \"a = 1_\").Error}}|{{(fromToml \"a = 01\").Error}}", NULL,
+		"toml: line 1 (last key \"a\"): Invalid float \"1.\": '.' must be followed by one or more digits|"
+		"toml: line 1 (last key \"a\"): Invalid integer \"1_\": underscores must be surrounded by digits|"
+		"toml: line 1 (last key \"a\"): Invalid integer \"01\": cannot have leading zeroes");
+	HELM("{{(fromToml \"a = +\").Error}}|{{(fromToml \"a = 1e999\").Error}}|{{(fromToml \"a = 99999999999999999999\").Error}}",
+		NULL,
+		"toml: line 1 (last key \"a\"): expected a digit but got '\\x00'|"
+		"toml: line 1 (last key \"a\"): 1e999 is out of range for float64|"
+		"toml: line 1 (last key \"a\"): 99999999999999999999 is out of range for int64");
+	HELM("{{(fromToml \"[a]\\n[a]\").Error}}|{{fromToml \"a.b = 1\\n[a]\"}}|{{(fromToml \"a = 1\\na.b = 2\").Error}}", NULL,
+		"toml: line 2: Key 'a' has already been defined.|map[a:map[b:1]]|"
+		"toml: line 2 (last key \"a.b\"): Key 'a' has already been defined.");
+	HELM("{{(fromToml \"a = 1\\n[a.b]\").Error}}|{{(fromToml \"[[a]]\\n[a]\").Error}}|{{(fromToml \"a = 1\\n[[a]]\").Error}}",
+		NULL,
+		"toml: line 2: Key 'a' was already created as a hash.|toml: line 2: Key 'a' has already been defined.|"
+		"toml: line 2: Key 'a' was already created and cannot be used as an array.");
+	/* local date-times parse in internal/tz.go's zones, named by kind */
+	HELM("{{(fromToml \"a = 1979-05-27\").a}}|{{(fromToml \"a = 07:32:00\").a}}|{{(fromToml \"a = 1979-05-27T07:32:00\").a}}",
+		NULL, "1979-05-27 00:00:00 +0000 date-local|0000-01-01 07:32:00 +0000 time-local|"
+		"1979-05-27 07:32:00 +0000 datetime-local");
+	/* escapes: TOML 1.1's \\x, the lexer's digit errors with lx.current() */
+	HELM("{{(fromToml \"a = \\\"\\\\xe9\\\"\").a}}|{{(fromToml \"a = \\\"\\\\u0e9\\\"\").Error}}", NULL,
+		"\xc3\xa9|toml: line 1 (last key \"a\"): expected four hexadecimal digits after '\\u', but got \"\\\\u0e9\\\"\" instead");
+	HELM("{{(fromToml \"a = \\\"\\\\ud800\\\"\").Error}}", NULL,
+		"toml: line 1 (last key \"a\"): Escaped character '\\ud800' is not valid UTF-8.");
+	/* the lexer's datetime token, dtTypes' layouts (seconds-less too) and ranges */
+	HELM("{{(fromToml \"a = 1979-05\").Error}}|{{(fromToml \"a = 07:32:60\").Error}}|{{(fromToml \"a = 1979-02-29\").Error}}",
+		NULL, "toml: line 1 (last key \"a\"): invalid datetime: \"1979-05\"|"
+		"toml: line 1 (last key \"a\"): invalid datetime: \"07:32:60\"|"
+		"toml: line 1 (last key \"a\"): invalid datetime: \"1979-02-29\"");
+	HELM("{{(fromToml \"a = 07:32\").a}}|{{(fromToml \"a = 1979-05-27t07:32z\").a}}", NULL,
+		"0000-01-01 07:32:00 +0000 time-local|1979-05-27 07:32:00 +0000 UTC");
+	/* static arrays are not arrays of tables; a dotted key replaces one */
+	HELM("{{(fromToml \"a = [1]\\n[[a]]\").Error}}|{{(fromToml \"a = [{b = 1}]\\n[a.c]\").Error}}|{{fromToml \"a = [1]\\na.b = 2\"}}",
+		NULL, "toml: line 2: Key 'a' was already created and cannot be used as an array.|"
+		"toml: line 2: Key 'a' was already created as a hash.|map[a:map[b:2]]");
+	HELM("{{(fromToml \"a = 'x'\\na.b = \").Error}}", NULL,
+		"toml: line 2 (last key \"a.b\"): unexpected EOF; expected value");
+	/* dblQuotedReplacer writes \u escapes in lower case */
+	HELM("{{toToml (dict \"k\" (printf \"%c\" 11))}}", NULL, "k = \"\\u000b\"\n");
+}
+
 Test(helm, functions)
 {
 	HELM("{{toYaml .}}", "b: [1, {c: x}]\na: 1.5", "a: 1.5\nb:\n- 1\n- c: x");

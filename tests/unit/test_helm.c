@@ -681,3 +681,67 @@ Test(helm_render, render_chart_into_resources)
 	mc_ctx_release(&ctx);
 	vfs_destroy(fs);
 }
+
+/* engine.go parses everything into template.New("gotpl") and include calls
+ * t.ExecuteTemplate on it (tpl on a clone of it), so a missing name reads
+ * `no template "x" associated with template "gotpl"`, whichever template
+ * the include sits in. */
+Test(helm_render, include_of_a_missing_template_names_gotpl)
+{
+	static const char *const texts[] = {
+		"{{define \"h\"}}{{include \"nope\" .}}{{end}}{{include \"h\" .}}",
+		"{{tpl \"{{include \\\"nope\\\" .}}\" .}}",
+	};
+	for (size_t i = 0; i < 2; i++) {
+		struct mc_ctx ctx;
+		mc_ctx_init(&ctx, NULL);
+		struct helm_file f = { 0 };
+		f.name = "c/templates/t.yaml";
+		f.data = texts[i];
+		f.len = strlen(texts[i]);
+		struct gt_value dot = gt_map_new(&ctx.arena, NULL);
+		struct helm_rendered_vec out = { 0 };
+		cr_assert_neq(helm_render_templates(&ctx, &f, &dot, 1, 3, false, &out), 0);
+		cr_assert_eq(ctx.diag.len, 1);
+		cr_assert(strstr(ctx.diag.msgs[0].msg,
+			"error calling include: template: no template \"nope\" associated with template \"gotpl\"") != NULL,
+			"%s", ctx.diag.msgs[0].msg);
+		mc_ctx_release(&ctx);
+	}
+}
+
+static char *render_error(const char *text, int major)
+{
+	struct mc_ctx ctx;
+	mc_ctx_init(&ctx, NULL);
+	struct helm_file f = { 0 };
+	f.name = "c/templates/t.yaml";
+	f.data = text;
+	f.len = strlen(text);
+	struct gt_value dot = gt_map_new(&ctx.arena, NULL);
+	struct helm_rendered_vec out = { 0 };
+	cr_assert_neq(helm_render_templates(&ctx, &f, &dot, 1, major, false, &out), 0);
+	cr_assert_eq(ctx.diag.len, 1);
+	char *m = strdup(ctx.diag.msgs[0].msg);
+	mc_ctx_release(&ctx);
+	return m;
+}
+
+/* Helm 4's reformatExecErrorMsg: one paragraph per template error of the
+ * chain; kept as Go wrote it when a link is a function's own error. */
+Test(helm_render, helm4_error_trace)
+{
+	const char *tpl = "{{define \"h\"}}{{ .a.b }}{{end}}x {{ include \"h\" . }}";
+	char *m3 = render_error(tpl, 3), *m4 = render_error(tpl, 4);
+	cr_assert_str_eq(m3, "template: c/templates/t.yaml:1:36: executing \"c/templates/t.yaml\" at <include \"h\" .>: "
+		"error calling include: template: c/templates/t.yaml:1:19: executing \"h\" at <.a.b>: "
+		"nil pointer evaluating interface {}.b");
+	cr_assert_str_eq(m4, "c/templates/t.yaml:1:36\n  executing \"c/templates/t.yaml\" at <include \"h\" .>:\n"
+		"    error calling include:\nc/templates/t.yaml:1:19\n  executing \"h\" at <.a.b>:\n"
+		"    nil pointer evaluating interface {}.b");
+	free(m3);
+	free(m4);
+	m4 = render_error("{{ include \"h\" . }}{{define \"h\"}}{{ mustRegexMatch \"[\" \"a\" }}{{end}}", 4);
+	cr_assert(!strncmp(m4, "template: c/templates/t.yaml:1:3: executing", 43), "%s", m4);
+	free(m4);
+}

@@ -25,6 +25,41 @@ Test(ir, map_set_get_delete_and_index)
 	mc_ctx_release(&ctx);
 }
 
+/* A map copied by value shares its pairs (and so its key index) with the
+ * original until one of them grows: both must keep finding their keys. */
+Test(ir, map_copied_by_value_then_grown)
+{
+	struct mc_ctx ctx;
+	mc_ctx_init(&ctx, NULL);
+	struct ir_node *m = ir_map(&ctx, NULL);
+	char k[16];
+	for (int i = 0; i < 16; i++) {
+		snprintf(k, sizeof k, "k%d", i);
+		ir_map_setc(&ctx, m, k, ir_int(&ctx, i, NULL));
+	}
+	struct ir_node *twin = ir_map(&ctx, NULL);
+	*twin = *m;
+	for (int i = 16; i < 200; i++) {
+		snprintf(k, sizeof k, "k%d", i);
+		ir_map_setc(&ctx, twin, k, ir_int(&ctx, i, NULL));
+	}
+	for (int i = 0; i < 16; i++) {
+		snprintf(k, sizeof k, "k%d", i);
+		cr_assert_eq(ir_map_getc(m, k)->s.v.i, i, "original: %s", k);
+		cr_assert_eq(ir_map_get(m, mc_intern0(&ctx, k))->s.v.i, i);
+	}
+	cr_assert_null(ir_map_getc(m, "k16"), "the original keeps its length");
+	for (int i = 0; i < 200; i++) {
+		snprintf(k, sizeof k, "k%d", i);
+		cr_assert_eq(ir_map_getc(twin, k)->s.v.i, i, "twin: %s", k);
+	}
+	/* the original can still grow on its own */
+	ir_map_setc(&ctx, m, "extra", ir_int(&ctx, 7, NULL));
+	cr_assert_eq(ir_map_getc(m, "extra")->s.v.i, 7);
+	cr_assert_eq(ir_map_getc(m, "k15")->s.v.i, 15);
+	mc_ctx_release(&ctx);
+}
+
 Test(ir, clone_and_equal)
 {
 	struct mc_ctx ctx;

@@ -91,6 +91,7 @@ Test(validate, properties_required_null_and_strict)
 	expect(s, "{name: a, port: null}", true, NULL, NULL); /* null: unset */
 	expect(s, "{name: a, extra: 1}", false, NULL, NULL);
 	expect(s, "{name: a, extra: 1}", true, "schema/unknown-field", "/extra");
+	expect(s, "{name: a, extra: null, more: }", true, NULL, NULL); /* unset: not there */
 	expect(s, "{name: a, port: x}", true, "schema/type", "/port");
 	expect("{type: object, properties: {a: {type: string}}, additionalProperties: false}",
 		"{b: 1}", false, "schema/unknown-field", "/b");
@@ -104,6 +105,8 @@ Test(validate, properties_required_null_and_strict)
 	expect("{type: object, properties: {'a/b~c': {type: integer}}}", "{'a/b~c': x}", true,
 		"schema/type", "/a~1b~0c");
 	expect("{type: object, minProperties: 2}", "{a: 1}", false, "schema/properties", "");
+	expect("{type: object, minProperties: 1}", "{a: null}", false, "schema/properties", "");
+	expect("{type: object, maxProperties: 1}", "{a: 1, b: null}", false, NULL, NULL);
 	expect("{type: object, maxProperties: 1}", "{a: 1, b: 2}", false, "schema/properties", "");
 }
 
@@ -160,6 +163,9 @@ Test(validate, formats)
 	expect("{type: integer, format: int32}", "2147483647", false, NULL, NULL);
 	expect("{type: integer, format: int32}", "2147483648", false, "k8s/int32", "");
 	expect("{type: integer, format: int64}", "9223372036854775808", false, "k8s/int64", "");
+	expect("{type: integer, format: int64}", "-9223372036854775808", false, NULL, NULL);
+	/* read as a float that rounds to -2^63: still out of range as written */
+	expect("{type: integer, format: int64}", "-9223372036854775809", false, "k8s/int64", "");
 	expect("{x-kubernetes-int-or-string: true}", "25%", false, NULL, NULL);
 	expect("{x-kubernetes-int-or-string: true}", "3", false, NULL, NULL);
 	expect("{x-kubernetes-int-or-string: true}", "0.5", false, "schema/type", "");
@@ -280,6 +286,36 @@ Test(validate, beyond_schema_checks)
 		NULL, NULL);
 	res_expect("apiVersion: v1\nkind: Pod\nmetadata: {labels: {a: b}}\nspec: {containers: [{name: a}]}\n",
 		"k8s/name", "/metadata");
+	/* An empty name is an invalid name, reported where it is. */
+	res_expect("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ''}\n", "k8s/name", "/metadata/name");
+	/* Without a name: an error for the API server, a warning for the
+	 * validate command (kubeconform and the corpus need none). */
+	struct validate_opts ow = { .strict = true, .missing_name_warns = true };
+	const char *r, *p;
+	enum validate_status st;
+	cr_assert_eq(res_check("apiVersion: v1\nkind: ConfigMap\nmetadata: {labels: {a: b}}\n", &ow, &r, &p,
+		&st), 0);
+	cr_assert_eq(st, VALIDATE_VALID);
+	/* Nested ObjectMeta names (templates, list items): DNS-1123 subdomains,
+	 * as the corpus's labels check every metadata.name. */
+	res_expect("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n"
+		"  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {name: Web_1, labels: {app: web}}\n"
+		"    spec:\n      containers:\n      - name: app\n        image: nginx:1\n",
+		"k8s/name", "/spec/template/metadata/name");
+	res_expect("apiVersion: v1\nkind: ConfigMapList\nmetadata: {}\nitems: [{metadata: {name: 'a:b'}}]\n",
+		"k8s/name", "/items/0/metadata/name");
+	/* An empty enum value is defaulted (accepted), except Ingress pathType:
+	 * a pointer defaulted only when absent, so "" is not a supported value. */
+	res_expect(DEPLOY("        imagePullPolicy: ''\n"), NULL, NULL);
+#define INGRESS(pt) "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: i}\n" \
+	"spec: {rules: [{http: {paths: [{path: /, " pt "backend: {service: {name: s, port: {number: 80}}}}]}}]}\n"
+	res_expect(INGRESS("pathType: Prefix, "), NULL, NULL);
+	res_expect(INGRESS("pathType: '', "), "k8s/enum", "/spec/rules/0/http/paths/0/pathType");
+	res_expect(INGRESS("pathType: Regex, "), "k8s/enum", "/spec/rules/0/http/paths/0/pathType");
+#undef INGRESS
+	/* List kinds have a ListMeta: no name. */
+	res_expect("apiVersion: v1\nkind: ConfigMapList\nmetadata: {resourceVersion: '1'}\n"
+		"items: [{metadata: {name: a}}]\n", NULL, NULL);
 }
 
 Test(validate, resource_identity_skip_reject)
@@ -344,6 +380,36 @@ Test(validate, load_lists_duplicates_and_recovery)
 	struct validate_records r2 = { 0 };
 	cr_assert_eq(validate_load(&ctx, &ctx, f, 1, &lax, &in, &r2), 0);
 	cr_assert_eq(ir_map_getc(in.docs.items[0], "a")->s.v.i, 2);
+	mc_ctx_release(&ctx);
+
+	/* Keys are the strings kubectl makes of them (sigs.k8s.io/yaml). */
+	mc_ctx_init(&ctx, NULL);
+	const char *kt = "0644: a\nyes: b\n1e3: c\n1.5: d\n0x10: e\n'0644': f\n---\nyes: 1\ntrue: 2\n---\n~: 1\n";
+	f = srcfile_mem(&ctx, "t.yaml", kt, strlen(kt));
+	struct validate_records rk = { 0 };
+	cr_assert_eq(validate_load(&ctx, &ctx, f, 1, &o, &in, &rk), 2, "duplicate true, null key");
+	const struct ir_node *km = in.docs.items[0];
+	static const char *const want[] = { "420", "true", "1000", "1.5", "16", "0644" };
+	cr_assert_eq(km->map.len, 6);
+	for (int i = 0; i < 6; i++)
+		cr_assert_str_eq(km->map.items[i].key->s.text->s, want[i]);
+	cr_assert_eq(rk.len, 2);
+	cr_assert(strstr(ctx.diag.msgs[rk.items[0].msgs[0]].msg, "already defined"));
+	cr_assert(strstr(ctx.diag.msgs[rk.items[1].msgs[0]].msg, "unsupported map key"));
+	mc_ctx_release(&ctx);
+
+	/* A null List item is no resource (an empty document is fine). */
+	mc_ctx_init(&ctx, NULL);
+	const char *lt = "apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: ConfigMap, "
+		"metadata: {name: a}}\n- null\n---\n";
+	f = srcfile_mem(&ctx, "t.yaml", lt, strlen(lt));
+	struct validate_records r3 = { 0 };
+	cr_assert_eq(validate_load(&ctx, &ctx, f, 1, &o, &in, &r3), 0);
+	validate_input_run(&ctx, schema_builtin(), &in, &o, &r3);
+	cr_assert_eq(r3.len, 2);
+	cr_assert_eq(r3.items[1].status, VALIDATE_ERROR);
+	cr_assert_str_eq(ctx.diag.msgs[r3.items[1].msgs[0]].rule, "resource/not-a-mapping");
+	cr_assert_str_eq(ctx.diag.msgs[r3.items[1].msgs[0]].pointer, "/items/1");
 	mc_ctx_release(&ctx);
 }
 
@@ -516,6 +582,44 @@ Test(validate, app_projects)
 	validate_project_kinds(&ctx, &p, schema_builtin(), recs.items[0].body, &recs.items[1], &rendered);
 	cr_assert_eq(recs.items[3].nmsgs, 0, "Namespace is whitelisted");
 	cr_assert(has_rule(&ctx, &recs.items[4], "project/kind"), "ClusterRole is not");
+	mc_ctx_release(&ctx);
+}
+
+/* Repository and destination patterns are gobwas globs ('/' separates
+ * repository URLs; braces; '!' negates a class), kinds filepath.Match
+ * patterns (no braces; '^' negates a class too). */
+Test(validate, app_project_globs)
+{
+	struct mc_ctx ctx;
+	mc_ctx_init(&ctx, NULL);
+	struct validate_policy p;
+	validate_policy_defaults(&p);
+	struct validate_records recs = load_all(&ctx,
+		"apiVersion: argoproj.io/v1alpha1\nkind: AppProject\nmetadata: {name: shop, namespace: argocd}\n"
+		"spec:\n  sourceRepos: ['https://github.com/acme/*']\n"
+		"  destinations: [{server: 'https://kubernetes.default.svc', namespace: '{dev,prod}-[!x]'}]\n"
+		"  clusterResourceWhitelist: [{group: '*', kind: '{Namespace,ClusterRole}'},"
+		" {group: rbac.authorization.k8s.io, kind: 'Cluster[^R]ole'}, {group: '', kind: 'Config[^M]ap'}]\n"
+		"---\n"
+		"apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: ok, namespace: argocd}\n"
+		"spec: {project: shop, source: {repoURL: 'https://github.com/acme/web', path: k},"
+		" destination: {server: 'https://kubernetes.default.svc', namespace: prod-a}}\n"
+		"---\n"
+		"apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: bad, namespace: argocd}\n"
+		"spec: {project: shop, source: {repoURL: 'https://github.com/acme/team/web', path: k},"
+		" destination: {server: 'https://kubernetes.default.svc', namespace: prod-x}}\n"
+		"---\n"
+		"apiVersion: v1\nkind: Namespace\nmetadata: {name: prod-a}\n"
+		"---\n"
+		"apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: admin}\n");
+	validate_projects(&ctx, &p, &recs);
+	cr_assert_eq(recs.items[1].nmsgs, 0, "braces and classes in a destination namespace");
+	cr_assert(has_rule(&ctx, &recs.items[2], "project/source"), "* stops at '/' in repository URLs");
+	cr_assert(has_rule(&ctx, &recs.items[2], "project/destination"), "[!x] is not x");
+	struct validate_records rendered = { .items = recs.items + 3, .len = 2, .cap = 2 };
+	validate_project_kinds(&ctx, &p, schema_builtin(), recs.items[0].body, &recs.items[1], &rendered);
+	cr_assert(has_rule(&ctx, &recs.items[3], "project/kind"), "filepath.Match has no braces");
+	cr_assert(has_rule(&ctx, &recs.items[4], "project/kind"), "[^R] is not R in filepath.Match");
 	mc_ctx_release(&ctx);
 }
 

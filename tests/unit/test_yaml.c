@@ -265,3 +265,173 @@ Test(yaml, control_characters_are_refused)
 	free(msg);
 	mc_ctx_release(&ctx);
 }
+
+/* YAML_GO_STRICT: what libyaml (go-yaml) refuses and libfyaml takes.  Each
+ * verdict was checked against libyaml (PyYAML's CSafeLoader). */
+Test(yaml, go_strict_tabs_and_leading_document_end)
+{
+	static const struct { const char *text; bool ok; } cases[] = {
+		{ "a:\tb\n", true },                     /* after a simple key's ':' */
+		{ "a: b\t# c\n", true },
+		{ "a: [x,\tb]\n", true },                /* flow context */
+		{ "a: b\t\n", true },
+		{ "a: \"x\ty\"\n", true },
+		{ "- \tx\n", false },                    /* after '-' */
+		{ "a:\n-\tb\n", false },
+		{ "? \ta\n: b\n", false },               /* after '?' */
+		{ "? a\n:\tb\n", false },                /* after a complex key's ':' */
+		{ "a:\n  b: 1\n  \t# c\n", false },      /* leading blanks, block context */
+		{ "a: 'x'\n\t\nb: 2\n", false },
+		{ "a: 1\n \t\n", true },                 /* at the plain scalar's indentation */
+		{ "a:\n  c: plain\n  \t   more\n", false }, /* below it */
+		{ "a: |\n  x\n\ty\n", false },           /* block scalar indentation */
+		{ "a: |\n  x\n  \ty\n", true },          /* content */
+		{ "a: b\n\t", false },
+		{ "...\n", false },                      /* before the first document */
+		{ "# c\n...\n---\na: 1\n", false },
+		{ "a: 1\n...\n---\nb: 2\n...\n", true },
+		{ "---\n...\n", true },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct mc_ctx ctx;
+		mc_ctx_init(&ctx, NULL);
+		struct ir_docs d;
+		int errs = tu_load(&ctx, cases[i].text, YAML_V2, YAML_GO_STRICT, &d);
+		cr_assert_eq(errs == 0, cases[i].ok, "%s: %s", cases[i].text,
+			errs ? ctx.diag.msgs[0].msg : "accepted");
+		mc_ctx_release(&ctx);
+	}
+}
+
+/* An empty entry of an indentless sequence is null (libfyaml 0.7 refuses
+ * it; the loader mends the text and parses again). */
+Test(yaml, empty_entry_of_indentless_sequence)
+{
+	struct mc_ctx ctx;
+	mc_ctx_init(&ctx, NULL);
+	struct ir_docs d;
+	cr_assert_eq(tu_load(&ctx, "k:\n- x\n-\n-   # c\nj:\n- y\n-\n", YAML_V2, 0, &d), 0, "%s",
+		ctx.diag.len ? ctx.diag.msgs[0].msg : "");
+	const struct ir_node *k = ir_map_getc(d.items[0], "k"), *j = ir_map_getc(d.items[0], "j");
+	cr_assert_eq(k->seq.len, 3);
+	cr_assert_eq(k->seq.items[1]->type, IR_NULL);
+	cr_assert_eq(k->seq.items[1]->s.text->len, 0);
+	cr_assert_eq(k->seq.items[1]->pos.line, 3);
+	cr_assert_eq(k->seq.items[2]->type, IR_NULL);
+	cr_assert_eq(j->seq.len, 2);
+	cr_assert_eq(j->seq.items[1]->type, IR_NULL);
+	/* not an empty entry: the error stays */
+	cr_assert_gt(tu_load(&ctx, "k:\n- x\n- ]\n", YAML_V2, 0, &d), 0);
+	mc_ctx_release(&ctx);
+}
+
+/* A large multi-document text: n documents, with anchors, block scalars and
+ * flow collections; bad (if not NULL) replaces document at_bad. */
+static char *big_stream(size_t n, size_t at_bad, const char *bad)
+{
+	struct sbuf sb = SBUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			sbuf_adds(&sb, "---\n");
+		if (bad && i == at_bad) {
+			sbuf_adds(&sb, bad);
+			continue;
+		}
+		sbuf_printf(&sb, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: &n cm%zu\n"
+			"  labels: {app: x%zu, tier: \"y\"}\ndata:\n  copy: *n\n  n: %zu\n"
+			"  text: |\n    line one\n    line two\n  list: [1, 2.5, true, null, ~]\n", i, i, i);
+	}
+	return sbuf_detach(&sb, NULL);
+}
+
+/* Load text whole and in two halves; both must give the same bytes,
+ * positions and diagnostics. */
+static void same_whole_and_split(const char *text)
+{
+	struct mc_ctx a, b;
+	mc_ctx_init(&a, NULL);
+	mc_ctx_init(&b, NULL);
+	struct ir_docs da, db;
+	yaml_set_parallel(false);
+	int ea = tu_load(&a, text, YAML_V3, YAML_KEEP_EMPTY, &da);
+	yaml_set_parallel(true);
+	int eb = tu_load(&b, text, YAML_V3, YAML_KEEP_EMPTY, &db);
+	yaml_set_parallel(false);
+	cr_assert_eq(ea, eb);
+	cr_assert_eq(da.len, db.len);
+	char *ma = tu_first_diag(&a), *mb = tu_first_diag(&b);
+	cr_assert_str_eq(ma, mb);
+	free(ma);
+	free(mb);
+	cr_assert_eq(a.diag.len, b.diag.len);
+	for (size_t i = 0; i < da.len; i++) {
+		cr_assert_eq(da.starts[i].line, db.starts[i].line, "document %zu", i);
+		if (!da.items[i]) {
+			cr_assert_null(db.items[i]);
+			continue;
+		}
+		cr_assert_eq(da.items[i]->pos.line, db.items[i]->pos.line);
+		struct ir_node *na = ir_path(da.items[i], "data/n"), *nb = ir_path(db.items[i], "data/n");
+		if (na) {
+			cr_assert_eq(na->pos.line, nb->pos.line, "document %zu", i);
+			cr_assert_eq(na->pos.col, nb->pos.col);
+			/* strings are this context's: pointer-equal keys work */
+			cr_assert_eq(ir_map_get(db.items[i], b.s_kind)->s.text, mc_intern0(&b, "ConfigMap"));
+		}
+		struct sbuf sa = SBUF_INIT, sb = SBUF_INIT;
+		const char *err = NULL;
+		cr_assert_eq(emit_yaml(&sa, da.items[i], &err), 0);
+		cr_assert_eq(emit_yaml(&sb, db.items[i], &err), 0);
+		cr_assert_str_eq(sa.buf, sb.buf, "document %zu", i);
+		sbuf_release(&sa);
+		sbuf_release(&sb);
+	}
+	mc_ctx_release(&a);
+	mc_ctx_release(&b);
+}
+
+Test(yaml, large_stream_in_two_halves_is_the_whole)
+{
+	char *t = big_stream(2000, 0, NULL);
+	cr_assert_gt(strlen(t), 256 * 1024, "large enough to be split");
+	same_whole_and_split(t);
+	free(t);
+	/* documents from the second half have their positions and nodes */
+	t = big_stream(2000, 0, NULL);
+	struct mc_ctx c;
+	mc_ctx_init(&c, NULL);
+	struct ir_docs d;
+	yaml_set_parallel(true);
+	cr_assert_eq(tu_load(&c, t, YAML_V3, 0, &d), 0);
+	yaml_set_parallel(false);
+	cr_assert_eq(d.len, 2000);
+	cr_assert_eq(ir_path(d.items[1999], "data/n")->s.v.i, 1999);
+	cr_assert_eq(ir_path(d.items[1999], "data/n")->pos.line, 1999 * 13 + 8);
+	mc_ctx_release(&c);
+	free(t);
+	/* an empty document, and one ended by `...`, at the middle */
+	t = big_stream(2000, 1000, "");
+	same_whole_and_split(t);
+	free(t);
+	t = big_stream(2000, 1001, "a: 1\n...\n");
+	same_whole_and_split(t);
+	free(t);
+}
+
+Test(yaml, large_stream_errors_are_those_of_the_whole)
+{
+	/* an error in the second half, in the first, and an unterminated
+	 * quote that would run into the cut */
+	const char *bad[] = { "a: [1, 2\n", "a: b: c\n", "a: \"open\n", "a: 1\na: 2\n" };
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		char *t = big_stream(2000, 1500, bad[i]);
+		same_whole_and_split(t);
+		free(t);
+		t = big_stream(2000, 400, bad[i]);
+		same_whole_and_split(t);
+		free(t);
+		t = big_stream(2000, 999, bad[i]);
+		same_whole_and_split(t);
+		free(t);
+	}
+}
