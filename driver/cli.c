@@ -158,6 +158,19 @@ int cli_parse(const struct cli_cmd *cmd, const struct cli_opt *opts, int argc, c
 	return 0;
 }
 
+int cli_write_fd(int fd, const char *data, size_t len)
+{
+	size_t off = 0;
+	while (off < len) {
+		ssize_t w = write(fd, data + off, len - off);
+		if (w < 0 && errno != EINTR)
+			return errno;
+		if (w > 0)
+			off += (size_t)w;
+	}
+	return 0;
+}
+
 int write_output(const char *path, const char *data, size_t len)
 {
 	if (!path || !strcmp(path, "-")) {
@@ -173,22 +186,15 @@ int write_output(const char *path, const char *data, size_t len)
 		sbuf_release(&tmp);
 		return e;
 	}
-	size_t off = 0;
-	while (off < len) {
-		ssize_t w = write(fd, data + off, len - off);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			int e = errno;
-			close(fd);
-			unlink(tmp.buf);
-			sbuf_release(&tmp);
-			return e;
-		}
-		off += (size_t)w;
+	int e = cli_write_fd(fd, data, len);
+	if (e) {
+		close(fd);
+		unlink(tmp.buf);
+		sbuf_release(&tmp);
+		return e;
 	}
 	if (close(fd) != 0 || rename(tmp.buf, path) != 0) {
-		int e = errno;
+		e = errno;
 		unlink(tmp.buf);
 		sbuf_release(&tmp);
 		return e;

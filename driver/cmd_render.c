@@ -63,17 +63,10 @@ static int write_file(const char *path, const char *data, size_t len)
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return errno;
-	size_t off = 0;
-	while (off < len) {
-		ssize_t w = write(fd, data + off, len - off);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			int e = errno;
-			close(fd);
-			return e;
-		}
-		off += (size_t)w;
+	int e = cli_write_fd(fd, data, len);
+	if (e) {
+		close(fd);
+		return e;
 	}
 	return close(fd) ? errno : 0;
 }

@@ -55,6 +55,8 @@ void cli_help(FILE *fp, const struct cli_cmd *cmd, const struct cli_opt *opts);
 int cli_usage_error(const struct cli_cmd *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Write all len bytes to fd (again after EINTR); 0 or errno. */
+int cli_write_fd(int fd, const char *data, size_t len);
 /* Write bytes to path ("-" or NULL: stdout) atomically; 0 or errno. */
 int write_output(const char *path, const char *data, size_t len);
 /* write_output for a command: EXIT_OK, or EXIT_USAGE after printing

@@ -32,6 +32,7 @@
 #include <unistd.h>
 #include <xxhash.h>
 
+#include "driver.h"
 #include "mc/diff.h"
 #include "mc/frontend.h"
 
@@ -327,14 +328,7 @@ int rcache_put(struct rcache *c, const char *key, const struct vfs_deps *deps, c
 		if (fd < 0) {
 			err = errno;
 		} else {
-			size_t off = 0;
-			while (!err && off < file.len) {
-				ssize_t w = write(fd, file.buf + off, file.len - off);
-				if (w < 0 && errno != EINTR)
-					err = errno;
-				else if (w > 0)
-					off += (size_t)w;
-			}
+			err = cli_write_fd(fd, file.buf, file.len);
 			if (close(fd) != 0 && !err)
 				err = errno;
 			if (!err && rename(tmp.buf, path) != 0)
